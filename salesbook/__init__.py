@@ -1,0 +1,9 @@
+"""salesbook: Excel-native sales management — targets, lead scoring, commissions, KPI scorecards, reports."""
+
+from __future__ import annotations
+
+from salesbook.errors import InputError, Problem, SalesbookError
+
+__version__ = "0.1.0"
+
+__all__ = ["InputError", "Problem", "SalesbookError", "__version__"]

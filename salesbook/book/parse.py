@@ -1,0 +1,210 @@
+"""Turn raw cell values into clean, typed pandas columns, collecting every bad cell.
+
+Vectorised where it matters: a 100k-row table must parse in well under a second.  Each parser
+returns (series, bad_mask): ``bad_mask`` marks non-blank cells that could not be read as the kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from salesbook.schemas import Column, Kind
+
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!"})
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "对", "√", "✓", "x"})
+_FALSE = frozenset({"false", "no", "n", "0", "否", "不", "×"})
+_NUM_STRIP = re.compile(r"[,\s¥$€£，]|^(?:CNY|RMB|USD)|元$")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def blank_mask(values: pd.Series) -> pd.Series:
+    """None, NaN and whitespace-only text count as blank."""
+    mask = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        is_str = values.map(type).eq(str)
+        if is_str.any():
+            stripped = values[is_str].str.strip()
+            mask = mask | (is_str & stripped.reindex(values.index).eq(""))
+    return mask.fillna(True).astype(bool)
+
+
+def error_mask(values: pd.Series) -> pd.Series:
+    """Cells holding an Excel error value such as #N/A (calamine hands these over as text)."""
+    if values.dtype != object:
+        return pd.Series(False, index=values.index)
+    return values.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS).astype(bool)
+
+
+def _clean_number_text(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.replace(_NUM_STRIP, "", regex=True)
+
+
+def parse_number(values: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd.Series]:
+    blank = blank_mask(values)
+    out = pd.to_numeric(values.where(~values.map(lambda v: isinstance(v, bool))), errors="coerce")
+    out = out.astype("float64")
+    still = out.isna() & ~blank
+    if still.any():
+        text = values[still].astype(str)
+        is_pct = text.str.strip().str.endswith(("%", "％"))
+        cleaned = _clean_number_text(text.str.replace(r"[%％]\s*$", "", regex=True))
+        parsed = pd.to_numeric(cleaned, errors="coerce")
+        parsed = parsed.where(~is_pct, parsed / 100.0)
+        out.loc[still] = parsed
+    bad = out.isna() & ~blank
+    if not percent:
+        return out, bad
+    return out, bad
+
+
+def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    nums, bad = parse_number(values)
+    frac = nums.notna() & (nums != np.round(nums))
+    return nums.round().astype("Int64").where(~frac), bad | frac
+
+
+def _to_timestamp(v: object) -> pd.Timestamp | None:
+    if isinstance(v, dt.datetime):
+        return pd.Timestamp(v).normalize()
+    if isinstance(v, dt.date):
+        return pd.Timestamp(v)
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        if 1 <= v < 2958466:  # Excel serial dates 1900-01-01 .. 9999-12-31
+            return _EXCEL_EPOCH + pd.Timedelta(days=int(v))
+        return None
+    if isinstance(v, str):
+        return _parse_date_text(v)
+    return None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+)
+
+
+def _parse_date_text(text: str) -> pd.Timestamp | None:
+    s = text.strip()
+    for pat in _DATE_PATTERNS:
+        m = pat.match(s)
+        if m:
+            try:
+                return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    for pat in _MONTH_PATTERNS:
+        m = pat.match(s)
+        if m:
+            try:
+                return pd.Timestamp(int(m[1]), int(m[2]), 1)
+            except ValueError:
+                return None
+    return None
+
+
+def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates from date cells, Excel serial numbers and unambiguous text (ISO, 2026/1/31, 2026年1月31日).
+
+    Day-first vs month-first text like 03/04/2026 is ambiguous and rejected rather than guessed.
+    """
+    blank = blank_mask(values)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = values.dt.normalize().astype("datetime64[ns]")
+        return out, pd.Series(False, index=values.index)
+    uniq = pd.unique(values[~blank])
+    cache = {v: _to_timestamp(v) for v in uniq}
+    out = pd.to_datetime(values.map(lambda v: cache.get(v) if v in cache else None), errors="coerce")
+    out = out.astype("datetime64[ns]")
+    bad = out.isna() & ~blank
+    return out, bad
+
+
+def parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    blank = blank_mask(values)
+
+    def one(v: object) -> object:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int | float):
+            return bool(v) if v in (0, 1) else None
+        if isinstance(v, str):
+            t = v.strip().casefold()
+            if t in _TRUE:
+                return True
+            if t in _FALSE:
+                return False
+        return None
+
+    out = values.map(one)
+    bad = out.isna() & ~blank
+    return out.astype("boolean"), bad
+
+
+def parse_text(values: pd.Series, *, identifier: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Text as typed; whole floats such as 1001.0 from numeric cells become "1001"."""
+    blank = blank_mask(values)
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        s = str(v)
+        return s.strip() if identifier else s
+
+    if values.dtype == object and values.map(type).eq(str).all():
+        out = values.str.strip() if identifier else values.copy()
+    else:
+        out = values.map(one)
+    out = out.where(~blank, None).astype("string")
+    return out, pd.Series(False, index=values.index)
+
+
+def normalise_choice(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
+
+
+def parse_choice(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    lookup: dict[str, str] = {}
+    for c in column.choices:
+        for label in (c.value, c.zh, *c.aliases):
+            lookup[normalise_choice(label)] = c.value
+    text, _ = parse_text(values)
+    blank = text.isna()
+    out = text.map(lambda s: lookup.get(normalise_choice(s)) if isinstance(s, str) else None)
+    bad = out.isna() & ~blank
+    return out.astype("string"), bad
+
+
+def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    kind = column.kind
+    if kind in (Kind.NUMBER, Kind.MONEY):
+        return parse_number(values)
+    if kind is Kind.PERCENT:
+        return parse_number(values, percent=True)
+    if kind is Kind.INT:
+        return parse_int(values)
+    if kind is Kind.DATE:
+        return parse_date(values)
+    if kind is Kind.BOOL:
+        return parse_bool(values)
+    if kind is Kind.CHOICE:
+        return parse_choice(values, column)
+    return parse_text(values, identifier=kind is Kind.ID)

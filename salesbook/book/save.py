@@ -1,0 +1,142 @@
+"""Saving that never loses a user's data.
+
+Every save goes to a temporary file in the destination folder and is renamed over the target only
+when complete (``os.replace`` is atomic on POSIX and Windows), so a crash or ``kill -9`` leaves either
+the old file or the new one, never half of one.  Writing the outputs into a copy of the user's
+workbook goes through openpyxl, which does not carry every Excel feature; the copy is inventoried
+before and after, and an in-place update that would lose anything is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from salesbook.book.ooxml import feature_inventory, label_zh, losses
+from salesbook.book.writer import ensure_named_styles, remove_sheets, write_frame
+from salesbook.errors import InputError, SalesbookError, problem
+
+try:  # POSIX advisory locks; Windows falls back to O_EXCL lock files below
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux
+    fcntl = None  # type: ignore[assignment]
+
+
+class OutputBusy(SalesbookError):
+    """Another salesbook process is writing the same output file right now."""
+
+
+@dataclass
+class SaveReport:
+    path: Path
+    not_carried: list[str] = field(default_factory=list)  # features the new copy lacks (input untouched)
+
+
+@contextlib.contextmanager
+def output_lock(dest: Path) -> Iterator[None]:
+    """Serialise writers of one output path; a second writer is refused, not queued silently."""
+    lock_path = dest.with_name(f".{dest.name}.lock")
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise OutputBusy(f"another salesbook run is writing {dest.name}; try again when it finishes") from exc
+        yield
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+
+
+def atomic_write(dest: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` then rename into place; the temp file is removed on any failure."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix + ".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(dest.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return dest
+
+
+def save_workbook(wb: openpyxl.Workbook, dest: str | Path) -> Path:
+    return atomic_write(dest, lambda tmp: wb.save(tmp))
+
+
+def _excel_has_it_open(path: Path) -> bool:
+    return path.with_name("~$" + path.name).exists()
+
+
+def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest: str | Path | None = None,
+                  *, lang: str = "en", in_place: bool = False) -> SaveReport:
+    """Copy ``source`` with the output tables (``Out_*`` sheets) replaced, to ``dest`` or in place.
+
+    In place: refused when Excel has the file open or when the copy would lose any feature.
+    New file: the input is never touched; features the copy could not carry are reported.
+    """
+    source = Path(source)
+    if in_place:
+        dest = source
+    elif dest is None:
+        dest = source.with_name(f"{source.stem}_computed{source.suffix}")
+    dest = Path(dest)
+    if not in_place and dest.resolve() == source.resolve():
+        raise InputError(problem(
+            "the output file is the input file; choose another --out, or use --in-place to update it.",
+            "输出文件与输入文件相同；请指定其他 --out，或使用 --in-place 原地更新。"))
+    if in_place and _excel_has_it_open(source):
+        raise InputError(problem(
+            "'{file}' is open in Excel (lock file ~${file} exists); close it first.",
+            "“{file}”正在 Excel 中打开（存在锁文件 ~${file}）；请先关闭。", file=source.name))
+    keep_vba = source.suffix.lower() in (".xlsm", ".xltm")
+    if dest.suffix.lower() in (".xlsm", ".xltm") and not keep_vba:
+        raise InputError(problem("a macro-enabled output (.xlsm) needs a .xlsm input.",
+                                 "输出为启用宏的 .xlsm 时，输入也须为 .xlsm。"))
+    wb = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True, rich_text=True)
+    existing_out = [t for t in wb.sheetnames if t.startswith("Out_")]
+    remove_sheets(wb, existing_out)
+    ensure_named_styles(wb)
+    for name, frame in outputs.items():
+        ws = wb.create_sheet(title=name)
+        write_frame(ws, frame, table_name=name, lang=lang)
+    skip = frozenset(existing_out) | frozenset(outputs)
+    before = feature_inventory(str(source), skip_sheets=skip)
+    report = SaveReport(path=dest)
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        lost = losses(before, feature_inventory(str(tmp), skip_sheets=skip))
+        if lost and in_place:
+            raise InputError(problem(
+                "updating '{file}' in place would lose: {lost}. Nothing was changed; run without --in-place "
+                "to write the results to a new workbook.",
+                "原地更新“{file}”会丢失：{lost_zh}。文件未作任何修改；请去掉 --in-place，将结果写入新工作簿。",
+                file=source.name, lost="; ".join(lost), lost_zh="；".join(label_zh(x) for x in lost)))
+        report.not_carried = lost
+
+    with output_lock(dest):
+        atomic_write(dest, write)
+    return report

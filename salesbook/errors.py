@@ -1,0 +1,113 @@
+"""Input problems reported the way a workbook user can act on them.
+
+Every problem carries where it is (table, sheet, Excel row, column) and one sentence in English and
+Chinese, so the same object serves the CLI, the Excel cell and the tests.  Engines raise
+``InputError`` with problems that name the canonical table and the DataFrame index label, which the
+book layer keeps equal to the Excel row number; ``locate`` then fills in the sheet and the header text
+the user actually typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Problem:
+    en: str
+    zh: str
+    table: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        template = self.zh if lang == "zh" else self.en
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def where(self, lang: str = "en") -> str:
+        parts: list[str] = []
+        sheet = self.sheet or self.table
+        if lang == "zh":
+            if sheet:
+                parts.append(f"工作表“{sheet}”")
+            if self.row is not None:
+                parts.append(f"第 {self.row} 行")
+            if self.column:
+                parts.append(f"列“{self.column}”")
+            return "，".join(parts)
+        if sheet:
+            parts.append(f"sheet '{sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def render(self, lang: str = "en") -> str:
+        where = self.where(lang)
+        sep = "：" if lang == "zh" else ": "
+        return f"{where}{sep}{self.text(lang)}" if where else self.text(lang)
+
+
+def problem(en: str, zh: str, /, *, table: str | None = None, row: int | None = None,
+            column: str | None = None, sheet: str | None = None, **params: Any) -> Problem:
+    """Shorthand used by engines and validators: both texts side by side at the raise site."""
+    return Problem(en=en, zh=zh, table=table, sheet=sheet, row=row, column=column, params=params)
+
+
+class SalesbookError(Exception):
+    """Base class of every error salesbook raises on purpose."""
+
+
+class InputError(SalesbookError):
+    """One or more problems in what the user gave us; the CLI turns this into exit code 2."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems: list[Problem] = [problems] if isinstance(problems, Problem) else list(problems)
+        if not self.problems:
+            raise ValueError("InputError needs at least one problem")
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "en", limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [p.render(lang) for p in shown]
+        hidden = len(self.problems) - len(shown)
+        if hidden > 0:
+            lines.append(f"... 另有 {hidden} 个问题" if lang == "zh" else f"... and {hidden} more problems")
+        return "\n".join(lines)
+
+    def located(self, locator: Locator) -> InputError:
+        return InputError(locator.locate(p) for p in self.problems)
+
+
+class Locator:
+    """Maps canonical table/column names to the sheet and header text the user sees."""
+
+    def __init__(self, sheets: Mapping[str, str] | None = None,
+                 headers: Mapping[tuple[str, str], str] | None = None):
+        self.sheets = dict(sheets or {})
+        self.headers = dict(headers or {})
+
+    def locate(self, p: Problem) -> Problem:
+        if p.table is None:
+            return p
+        sheet = p.sheet or self.sheets.get(p.table)
+        column = p.column
+        if column is not None:
+            column = self.headers.get((p.table, column), column)
+        return replace(p, sheet=sheet, column=column)
+
+
+def check(problems: list[Problem]) -> None:
+    """Raise all collected problems at once, or nothing."""
+    if problems:
+        raise InputError(problems)

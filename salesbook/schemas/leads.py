@@ -1,0 +1,99 @@
+"""Tables of the lead scoring and routing engine."""
+
+from __future__ import annotations
+
+from salesbook.schemas._types import Choice, Column, Kind, Table
+
+C = Column
+K = Kind
+
+LEAD_STATUS = (
+    Choice("open", "跟进中", ("new", "新建", "进行中")),
+    Choice("won", "赢单", ("成交",)),
+    Choice("lost", "输单", ("丢单", "失败")),
+)
+
+TABLES = (
+    Table(
+        "Leads", "线索",
+        (
+            C("lead_id", K.ID, "线索编号", "Lead ID", required=True, aliases=("lead",),
+              doc_en="Unique lead code.", doc_zh="唯一的线索编号。"),
+            C("created_date", K.DATE, "创建日期", "Created", required=True, aliases=("date", "日期"),
+              doc_en="Date the lead arrived.", doc_zh="线索进入日期。"),
+            C("company", K.TEXT, "公司名称", "Company", aliases=("customer", "客户"),
+              doc_en="Prospect company.", doc_zh="潜在客户公司。"),
+            C("industry", K.TEXT, "行业", "Industry", doc_en="Industry.", doc_zh="所属行业。"),
+            C("region_id", K.ID, "区域编号", "Region ID", ref="Regions.region_id", aliases=("region", "区域"),
+              doc_en="Region of the prospect.", doc_zh="客户所在区域。"),
+            C("product_line", K.TEXT, "意向产品线", "Product line", aliases=("产品线",),
+              doc_en="Product line of interest.", doc_zh="意向产品线。"),
+            C("employees", K.INT, "员工人数", "Employees", min_value=0, aliases=("size", "规模"),
+              doc_en="Company size.", doc_zh="公司规模（人数）。"),
+            C("budget", K.MONEY, "预算", "Budget", min_value=0, doc_en="Stated budget.", doc_zh="预算金额。"),
+            C("source", K.TEXT, "来源", "Source", aliases=("channel", "渠道"),
+              doc_en="Where the lead came from.", doc_zh="线索来源。"),
+            C("status", K.CHOICE, "状态", "Status", choices=LEAD_STATUS, default="open",
+              doc_en="open, won or lost (won/lost train the predictive score).",
+              doc_zh="跟进中、赢单或输单（赢/输单用于训练预测模型）。"),
+            C("owner_rep_id", K.ID, "负责人", "Owner", ref="Reps.rep_id", aliases=("owner", "rep_id"),
+              doc_en="Assigned rep (blank = to be routed).", doc_zh="负责的销售代表（留空则自动分配）。"),
+            C("last_contact_date", K.DATE, "最近联系日期", "Last contact", aliases=("last contact",),
+              doc_en="Last follow-up.", doc_zh="最近一次跟进日期。"),
+        ),
+        doc_en="Leads to score, grade and route.", doc_zh="待评分、分级和分配的线索。", key=("lead_id",),
+        domain="leads",
+    ),
+    Table(
+        "LeadEvents", "线索行为",
+        (
+            C("lead_id", K.ID, "线索编号", "Lead ID", required=True, ref="Leads.lead_id", aliases=("lead",),
+              doc_en="Lead.", doc_zh="线索。"),
+            C("date", K.DATE, "日期", "Date", required=True, doc_en="When it happened.", doc_zh="发生日期。"),
+            C("event_type", K.TEXT, "行为类型", "Event type", required=True, aliases=("event", "类型"),
+              doc_en="e.g. email_open, web_visit, demo_request.", doc_zh="如 打开邮件、访问网站、申请演示。"),
+        ),
+        doc_en="Engagement events per lead.", doc_zh="线索的互动行为记录。", domain="leads", optional=True,
+    ),
+    Table(
+        "ScoringRules", "评分规则",
+        (
+            C("rule_id", K.ID, "规则编号", "Rule ID", required=True, aliases=("rule",),
+              doc_en="Rule code.", doc_zh="规则编号。"),
+            C("group", K.CHOICE, "分组", "Group", required=True,
+              choices=(Choice("fit", "匹配度"), Choice("engagement", "互动度"), Choice("custom", "自定义")),
+              doc_en="fit, engagement or custom.", doc_zh="匹配度、互动度或自定义。"),
+            C("field", K.TEXT, "字段", "Field", required=True,
+              doc_en="Leads column, or the event type for engagement rules.", doc_zh="线索表字段，互动规则填行为类型。"),
+            C("operator", K.TEXT, "运算符", "Operator", required=True, aliases=("op",),
+              doc_en="=, !=, in, not in, >, >=, <, <=, between, contains, is blank, is not blank.",
+              doc_zh="=、!=、in、not in、>、>=、<、<=、between、contains、is blank、is not blank。"),
+            C("value", K.TEXT, "值", "Value", doc_en="Comparison value.", doc_zh="比较值。"),
+            C("points", K.NUMBER, "分值", "Points", required=True, aliases=("score", "分数"),
+              doc_en="Points added (negative subtracts).", doc_zh="加分（负数为减分）。"),
+        ),
+        doc_en="Lead scoring rules.", doc_zh="线索评分规则。", key=("rule_id",), domain="leads",
+    ),
+    Table(
+        "GradeBands", "线索等级",
+        (
+            C("grade", K.TEXT, "等级", "Grade", required=True, doc_en="A, B, C ...", doc_zh="A、B、C 等。"),
+            C("min_score", K.NUMBER, "最低分", "Min score", required=True, aliases=("min",),
+              doc_en="Lowest score in this grade.", doc_zh="该等级的最低分。"),
+            C("follow_up_days", K.INT, "跟进天数", "Follow-up days", min_value=0, aliases=("follow up",),
+              doc_en="Days until the next contact is due.", doc_zh="距下次联系的天数。"),
+        ),
+        doc_en="Score bands for lead grades and follow-up frequency.", doc_zh="线索等级分数段与跟进频率。",
+        key=("grade",), domain="leads",
+    ),
+    Table(
+        "Out_LeadScores", "线索评分",
+        (
+            C("lead_id", K.ID, "线索编号", "Lead ID"),
+            C("score", K.NUMBER, "总分", "Score"),
+            C("grade", K.TEXT, "等级", "Grade"),
+            C("explanation", K.TEXT, "说明", "Explanation"),
+        ),
+        doc_en="Lead scores, grades and routing.", doc_zh="线索评分、等级与分配。", output=True, domain="leads",
+    ),
+)
