@@ -1,0 +1,23 @@
+"""Worksheet functions (UDFs) for Excel, via xlwings.
+
+Point ``UDF_MODULES`` in the workbook's ``xlwings.conf`` sheet at ``salesbook.excel.functions``.
+The decorators come from ``xlwings`` itself: on Windows they register classic UDFs, in xlwings
+Lite/Server they register custom functions, and elsewhere (Linux, tests) they leave the function
+unchanged, so every function here is also a plain Python function.
+
+Functions live in one module per engine and are re-exported here; xlwings finds them by the
+attributes its decorators set, wherever they were defined.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+import salesbook
+
+
+@xw.func
+@xw.ret(index=False, header=False)
+def SB_VERSION() -> str:
+    """salesbook version / salesbook 版本号"""
+    return salesbook.__version__
