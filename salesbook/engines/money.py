@@ -27,7 +27,7 @@ def round_half_away(x: float | int | str | Decimal, unit: float | str | Decimal 
     if u <= 0:
         raise ValueError(f"rounding unit must be positive, got {unit}")
     q = (to_decimal(x) / u).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # HALF_UP is away from zero
-    return (q * u).normalize() if u >= 1 else q * u
+    return q * u
 
 
 def round_array(values: np.ndarray, unit: float = 0.01) -> np.ndarray:
