@@ -65,6 +65,7 @@ def atomic_write(dest: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, _target_mode(dest))
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -80,6 +81,16 @@ def atomic_write(dest: str | Path, write: Callable[[Path], None]) -> Path:
         finally:
             os.close(dir_fd)
     return dest
+
+
+def _target_mode(dest: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0666 minus the umask."""
+    try:
+        return dest.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_workbook(wb: openpyxl.Workbook, dest: str | Path) -> Path:

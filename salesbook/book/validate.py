@@ -70,7 +70,8 @@ def _empty_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def read_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
+def read_table(raw: RawTable, table: Table, *,
+               require_rows: bool = False) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
     """Map headers, parse every column, check required/blank/range/choices/unique. No cross-table checks."""
     problems: list[Problem] = []
     lookup = header_lookup(table)
@@ -100,7 +101,7 @@ def read_table(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem]
                 sheet=raw.sheet, row=header_row, column=col.label_en, en=col.label_en, zh=col.zh))
     n = len(raw.rows)
     index = pd.Index([raw.excel_row(i) for i in range(n)], name="excel_row")
-    if n == 0 and not table.optional and not table.output:
+    if n == 0 and require_rows:
         problems.append(problem("the table is empty: add at least one row below the headers.",
                                 "表格为空：请在表头下至少填写一行。", sheet=raw.sheet, row=header_row + 1))
     data: dict[str, pd.Series] = {}
@@ -199,7 +200,7 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
                 continue
             ref_table, ref_col = col.ref.split(".")
             target = tables.get(ref_table)
-            if target is None:
+            if target is None or ref_table not in sheets:  # referenced table not in this book
                 continue
             known = set(target[ref_col].dropna())
             values = frame[col.name]
@@ -245,14 +246,16 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
     return out, problems
 
 
-def load_book(book: Book, names: Iterable[str] | None = None) -> LoadedBook:
-    """Read and validate the named input tables (default: every input table present in the book).
+def load_book(book: Book, names: Iterable[str] | None = None, *, required: Iterable[str] = ()) -> LoadedBook:
+    """Read and validate input tables: ``names`` (default: every input table present in the book).
 
-    Raises ``InputError`` with all problems found; missing non-optional tables among ``names`` are
-    problems too.
+    Tables in ``required`` must exist and hold at least one row; other absent tables come back empty.
+    Raises ``InputError`` with every problem found, across all tables, at once.
     """
+    required = set(required)
     present = set(book.table_names())
     wanted = list(names) if names is not None else [n for n, t in REGISTRY.items() if not t.output and n in present]
+    wanted += [n for n in sorted(required) if n not in wanted]
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     sheets: dict[str, str] = {}
@@ -261,14 +264,13 @@ def load_book(book: Book, names: Iterable[str] | None = None) -> LoadedBook:
         table = REGISTRY[name]
         raw = book.read_raw(name)
         if raw is None:
-            if table.optional:
-                tables[name] = _empty_frame(table)
-                continue
-            problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
-                                    "工作簿中没有名为“{zh}”（或“{en}”）的表格或工作表。",
-                                    sheet=table.sheet_name("en"), en=name, zh=table.zh))
+            if name in required:
+                problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
+                                        "工作簿中没有名为“{zh}”（或“{en}”）的表格或工作表。",
+                                        sheet=table.sheet_name("en"), en=name, zh=table.zh))
+            tables[name] = _empty_frame(table)
             continue
-        frame, table_problems, table_shown = read_table(raw, table)
+        frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required)
         problems.extend(table_problems)
         tables[name] = frame
         sheets[name] = raw.sheet

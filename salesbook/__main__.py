@@ -1,0 +1,3 @@
+from salesbook.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Build workbooks from the schema registry: the empty template and the demo book.
+
+Sheets: an instructions sheet (说明 / Instructions) documenting every table and column, one sheet per
+input table holding an Excel Table named by its canonical English name (headers in the user's
+language), drop-downs, number formats, frozen headers, and the ``xlwings.conf`` sheet that tells
+xlwings where the worksheet functions live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook import Workbook
+
+from salesbook.book.save import save_workbook
+from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, write_frame
+from salesbook.schemas import SETTINGS, Table, input_tables
+
+UDF_MODULE = "salesbook.excel.functions"
+PINNED_TIME = dt.datetime(2026, 1, 1)
+
+_T = {
+    "en": {"instructions": "Instructions", "title": "salesbook workbook", "table": "Table", "sheet": "Sheet",
+           "column": "Column", "type": "Type", "required": "Required", "description": "Description",
+           "yes": "yes", "allowed": "Allowed values", "refers": "Must exist in",
+           "intro": ("Fill in the tables on the following sheets (Excel Tables: add rows at the bottom, do not "
+                     "rename the tables). Headers may be written in English or Chinese. Run `salesbook run "
+                     "THIS.xlsx` (or the macros in Excel) to compute; results go to sheets named Out_..., "
+                     "which are replaced on every run — do not type in them."),
+           "settings": "Settings keys"},
+    "zh": {"instructions": "说明", "title": "salesbook 销售管理工作簿", "table": "表格", "sheet": "工作表",
+           "column": "列", "type": "类型", "required": "必填", "description": "说明", "yes": "是",
+           "allowed": "可选值", "refers": "须存在于",
+           "intro": ("请在后面各工作表的表格中填写数据（Excel 表格：在底部添加行，不要重命名表格）。表头可用中文或英文。"
+                     "运行 `salesbook run 本文件.xlsx`（或在 Excel 中运行宏）进行计算；结果写入以 Out_ 开头的工作表，"
+                     "每次运行都会整体替换，请勿在其中手工填写。"),
+           "settings": "参数列表"},
+}
+_KIND_LABEL = {
+    "en": {"text": "text", "id": "code", "int": "whole number", "number": "number", "money": "amount",
+           "percent": "percent", "date": "date", "bool": "yes/no", "choice": "choice"},
+    "zh": {"text": "文本", "id": "编码", "int": "整数", "number": "数字", "money": "金额", "percent": "百分比",
+           "date": "日期", "bool": "是/否", "choice": "选项"},
+}
+
+
+def settings_frame(lang: str, values: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Every known setting with its default (or the given value) and its documentation as the note."""
+    values = dict(values or {})
+    rows = []
+    for s in SETTINGS.values():
+        value = values.get(s.key, s.default)
+        if s.key == "language" and s.key not in values:
+            value = lang
+        rows.append((s.key, value, s.doc_zh if lang == "zh" else s.doc_en))
+    return pd.DataFrame(rows, columns=["key", "value", "note"])
+
+
+def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
+    t = _T[lang]
+    ws = wb.active
+    ws.title = t["instructions"]
+    ws["A1"] = t["title"]
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A2"] = t["intro"]
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:F2")
+    ws.row_dimensions[2].height = 60
+    row = 4
+    headers = [t["sheet"], t["column"], t["type"], t["required"], t["description"], t["allowed"]]
+    for table in tables:
+        ws.cell(row=row, column=1, value=f"{table.sheet_name(lang)}  ({t['table']}: {table.name})").font = Font(
+            bold=True, size=12)
+        ws.cell(row=row, column=5, value=table.doc_zh if lang == "zh" else table.doc_en)
+        row += 1
+        for j, h in enumerate(headers, start=1):
+            c = ws.cell(row=row, column=j, value=h)
+            c.font, c.fill = HEADER_FONT, HEADER_FILL
+        row += 1
+        for col in table.columns:
+            allowed = ""
+            if col.choices:
+                allowed = ", ".join(c.zh if lang == "zh" else c.value for c in col.choices)
+            elif col.ref:
+                ref_table, ref_col = col.ref.split(".")
+                from salesbook.schemas import REGISTRY
+                ref = REGISTRY[ref_table]
+                allowed = f"{t['refers']} {ref.sheet_name(lang)}.{ref.column(ref_col).label(lang)}"
+            other = col.label_en if lang == "zh" else col.zh
+            values = [table.sheet_name(lang), f"{col.label(lang)} / {other}", _KIND_LABEL[lang][col.kind.value],
+                      t["yes"] if col.required else "", col.doc_zh if lang == "zh" else col.doc_en, allowed]
+            for j, v in enumerate(values, start=1):
+                ws.cell(row=row, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+        row += 1
+    ws.cell(row=row, column=1, value=t["settings"]).font = Font(bold=True, size=12)
+    row += 1
+    for s in SETTINGS.values():
+        ws.cell(row=row, column=1, value=s.key)
+        ws.cell(row=row, column=2, value=s.zh)
+        ws.cell(row=row, column=3, value=_KIND_LABEL[lang][s.kind.value])
+        ws.cell(row=row, column=5, value=s.doc_zh if lang == "zh" else s.doc_en)
+        row += 1
+    for letter, width in zip("ABCDEF", (22, 28, 12, 8, 70, 36), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
+
+
+def _xlwings_conf(wb: Workbook) -> None:
+    ws = wb.create_sheet("xlwings.conf")
+    ws["A1"], ws["B1"] = "UDF_MODULES", UDF_MODULE
+    ws["A2"], ws["B2"] = "Show Console", "False"
+    ws.sheet_state = "hidden"
+
+
+def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None) -> Workbook:
+    """A salesbook workbook; ``data`` fills the input tables (demo), otherwise they are empty."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"language must be 'en' or 'zh', got {lang!r}")
+    data = dict(data or {})
+    wb = openpyxl.Workbook()
+    wb.properties.creator = "salesbook"
+    wb.properties.created = PINNED_TIME
+    wb.properties.modified = PINNED_TIME
+    tables = input_tables()
+    _instructions(wb, lang, tables)
+    ensure_named_styles(wb)
+    for table in tables:
+        ws = wb.create_sheet(title=table.sheet_name(lang))
+        if table.name == "Settings":
+            given = data.get("Settings")
+            frame = settings_frame(lang, dict(zip(given["key"], given["value"], strict=True)) if given is not None
+                                   else None)
+        else:
+            frame = data.get(table.name)
+            if frame is None:
+                frame = pd.DataFrame({c: [] for c in table.column_names})
+            else:
+                frame = frame.reindex(columns=table.column_names)
+        write_frame(ws, frame, table_name=table.name, lang=lang, schema=table, with_validation=True)
+    _xlwings_conf(wb)
+    return wb
+
+
+def write_book(path: str | Path, lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None) -> Path:
+    return save_workbook(build_workbook(lang, data), path)

@@ -1,0 +1,210 @@
+"""The ``salesbook`` command. Each subcommand is a thin shell over one library call.
+
+Exit codes: 0 ok, 2 problems in the input (listed, no traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from salesbook import __version__
+from salesbook.errors import InputError, SalesbookError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _env_lang() -> str:
+    env = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if env.lower().startswith("zh") else "en"
+
+
+def _say(msg_en: str, msg_zh: str, lang: str, *, err: bool = False) -> None:
+    print(msg_zh if lang == "zh" else msg_en, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+class _Progress:
+    """A tqdm bar over the engine steps, on stderr, only when it is a terminal or forced."""
+
+    def __init__(self, total: int, enabled: bool, desc: str):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="step", file=sys.stderr, leave=False)
+
+    def __call__(self, step: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(step)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from salesbook.book.template import write_book
+
+    dest = Path(args.book)
+    if dest.exists() and not args.force:
+        raise InputError(_exists_problem(dest))
+    if dest.suffix.lower() not in (".xlsx",):
+        from salesbook.errors import problem
+
+        raise InputError(problem("the new workbook must be an .xlsx file.", "新工作簿必须是 .xlsx 文件。"))
+    write_book(dest, args.lang)
+    _say(f"Created {dest} (empty tables, language {args.lang}).", f"已创建 {dest}（空表格，语言 {args.lang}）。",
+         args.lang)
+    return EXIT_OK
+
+
+def _exists_problem(dest: Path):
+    from salesbook.errors import problem
+
+    return problem("'{file}' already exists; use --force to overwrite it.", "“{file}”已存在；如需覆盖请加 --force。",
+                   file=str(dest))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from salesbook.pipeline import validate_book
+
+    jobs, lang = validate_book(args.book, lang=args.lang)
+    _say(f"{args.book}: no problems found (engines checked: {', '.join(jobs) or 'none'}).",
+         f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from salesbook.jobs import discover
+    from salesbook.pipeline import run_book
+
+    only = [s.strip() for s in args.only.split(",")] if args.only else None
+    bar = _Progress(len(discover()) + 1, args.progress, "salesbook run")
+    try:
+        result = run_book(args.book, args.out, only=only, lang=args.lang, in_place=args.in_place, progress=bar)
+    finally:
+        bar.close()
+    lang = result.lang
+    for job, missing in result.skipped.items():
+        _say(f"skipped {job}: no data in {', '.join(missing)}", f"已跳过 {job}：{'、'.join(missing)} 中没有数据", lang)
+    for name, frame in result.outputs.items():
+        _say(f"  {name}: {len(frame):,} rows", f"  {name}：{len(frame):,} 行", lang)
+    if result.save.not_carried:
+        _say("note: the new workbook could not carry over: " + "; ".join(result.save.not_carried)
+             + " (your input file is unchanged).",
+             "注意：新工作簿未能保留：" + "；".join(result.save.not_carried) + "（输入文件未改动）。", lang, err=True)
+    _say(f"Wrote {result.output}", f"已写入 {result.output}", lang)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from salesbook.reports import build_reports
+
+    result = build_reports(args.book, args.out, per=args.per, formats=tuple(args.format.split(",")),
+                           period=args.period, workers=args.workers, scheduler=args.scheduler,
+                           zip_output=args.zip, templates_dir=args.templates, lang=args.lang,
+                           progress=args.progress)
+    print(result.summary(args.lang or _env_lang()))
+    return EXIT_OK if not result.failures else EXIT_INTERNAL
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from salesbook.demo.runner import run_demo
+
+    out = run_demo(Path(args.out), lang=args.lang, scale=args.scale, seed=args.seed, reports=not args.no_reports,
+                   per=args.per, workers=args.workers, progress=args.progress)
+    for line in out.lines(args.lang):
+        print(line)
+    return EXIT_OK if out.ok else EXIT_INTERNAL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="salesbook", description="Excel-native sales management. / Excel 原生销售管理。")
+    p.add_argument("--version", action="version", version=f"salesbook {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    progress_default = sys.stderr.isatty()
+
+    def add_common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--lang", choices=["en", "zh"], default=None,
+                        help="language of messages (default: the workbook's Settings, then the locale)")
+        sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=progress_default,
+                        help="show progress bars (default: when stderr is a terminal)")
+
+    sp = sub.add_parser("new", help="create an empty workbook from the template / 新建空白工作簿")
+    sp.add_argument("book")
+    sp.add_argument("--lang", choices=["en", "zh"], default="en")
+    sp.add_argument("--force", action="store_true", help="overwrite an existing file")
+    sp.set_defaults(func=cmd_new)
+
+    sp = sub.add_parser("validate", help="check a workbook and list every problem / 校验工作簿")
+    sp.add_argument("book")
+    add_common(sp)
+    sp.set_defaults(func=cmd_validate)
+
+    sp = sub.add_parser("run", help="compute every engine and write the computed workbook / 计算并输出")
+    sp.add_argument("book")
+    sp.add_argument("--out", help="output workbook (default: BOOK_computed.xlsx next to the input)")
+    sp.add_argument("--in-place", action="store_true",
+                    help="update BOOK itself; refused if anything in it would be lost")
+    sp.add_argument("--only", help="comma-separated engines to run (targets, leads, commissions, kpi)")
+    add_common(sp)
+    sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("report", help="HTML/PDF performance reviews / 生成绩效报告")
+    sp.add_argument("book", help="a computed workbook (output of `salesbook run`)")
+    sp.add_argument("--out", required=True, help="folder for the reports")
+    sp.add_argument("--per", choices=["rep", "region", "company"], default="rep")
+    sp.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html")
+    sp.add_argument("--period", help="2026, 2026Q1 or 2026-03 (default: the fiscal year)")
+    sp.add_argument("--workers", type=int, help="parallel processes (default: CPU count)")
+    sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    sp.add_argument("--zip", action="store_true", help="also pack the reports into one .zip")
+    sp.add_argument("--templates", help="folder with your own templates overriding the built-in ones")
+    add_common(sp)
+    sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("demo", help="write the demo workbook, compute it and make reports / 演示")
+    sp.add_argument("--out", default="demo_output", help="folder for the demo files (default: demo_output)")
+    sp.add_argument("--lang", choices=["en", "zh"], default="zh")
+    sp.add_argument("--scale", type=float, default=1.0, help="data volume multiplier (benchmarks: 5, 10 ...)")
+    sp.add_argument("--seed", type=int, default=20260101)
+    sp.add_argument("--no-reports", action="store_true", help="skip the PDF/HTML reports")
+    sp.add_argument("--per", default="rep,region,company", help="which reviews to make")
+    sp.add_argument("--workers", type=int, default=None)
+    sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=progress_default)
+    sp.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        lang = getattr(exc, "lang", None) or getattr(args, "lang", None) or _env_lang()
+        n = len(exc.problems)
+        head = (f"发现 {n} 个问题，未写入任何文件：" if lang == "zh"
+                else f"{n} problem{'s' if n != 1 else ''} found; nothing was written:")
+        print(head, file=sys.stderr)
+        print(exc.render(lang, limit=200), file=sys.stderr)
+        return EXIT_INPUT
+    except SalesbookError as exc:
+        print(f"salesbook: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception:  # an internal error: show the traceback so it can be reported
+        traceback.print_exc()
+        print("salesbook: internal error (exit 1). Please report it with the traceback above.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

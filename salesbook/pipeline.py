@@ -1,0 +1,134 @@
+"""The main job: validate a workbook, run every engine that has its inputs, write the computed book."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from salesbook.book.file_book import FileBook
+from salesbook.book.save import SaveReport, write_outputs
+from salesbook.book.validate import LoadedBook, load_book
+from salesbook.errors import InputError, Problem, problem
+from salesbook.jobs import Job, discover
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    output: Path
+    ran: list[str]
+    skipped: dict[str, list[str]]          # job -> its empty or missing input tables
+    outputs: dict[str, pd.DataFrame]
+    save: SaveReport
+    lang: str
+    notes: list[Problem] = field(default_factory=list)
+
+
+def detect_language(book: FileBook, override: str | None = None) -> str:
+    """--lang, else the Settings sheet's language, else the environment's locale, else English."""
+    if override in ("en", "zh"):
+        return override
+    try:
+        raw = book.read_raw("Settings")
+    except Exception:  # a broken Settings sheet is reported by validation, in the fallback language
+        raw = None
+    if raw is not None:
+        for row in raw.rows:
+            if len(row) >= 2 and str(row[0]).strip().lower() in ("language", "语言"):
+                value = str(row[1]).strip().lower()
+                if value.startswith("zh") or value in ("中文", "chinese"):
+                    return "zh"
+                if value.startswith("en") or value in ("英文", "english"):
+                    return "en"
+    env = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if env.lower().startswith("zh") else "en"
+
+
+def plan_jobs(book: FileBook, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
+    """Jobs whose required tables are in the book (or exactly ``only``, which must all be runnable)."""
+    jobs = discover()
+    known = {j.name for j in jobs}
+    if only:
+        unknown = [n for n in only if n not in known]
+        if unknown:
+            raise InputError(problem("unknown engine(s) {names}; choose from {known}.",
+                                     "未知的计算模块 {names}；可选 {known}。", names=", ".join(unknown),
+                                     known=", ".join(sorted(known))))
+        return [j for j in jobs if j.name in only], {}
+    present = set(book.table_names())
+    run, skipped = [], {}
+    for job in jobs:
+        missing = [t for t in job.needs if t not in present or _is_empty(book, t)]
+        if missing:
+            skipped[job.name] = missing
+        else:
+            run.append(job)
+    return run, skipped
+
+
+def _is_empty(book: FileBook, name: str) -> bool:
+    raw = book.read_raw(name)
+    return raw is None or not raw.rows
+
+
+def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, pd.DataFrame]:
+    """Run jobs in order; engine input errors are located to sheet/row/column for the user."""
+    outputs: dict[str, pd.DataFrame] = {}
+    for job in jobs:
+        if progress:
+            progress(job.name)
+        try:
+            result = job.run(loaded)
+        except InputError as exc:
+            raise exc.located(loaded.locator) from None
+        outputs.update(result)
+        loaded.tables.update(result)  # later jobs may read earlier outputs (e.g. targets for commissions)
+    return outputs
+
+
+def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequence[str] | None = None,
+             lang: str | None = None, in_place: bool = False, progress: Progress | None = None) -> RunResult:
+    """Validate ``source``, compute, and write the computed workbook (never over the input unless in place)."""
+    source = Path(source)
+    with FileBook(source) as book:
+        lang = detect_language(book, lang)
+        jobs, skipped = plan_jobs(book, only)
+        needed = sorted({t for j in jobs for t in j.needs})
+        try:
+            loaded = load_book(book, required=needed)
+        except InputError as exc:
+            exc.lang = lang  # type: ignore[attr-defined]
+            raise
+    try:
+        outputs = compute(loaded, jobs, progress)
+    except InputError as exc:
+        exc.lang = lang  # type: ignore[attr-defined]
+        raise
+    if progress:
+        progress("save")
+    report = write_outputs(source, outputs, output, lang=lang, in_place=in_place)
+    return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
+                     save=report, lang=lang)
+
+
+def validate_book(source: str | Path, *, lang: str | None = None) -> tuple[list[str], str]:
+    """Everything ``run`` checks — inputs and the engines' own rules — without writing anything."""
+    with FileBook(source) as book:
+        lang = detect_language(book, lang)
+        jobs, _ = plan_jobs(book)
+        try:
+            loaded = load_book(book, required=sorted({t for j in jobs for t in j.needs}))
+        except InputError as exc:
+            exc.lang = lang  # type: ignore[attr-defined]
+            raise
+    try:
+        compute(loaded, jobs)
+    except InputError as exc:
+        exc.lang = lang  # type: ignore[attr-defined]
+        raise
+    return [j.name for j in jobs], lang
