@@ -26,10 +26,14 @@ def blank_mask(values: pd.Series) -> pd.Series:
     """None, NaN and whitespace-only text count as blank."""
     mask = values.isna()
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        is_str = values.map(type).eq(str)
-        if is_str.any():
-            stripped = values[is_str].str.strip()
-            mask = mask | (is_str & stripped.reindex(values.index).eq(""))
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        if inferred == "string":
+            mask = mask | values.str.strip().eq("").fillna(True)
+        elif inferred.startswith("mixed"):
+            is_str = values.map(type).eq(str)
+            if is_str.any():
+                stripped = values[is_str].str.strip()
+                mask = mask | (is_str & stripped.reindex(values.index).eq(""))
     return mask.fillna(True).astype(bool)
 
 
@@ -37,7 +41,18 @@ def error_mask(values: pd.Series) -> pd.Series:
     """Cells holding an Excel error value such as #N/A (calamine hands these over as text)."""
     if values.dtype != object:
         return pd.Series(False, index=values.index)
-    return values.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS).astype(bool)
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred == "string":
+        hashes = values.str.lstrip().str.startswith("#").fillna(False).astype(bool)
+    elif inferred.startswith("mixed"):
+        hashes = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("#")).astype(bool)
+    else:
+        return pd.Series(False, index=values.index)
+    if not hashes.any():
+        return hashes
+    out = pd.Series(False, index=values.index)
+    out[hashes] = values[hashes].str.strip().str.upper().isin(EXCEL_ERRORS)
+    return out
 
 
 def _clean_number_text(text: pd.Series) -> pd.Series:
@@ -46,7 +61,12 @@ def _clean_number_text(text: pd.Series) -> pd.Series:
 
 def parse_number(values: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
-    out = pd.to_numeric(values.where(~values.map(lambda v: isinstance(v, bool))), errors="coerce")
+    inferred = pd.api.types.infer_dtype(values, skipna=True) if values.dtype == object else "numeric"
+    if inferred in ("floating", "integer", "mixed-integer-float", "numeric", "empty"):
+        source = values
+    else:
+        source = values.where(~values.map(lambda v: isinstance(v, bool)))
+    out = pd.to_numeric(source, errors="coerce")
     out = out.astype("float64")
     still = out.isna() & ~blank
     if still.any():
@@ -169,7 +189,7 @@ def parse_text(values: pd.Series, *, identifier: bool = False) -> tuple[pd.Serie
         s = str(v)
         return s.strip() if identifier else s
 
-    if values.dtype == object and values.map(type).eq(str).all():
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
         out = values.str.strip() if identifier else values.copy()
     else:
         out = values.map(one)
@@ -193,7 +213,7 @@ def parse_choice(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
     return out.astype("string"), bad
 
 
-def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+def _parse_one_kind(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     kind = column.kind
     if kind in (Kind.NUMBER, Kind.MONEY):
         return parse_number(values)
@@ -208,3 +228,21 @@ def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
     if kind is Kind.CHOICE:
         return parse_choice(values, column)
     return parse_text(values, identifier=kind is Kind.ID)
+
+
+def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Parse a column; repetitive columns (ids, dates, statuses) are parsed once per distinct value."""
+    if values.dtype == object and len(values) > 1000:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) * 4 < len(values):
+            parsed_u, bad_u = _parse_one_kind(pd.Series(uniques, dtype=object), column)
+            if (codes < 0).any():  # blanks: parse one None to get the right missing value
+                parsed_na, _ = _parse_one_kind(pd.Series([None], dtype=object), column)
+                parsed_u = pd.concat([parsed_u, parsed_na], ignore_index=True)
+                bad_u = pd.concat([bad_u, pd.Series([False])], ignore_index=True)
+                codes = np.where(codes < 0, len(uniques), codes)
+            parsed = parsed_u.take(codes)
+            parsed.index = values.index
+            bad = pd.Series(bad_u.to_numpy(dtype=bool)[codes], index=values.index)
+            return parsed, bad
+    return _parse_one_kind(values, column)

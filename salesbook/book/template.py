@@ -36,7 +36,8 @@ _T = {
     "zh": {"instructions": "说明", "title": "salesbook 销售管理工作簿", "table": "表格", "sheet": "工作表",
            "column": "列", "type": "类型", "required": "必填", "description": "说明", "yes": "是",
            "allowed": "可选值", "refers": "须存在于",
-           "intro": ("请在后面各工作表的表格中填写数据（Excel 表格：在底部添加行，不要重命名表格）。表头可用中文或英文。"
+           "intro": ("请在后面各工作表的表格中填写数据（Excel 表格：在底部添加行，不要重命名表格）。"
+                     "表头可用中文或英文。"
                      "运行 `salesbook run 本文件.xlsx`（或在 Excel 中运行宏）进行计算；结果写入以 Out_ 开头的工作表，"
                      "每次运行都会整体替换，请勿在其中手工填写。"),
            "settings": "参数列表"},

@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from salesbook.book.base import Book, RawTable
-from salesbook.book.parse import blank_mask, error_mask, parse_column
+from salesbook.book.parse import error_mask, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Table
 
@@ -123,7 +124,7 @@ def read_table(raw: RawTable, table: Table, *,
 def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
                   pos: int | None) -> tuple[list[Problem], pd.Series]:
     problems: list[Problem] = []
-    errors = error_mask(values)
+    errors = _on_distinct(values, error_mask)
     for row in values.index[errors]:
         problems.append(problem("the cell holds the Excel error {v}; fix the formula or type a value.",
                                 "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
@@ -159,11 +160,21 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
                                         "{v} 大于允许的最大值 {m}。", sheet=sheet, row=int(row), column=shown,
                                         v=_fmt(nums[row]), m=_fmt(col.max_value)))
     if col.default is not None and not col.required:
-        fill = blank_mask(values) & ~bad
+        fill = parsed.isna() & ~bad
         if fill.any():
             parsed = parsed.copy()
             parsed[fill] = col.default
     return problems, parsed
+
+
+def _on_distinct(values: pd.Series, fn) -> pd.Series:
+    """Apply a per-cell boolean check once per distinct value of a long, repetitive column."""
+    if values.dtype == object and len(values) > 1000:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) * 4 < len(values):
+            flags = np.append(fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool), False)
+            return pd.Series(flags[codes], index=values.index)
+    return fn(values)
 
 
 def _fmt(x: float) -> str:

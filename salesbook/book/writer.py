@@ -157,8 +157,8 @@ def add_validations(ws: Worksheet, schema: Table, names: list[str], top: int, la
             dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
         elif col.ref:
             ref_table, ref_col = col.ref.split(".")
-            dv = DataValidation(type="list", formula1=f"=INDIRECT(\"{ref_table}[{_header_of(ref_table, ref_col, lang)}]\")",
-                                allow_blank=True)
+            source = f"{ref_table}[{_header_of(ref_table, ref_col, lang)}]"
+            dv = DataValidation(type="list", formula1=f'=INDIRECT("{source}")', allow_blank=True)
             dv.showErrorMessage = False  # typed ids not yet in the list are validated by salesbook itself
         elif col.kind is Kind.DATE:
             dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)

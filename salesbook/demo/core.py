@@ -114,7 +114,8 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
         "target_bonus": [bonus_by_role[r] for r in roles],
         "email": [f"{rid.lower()}@example.com" for rid in rep_ids],
     })
-    regions = pd.DataFrame({"region_id": [r[0] for r in REGIONS], "name": [r[2] if lang == "zh" else r[1] for r in REGIONS],
+    regions = pd.DataFrame({"region_id": [r[0] for r in REGIONS],
+                            "name": [r[2] if lang == "zh" else r[1] for r in REGIONS],
                             "manager_id": [manager_of_region[r[0]] for r in REGIONS]})
     sellers = reps[reps["role"].isin(["rep", "senior", "manager"])].reset_index(drop=True)
     seller_strength = rng.lognormal(0.0, 0.35, size=len(sellers)) * np.where(sellers["role"] == "senior", 1.4, 1.0)
