@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesbook.book.base import Book
 from salesbook.book.file_book import FileBook
 from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
@@ -29,7 +30,7 @@ class RunResult:
     notes: list[Problem] = field(default_factory=list)
 
 
-def detect_language(book: FileBook, override: str | None = None) -> str:
+def detect_language(book: Book, override: str | None = None) -> str:
     """--lang, else the Settings sheet's language, else the environment's locale, else English."""
     if override in ("en", "zh"):
         return override
@@ -49,7 +50,7 @@ def detect_language(book: FileBook, override: str | None = None) -> str:
     return "zh" if env.lower().startswith("zh") else "en"
 
 
-def plan_jobs(book: FileBook, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
+def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
     """Jobs whose required tables are in the book (or exactly ``only``, which must all be runnable)."""
     jobs = discover()
     known = {j.name for j in jobs}
@@ -71,7 +72,7 @@ def plan_jobs(book: FileBook, only: Sequence[str] | None = None) -> tuple[list[J
     return run, skipped
 
 
-def _is_empty(book: FileBook, name: str) -> bool:
+def _is_empty(book: Book, name: str) -> bool:
     raw = book.read_raw(name)
     return raw is None or not raw.rows
 

@@ -59,6 +59,7 @@ class FileBook:
         self.outputs: dict[str, pd.DataFrame] = {}
         self._locations = self._find_tables()
         self._sheet_parts: dict[str, str] | None = None
+        self._raw_cache: dict[str, RawTable | None] = {}
 
     # -- discovery -------------------------------------------------------------------------------
     def _find_tables(self) -> dict[str, tuple[str, str]]:
@@ -87,6 +88,11 @@ class FileBook:
 
     # -- reading ---------------------------------------------------------------------------------
     def read_raw(self, name: str) -> RawTable | None:
+        if name not in self._raw_cache:
+            self._raw_cache[name] = self._read_raw(name)
+        return self._raw_cache[name]
+
+    def _read_raw(self, name: str) -> RawTable | None:
         where = self._locations.get(name)
         if where is None:
             return None

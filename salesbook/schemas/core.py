@@ -193,4 +193,15 @@ TABLES = (
         doc_en="Cash collected per deal (for pay-on-cash plans).", doc_zh="订单回款（用于按回款计提）。",
         optional=True,
     ),
+    Table(
+        "Out_Problems", "问题清单",
+        (
+            C("sheet", K.TEXT, "工作表", "Sheet"),
+            C("row", K.INT, "行", "Row"),
+            C("column", K.TEXT, "列", "Column"),
+            C("message", K.TEXT, "问题", "Problem"),
+        ),
+        doc_en="Problems found by the last run from Excel (replaced on every run).",
+        doc_zh="在 Excel 中最近一次运行发现的问题（每次运行替换）。", output=True,
+    ),
 )
