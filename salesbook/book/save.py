@@ -43,6 +43,7 @@ class SaveReport:
 def output_lock(dest: Path) -> Iterator[None]:
     """Serialise writers of one output path; a second writer is refused, not queued silently."""
     lock_path = dest.with_name(f".{dest.name}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         if fcntl is not None:

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Set up everything salesbook needs on a Debian/Ubuntu machine, idempotently:
+# Debian packages (when missing; installed when running as root or with password-less sudo),
+# a virtual environment in .venv, and the Python packages from pyproject.toml.
+# Usage: scripts/bootstrap.sh [demo|test]   (test also installs what the tests need)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose="${1:-demo}"
+
+# fonts-noto-cjk: Chinese glyphs in PDFs. poppler-utils: pdftotext/pdffonts/pdftoppm for checking PDFs.
+# libreoffice-calc-nogui: a real spreadsheet client for the tests. chromium: renders HTML reports in tests.
+# fontconfig: font lookup for WeasyPrint. libpango: WeasyPrint's text layout.
+demo_pkgs=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+test_pkgs=(poppler-utils libreoffice-calc-nogui chromium)
+pkgs=("${demo_pkgs[@]}")
+[ "$purpose" = "test" ] && pkgs+=("${test_pkgs[@]}")
+if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then pkgs+=(python3-venv); fi
+
+missing=()
+if command -v dpkg >/dev/null 2>&1; then
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
+  if [ "$sudo" = none ]; then
+    echo "salesbook needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them with:  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "then run this command again." >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python3 - <<'PY' || { echo "salesbook needs Python >= 3.11 (python3 is $(python3 --version 2>&1))" >&2; exit 1; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=.venv/.salesbook-installed
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "Installing Python packages into .venv ..." >&2
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "$want" > "$stamp"
+fi

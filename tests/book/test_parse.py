@@ -1,0 +1,67 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesbook.book.parse import error_mask, parse_bool, parse_column, parse_date, parse_int, parse_number, parse_text
+from salesbook.schemas import Choice, Column, Kind
+
+
+def s(*values):
+    return pd.Series(list(values), dtype=object)
+
+
+def test_numbers_accept_numeric_text_currency_and_percent():
+    out, bad = parse_number(s(1, 2.5, "1,234.50", " ¥3,000 ", "12%", "", None, "abc", True))
+    assert out.iloc[:5].tolist() == [1.0, 2.5, 1234.5, 3000.0, 0.12]
+    assert out.iloc[5:7].isna().all()
+    assert bad.tolist() == [False] * 7 + [True, True]
+
+
+def test_int_rejects_fractions():
+    out, bad = parse_int(s(3.0, "4", 2.5))
+    assert out.iloc[0] == 3 and out.iloc[1] == 4 and pd.isna(out.iloc[2])
+    assert bad.tolist() == [False, False, True]
+
+
+def test_dates_from_cells_serials_and_unambiguous_text():
+    out, bad = parse_date(s(dt.date(2026, 3, 31), dt.datetime(2026, 3, 31, 15, 0), 46112.0, "2026-03-31",
+                            "2026/3/31", "2026年3月31日", "2026-03", "03/31/2026", "2026-02-30", None))
+    expected = pd.Timestamp(2026, 3, 31)
+    assert out.iloc[:6].tolist() == [expected] * 6
+    assert out.iloc[6] == pd.Timestamp(2026, 3, 1)
+    assert bad.tolist() == [False] * 7 + [True, True, False]
+
+
+def test_bool_in_both_languages():
+    out, bad = parse_bool(s(True, "yes", "是", "否", 0, "maybe", None))
+    assert out.iloc[:5].tolist() == [True, True, True, False, False]
+    assert bad.tolist() == [False] * 5 + [True, False]
+
+
+def test_ids_from_numeric_cells_lose_the_float_tail():
+    out, _ = parse_text(s(1001.0, " R7 ", 12.5, None), identifier=True)
+    assert out.tolist()[:3] == ["1001", "R7", "12.5"] and pd.isna(out.iloc[3])
+
+
+def test_choice_accepts_value_label_and_alias_case_insensitively():
+    col = Column("role", Kind.CHOICE, "岗位", choices=(Choice("manager", "销售经理", ("经理",)),))
+    out, bad = parse_column(s("Manager", "销售经理", "经理", "boss"), col)
+    assert out.tolist()[:3] == ["manager"] * 3
+    assert bad.tolist() == [False, False, False, True]
+
+
+def test_excel_error_values_are_detected():
+    assert error_mask(s("#N/A", " #div/0! ", "#hashtag", 3.0, None)).tolist() == [True, True, False, False, False]
+
+
+@pytest.mark.parametrize("n", [10, 5000])
+def test_long_repetitive_columns_parse_like_short_ones(n):
+    """The distinct-value fast path must give exactly what the direct path gives."""
+    col = Column("d", Kind.DATE, "日期")
+    values = s(*(["2026-01-05", 46000.0, None, "bad"] * n))
+    fast, fast_bad = parse_column(values, col)
+    slow, slow_bad = parse_date(values)
+    pd.testing.assert_series_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_names=False)
+    assert np.array_equal(fast_bad.to_numpy(), slow_bad.to_numpy())

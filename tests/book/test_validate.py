@@ -1,0 +1,105 @@
+"""The first malformed inputs each produce the right sheet/row/column message, all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from salesbook.book.file_book import FileBook
+from salesbook.book.validate import load_book
+from salesbook.errors import InputError
+
+ALL = ["Settings", "Products", "Regions", "Reps", "Deals"]
+
+
+def problems(path, required=ALL):
+    with FileBook(path) as book, pytest.raises(InputError) as info:
+        load_book(book, required=required)
+    return info.value.problems
+
+
+def test_clean_book_loads_with_typed_columns_and_excel_row_index(make_book, base_sheets):
+    with FileBook(make_book(base_sheets)) as book:
+        loaded = load_book(book, required=ALL)
+    deals = loaded.tables["Deals"]
+    assert deals.index.tolist() == [2, 3] and deals.index.name == "excel_row"
+    assert deals["amount"].tolist() == [1000.0, 2500.5]
+    assert deals["date"].iloc[0].date() == dt.date(2026, 1, 5)
+    assert deals["status"].tolist() == ["booked", "booked"]  # default filled
+    assert loaded.settings["language"] == "en" and loaded.settings["rounding_unit"] == 0.01
+
+
+def test_missing_sheet(make_book, base_sheets):
+    del base_sheets["Deals"]
+    (p,) = problems(make_book(base_sheets))
+    assert "no table or sheet named 'Deals'" in p.render("en")
+    assert "成交" in p.render("zh")
+
+
+def test_missing_column_names_header_row_and_suggests_a_typo(make_book, base_sheets):
+    base_sheets["Deals"][0][4] = "amout"
+    (p,) = problems(make_book(base_sheets))
+    assert (p.sheet, p.row, p.column) == ("Deals", 1, "Amount")
+    assert "Did you mean 'amout'?" in p.text("en")
+
+
+def test_text_in_number_column(make_book, base_sheets):
+    base_sheets["Deals"][2][4] = "lots"
+    (p,) = problems(make_book(base_sheets))
+    assert (p.sheet, p.row, p.column) == ("Deals", 3, "amount (E)")
+    assert p.text("en") == "'lots' is not an amount."
+    assert p.text("zh") == "“lots”不是有效的金额。"
+
+
+def test_duplicate_ids_point_at_the_repeat_and_the_first(make_book, base_sheets):
+    base_sheets["Products"].append(["P1", "Again", "Hardware"])
+    (p,) = problems(make_book(base_sheets))
+    assert (p.sheet, p.row) == ("Products", 4)
+    assert "first used on row 2" in p.text("en")
+
+
+def test_empty_table(make_book, base_sheets):
+    base_sheets["Deals"] = [base_sheets["Deals"][0]]
+    (p,) = problems(make_book(base_sheets))
+    assert p.sheet == "Deals" and "empty" in p.text("en")
+
+
+def test_unknown_foreign_key(make_book, base_sheets):
+    base_sheets["Deals"][1][2] = "R9"
+    (p,) = problems(make_book(base_sheets))
+    assert (p.sheet, p.row, p.column) == ("Deals", 2, "rep_id (C)")
+    assert "'R9' is not in sheet 'Reps'" in p.text("en")
+
+
+def test_all_problems_are_reported_together_in_chinese(make_book, base_sheets):
+    base_sheets["Deals"][1][2] = "R9"
+    base_sheets["Deals"][2][4] = "lots"
+    base_sheets["Reps"][1][3] = "boss"
+    base_sheets["Reps"][2][4] = "someday"
+    found = problems(make_book(base_sheets))
+    assert len(found) == 4
+    text = InputError(found).render("zh")
+    assert "工作表“Reps”，第 2 行" in text and "“boss”不是允许的取值" in text
+    assert "“someday”不是有效的日期" in text
+
+
+def test_chinese_headers_and_sheet_without_a_table(make_book, base_sheets):
+    base_sheets["Deals"][0] = ["订单编号", "成交日期", "销售代表编号", "产品编号", "销售额"]
+    path = make_book(base_sheets, tables=False)
+    with FileBook(path) as book:
+        loaded = load_book(book, required=ALL)
+    assert loaded.tables["Deals"]["amount"].sum() == 3500.5
+
+
+def test_excel_error_cells_are_reported_not_read_as_blank(make_book, base_sheets):
+    base_sheets["Deals"][1][4] = "#N/A"  # openpyxl stores this as a real error cell (t="e")
+    (p,) = problems(make_book(base_sheets))
+    assert p.row == 2 and "#N/A" in p.text("en")
+
+
+def test_table_found_by_its_chinese_name(make_book, base_sheets):
+    sheets = {("成交" if k == "Deals" else k): v for k, v in base_sheets.items()}
+    with FileBook(make_book(sheets, table_names={"成交": "Deals_2026"})) as book:
+        loaded = load_book(book, required=ALL)
+    assert len(loaded.tables["Deals"]) == 2

@@ -1,0 +1,70 @@
+"""Shared fixtures: demo tables and workbooks built once per session, LibreOffice when present."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesbook.book.template import write_book
+from salesbook.demo import build_demo_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_tables_en() -> dict[str, pd.DataFrame]:
+    return build_demo_tables("en")
+
+
+@pytest.fixture(scope="session")
+def demo_tables_zh() -> dict[str, pd.DataFrame]:
+    return build_demo_tables("zh")
+
+
+@pytest.fixture(scope="session")
+def demo_book_en(tmp_path_factory, demo_tables_en) -> Path:
+    return write_book(tmp_path_factory.mktemp("demo_en") / "demo_en.xlsx", "en", demo_tables_en)
+
+
+@pytest.fixture(scope="session")
+def demo_book_zh(tmp_path_factory, demo_tables_zh) -> Path:
+    return write_book(tmp_path_factory.mktemp("demo_zh") / "demo_zh.xlsx", "zh", demo_tables_zh)
+
+
+@pytest.fixture(scope="session")
+def small_tables() -> dict[str, pd.DataFrame]:
+    """A small but complete demo (scale 0.05) for fast end-to-end tests."""
+    return build_demo_tables("en", scale=0.05)
+
+
+@pytest.fixture()
+def small_book(tmp_path, small_tables) -> Path:
+    return write_book(tmp_path / "small.xlsx", "en", small_tables)
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """Run LibreOffice headless with a private profile; returns a convert(src, fmt, outdir) function."""
+    exe = _soffice()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
+    profile = tmp_path_factory.mktemp("lo_profile")
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        outdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", fmt, "--outdir", str(outdir), str(src)],
+                       check=True, capture_output=True, timeout=300)
+        out = outdir / (src.stem + "." + fmt.split(":")[0])
+        assert out.exists(), f"LibreOffice did not write {out}"
+        return out
+
+    return convert
