@@ -68,3 +68,20 @@ def soffice(tmp_path_factory):
         return out
 
     return convert
+
+
+@pytest.fixture()
+def make_sheet_book(tmp_path):
+    """A workbook whose first sheet holds ``rows`` written through salesbook's own cell writer."""
+    import openpyxl
+
+    from salesbook.book.save import save_workbook
+    from salesbook.book.writer import write_frame
+
+    def make(rows: list[list], name: str = "cells.xlsx") -> Path:
+        wb = openpyxl.Workbook()
+        frame = pd.DataFrame(rows[1:], columns=rows[0])
+        write_frame(wb.active, frame, table_name="Settings")
+        return save_workbook(wb, tmp_path / name)
+
+    return make
