@@ -44,3 +44,23 @@ def test_libreoffice_shows_formula_looking_text_as_text(soffice, make_sheet_book
     csv = soffice(src, "csv", tmp_path / "csv")
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "=1+1" in text and "@SUM(A1)" in text and ",2\n" not in text
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_grafted_output_sheets(soffice, small_book, tmp_path):
+    """Output sheets are written as raw XML parts; a real client must open them and see the same values."""
+    from salesbook.book.save import write_outputs
+    from salesbook.book.validate import read_table
+    from salesbook.schemas import REGISTRY
+
+    frame = pd.DataFrame({"sheet": ["成交", "=SUM(A1)", "a & <b>"], "row": [2, 30, 4000],
+                          "column": ["金额", "x", "y"], "message": ["中文说明", "text", "tab\there"]})
+    computed = write_outputs(small_book, {"Out_Problems": frame}, tmp_path / "computed.xlsx").path
+    resaved = soffice(computed, "xlsx", tmp_path / "lo")
+    with FileBook(resaved) as book:
+        back, problems, _ = read_table(book.read_raw("Out_Problems"), REGISTRY["Out_Problems"])
+    assert not problems
+    assert back["sheet"].tolist() == frame["sheet"].tolist()
+    assert back["row"].tolist() == [2, 30, 4000]
+    assert back["message"].tolist() == frame["message"].tolist()
+    assert _tables(resaved)["Deals"].equals(_tables(small_book)["Deals"])

@@ -38,7 +38,7 @@ FEATURE_ZH = {
     "external links": "外部链接", "form controls": "表单控件", "embedded objects": "嵌入对象",
     "ActiveX controls": "ActiveX 控件", "threaded comments": "批注（新版）", "comments": "批注",
     "custom XML": "自定义 XML", "data validations": "数据验证", "conditional formats": "条件格式",
-    "defined names": "名称定义", "formulas": "公式", "tables": "表格",
+    "defined names": "名称定义", "defined name": "名称定义", "formulas": "公式", "tables": "表格", "table": "表格",
 }
 _COUNTED_TAGS = {
     "data validations": re.compile(rb"<(?:\w+:)?dataValidation\b"),

@@ -2,9 +2,9 @@
 
 Every save goes to a temporary file in the destination folder and is renamed over the target only
 when complete (``os.replace`` is atomic on POSIX and Windows), so a crash or ``kill -9`` leaves either
-the old file or the new one, never half of one.  Writing the outputs into a copy of the user's
-workbook goes through openpyxl, which does not carry every Excel feature; the copy is inventoried
-before and after, and an in-place update that would lose anything is refused.
+the old file or the new one, never half of one.  Outputs are grafted into a copy of the user's
+workbook part by part (``graft``); the copy is still inventoried before and after, and an in-place
+update that would lose anything is refused.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from salesbook.book.ooxml import feature_inventory, label_zh, losses
-from salesbook.book.writer import ensure_named_styles, remove_sheets, write_frame
+from salesbook.book.graft import graft_outputs
+from salesbook.book.ooxml import feature_inventory, label_zh, losses, sheet_parts
 from salesbook.errors import InputError, SalesbookError, problem
 
 try:  # POSIX advisory locks; Windows falls back to O_EXCL lock files below
@@ -98,6 +99,11 @@ def save_workbook(wb: openpyxl.Workbook, dest: str | Path) -> Path:
     return atomic_write(dest, lambda tmp: wb.save(tmp))
 
 
+def _sheet_names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return list(sheet_parts(zf))
+
+
 def _excel_has_it_open(path: Path) -> bool:
     return path.with_name("~$" + path.name).exists()
 
@@ -106,8 +112,9 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                   *, lang: str = "en", in_place: bool = False) -> SaveReport:
     """Copy ``source`` with the output tables (``Out_*`` sheets) replaced, to ``dest`` or in place.
 
-    In place: refused when Excel has the file open or when the copy would lose any feature.
-    New file: the input is never touched; features the copy could not carry are reported.
+    The copy is grafted part by part (see ``graft``), so nothing of the user's is re-written; the feature
+    inventory before and after is still compared, and an in-place update that would lose anything is
+    refused.  In place is also refused while Excel has the file open.
     """
     source = Path(source)
     if in_place:
@@ -123,23 +130,15 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         raise InputError(problem(
             "'{file}' is open in Excel (lock file ~${file} exists); close it first.",
             "“{file}”正在 Excel 中打开（存在锁文件 ~${file}）；请先关闭。", file=source.name))
-    keep_vba = source.suffix.lower() in (".xlsm", ".xltm")
-    if dest.suffix.lower() in (".xlsm", ".xltm") and not keep_vba:
-        raise InputError(problem("a macro-enabled output (.xlsm) needs a .xlsm input.",
-                                 "输出为启用宏的 .xlsm 时，输入也须为 .xlsm。"))
-    wb = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True, rich_text=True)
-    existing_out = [t for t in wb.sheetnames if t.startswith("Out_")]
-    remove_sheets(wb, existing_out)
-    ensure_named_styles(wb)
-    for name, frame in outputs.items():
-        ws = wb.create_sheet(title=name)
-        write_frame(ws, frame, table_name=name, lang=lang)
-    skip = frozenset(existing_out) | frozenset(outputs)
+    if dest.suffix.lower() != source.suffix.lower():
+        raise InputError(problem("the output must have the same file type as the input ({ext}).",
+                                 "输出文件类型须与输入一致（{ext}）。", ext=source.suffix))
+    skip = frozenset(t for t in _sheet_names(source) if t.startswith("Out_")) | frozenset(outputs)
     before = feature_inventory(str(source), skip_sheets=skip)
     report = SaveReport(path=dest)
 
     def write(tmp: Path) -> None:
-        wb.save(tmp)
+        graft_outputs(source, outputs, tmp, lang=lang)
         lost = losses(before, feature_inventory(str(tmp), skip_sheets=skip))
         if lost and in_place:
             raise InputError(problem(

@@ -22,7 +22,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from salesbook.book.file_book import FileBook
-from salesbook.book.ooxml import feature_inventory
+from salesbook.book.ooxml import feature_inventory, sheet_parts
 from salesbook.book.save import OutputBusy, output_lock, write_outputs
 from salesbook.book.validate import read_table
 from salesbook.errors import InputError
@@ -102,21 +102,48 @@ def _with_custom_xml(src: Path, dest: Path) -> Path:
     return dest
 
 
-def test_in_place_refuses_when_something_would_be_lost_and_changes_nothing(make_book, base_sheets, tmp_path):
+def test_in_place_keeps_parts_openpyxl_would_drop(make_book, base_sheets, tmp_path):
     book = _with_custom_xml(make_book(base_sheets), tmp_path / "custom.xlsx")
+    with zipfile.ZipFile(book) as zf:
+        custom = zf.read("customXml/item1.xml")
+    report = write_outputs(book, OUT, in_place=True)
+    assert report.not_carried == []
+    with zipfile.ZipFile(book) as zf:
+        assert zf.read("customXml/item1.xml") == custom
+
+
+def _with_name_on_out_sheet(src: Path, dest: Path) -> Path:
+    """A user-defined name scoped to an Out_ sheet: replacing that sheet would drop the name."""
+    write_outputs(src, OUT, dest)
+    with zipfile.ZipFile(dest) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    wb = parts["xl/workbook.xml"].decode()
+    index = wb.count("<sheet ") - 1  # Out_Problems is the last sheet
+    name = f'<definedNames><definedName name="MyCheck" localSheetId="{index}">Out_Problems!$A$1</definedName>' \
+           "</definedNames>"
+    wb = wb.replace("</sheets>", "</sheets>" + name) if "<definedNames>" not in wb else wb
+    parts["xl/workbook.xml"] = wb.encode()
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    return dest
+
+
+def test_in_place_refuses_when_something_would_be_lost_and_changes_nothing(make_book, base_sheets, tmp_path):
+    book = _with_name_on_out_sheet(make_book(base_sheets), tmp_path / "named.xlsx")
     before = digest(book)
     with pytest.raises(InputError) as info:
         write_outputs(book, OUT, in_place=True)
-    assert "custom XML (1 -> 0)" in info.value.render("en")
-    assert "自定义 XML" in info.value.render("zh")
+    assert "defined name:MyCheck (1 -> 0)" in info.value.render("en")
+    assert "名称定义:MyCheck" in info.value.render("zh")
     assert digest(book) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["custom.xlsx", "book.xlsx"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["named.xlsx", "book.xlsx"])
 
 
 def test_new_file_reports_what_it_could_not_carry(make_book, base_sheets, tmp_path):
-    book = _with_custom_xml(make_book(base_sheets), tmp_path / "custom.xlsx")
+    book = _with_name_on_out_sheet(make_book(base_sheets), tmp_path / "named.xlsx")
     report = write_outputs(book, OUT, tmp_path / "out.xlsx")
-    assert report.not_carried == ["custom XML (1 -> 0)"]
+    assert report.not_carried == ["defined name:MyCheck (1 -> 0)"]
 
 
 def test_refuses_in_place_while_excel_has_the_file_open(make_book, base_sheets):
@@ -135,8 +162,8 @@ def test_formula_looking_text_is_written_as_text(make_book, base_sheets, tmp_pat
     assert ws["A2"].data_type == "s" and ws["A2"].value == text.replace("\r", "\n")
     assert ws["A2"].quotePrefix
     with zipfile.ZipFile(report.path) as zf:
-        sheet_xml = zf.read("xl/worksheets/sheet6.xml")
-    assert b"<f>" not in sheet_xml
+        sheet_xml = zf.read(sheet_parts(zf)["Out_Problems"])
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
 
 
 def test_two_writers_of_one_output_do_not_both_proceed(tmp_path):
