@@ -53,10 +53,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     dest = Path(args.book)
     if dest.exists() and not args.force:
         raise InputError(_exists_problem(dest))
-    if dest.suffix.lower() not in (".xlsx",):
+    if dest.suffix.lower() not in (".xlsx", ".xlsm"):
         from salesbook.errors import problem
 
-        raise InputError(problem("the new workbook must be an .xlsx file.", "新工作簿必须是 .xlsx 文件。"))
+        raise InputError(problem("the new workbook must be an .xlsx file, or .xlsm for a macro-enabled one.",
+                                 "新工作簿必须是 .xlsx 文件（启用宏的为 .xlsm）。"))
     write_book(dest, args.lang)
     _say(f"Created {dest} (empty tables, language {args.lang}).", f"已创建 {dest}（空表格，语言 {args.lang}）。",
          args.lang)

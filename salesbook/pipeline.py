@@ -51,7 +51,11 @@ def detect_language(book: Book, override: str | None = None) -> str:
 
 
 def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
-    """Jobs whose required tables are in the book (or exactly ``only``, which must all be runnable)."""
+    """Jobs to run: ``only`` if given, else every job with data in at least one of the tables it needs.
+
+    A job whose tables are all absent or empty is skipped (that engine is not in use); one with some
+    tables filled and others empty runs, so validation tells the user what is missing.
+    """
     jobs = discover()
     known = {j.name for j in jobs}
     if only:
@@ -61,14 +65,13 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job],
                                      "未知的计算模块 {names}；可选 {known}。", names=", ".join(unknown),
                                      known=", ".join(sorted(known))))
         return [j for j in jobs if j.name in only], {}
-    present = set(book.table_names())
     run, skipped = [], {}
     for job in jobs:
-        missing = [t for t in job.needs if t not in present or _is_empty(book, t)]
-        if missing:
-            skipped[job.name] = missing
+        empty = [t for t in job.needs if _is_empty(book, t)]
+        if len(empty) == len(job.needs):
+            skipped[job.name] = empty  # the user does not use this engine
         else:
-            run.append(job)
+            run.append(job)  # partly filled in: load_book reports the missing or empty tables
     return run, skipped
 
 

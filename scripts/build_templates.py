@@ -16,14 +16,15 @@ from salesbook.book.template import write_book  # noqa: E402
 TEMPLATE_DIR = ROOT / "workbook_templates"
 
 
-def template_path(lang: str) -> Path:
-    return TEMPLATE_DIR / f"salesbook_{lang}.xlsx"
+def template_path(lang: str, ext: str = ".xlsx") -> Path:
+    return TEMPLATE_DIR / f"salesbook_{lang}{ext}"
 
 
 def main() -> int:
     for lang in ("en", "zh"):
-        path = write_book(template_path(lang), lang)
-        print(f"wrote {path.relative_to(ROOT)}")
+        for ext in (".xlsx", ".xlsm"):
+            path = write_book(template_path(lang, ext), lang)
+            print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

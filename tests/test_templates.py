@@ -27,9 +27,10 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_committed_template_matches_the_registry(tmp_path, lang):
-    fresh = write_book(tmp_path / f"fresh_{lang}.xlsx", lang)
-    committed = build_templates.template_path(lang)
+@pytest.mark.parametrize("ext", [".xlsx", ".xlsm"])
+def test_committed_template_matches_the_registry(tmp_path, lang, ext):
+    fresh = write_book(tmp_path / f"fresh_{lang}{ext}", lang)
+    committed = build_templates.template_path(lang, ext)
     assert committed.exists(), "run scripts/build_templates.py"
     fresh_parts, committed_parts = _parts(fresh), _parts(committed)
     drifted = sorted(n for n in fresh_parts.keys() | committed_parts.keys()
@@ -42,7 +43,7 @@ def test_template_has_every_input_table_with_validation_formats_and_frozen_heade
     wb = openpyxl.load_workbook(build_templates.template_path(lang))
     assert wb.sheetnames[0] == ("说明" if lang == "zh" else "Instructions")
     conf = wb["xlwings.conf"]
-    assert (conf["A1"].value, conf["B1"].value) == ("UDF_MODULES", UDF_MODULE)
+    assert ("UDF Modules", UDF_MODULE) in [(r[0].value, r[1].value) for r in conf.iter_rows()]
     tables = {name: ws for ws in wb.worksheets for name in ws.tables}
     for table in input_tables():
         ws = tables[table.name]
@@ -71,3 +72,28 @@ def test_empty_template_validates_and_reads_back_every_table(tmp_path):
     assert set(REGISTRY) >= {"Settings", "Products", "Regions", "Reps", "History", "CompanyTarget", "Seasonality",
                              "Leads", "LeadEvents", "ScoringRules", "GradeBands", "Deals", "Credits", "Payments",
                              "Plans", "PlanTiers", "PlanAssignments", "KPIs", "KPIWeights", "Actuals", "RatingBands"}
+
+
+def test_macro_enabled_template_carries_the_xlwings_vba_project(tmp_path):
+    import xlwings
+
+    path = build_templates.template_path("zh", ".xlsm")
+    with zipfile.ZipFile(path) as zf:
+        vba = zf.read("xl/vbaProject.bin")
+        content_types = zf.read("[Content_Types].xml").decode()
+    with zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart_standalone.xlsm") as zf:
+        assert vba == zf.read("xl/vbaProject.bin")  # xlwings' own standalone VBA module, unchanged
+    assert b"xlwings" in vba
+    assert "macroEnabled.main+xml" in content_types
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows()}
+    assert conf["UDF Modules"] == UDF_MODULE
+    with FileBook(path) as book:
+        assert set(book.table_names()) == {t.name for t in input_tables()}
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_macro_enabled_template(soffice, tmp_path):
+    resaved = soffice(build_templates.template_path("en", ".xlsm"), "xlsx", tmp_path / "lo")
+    with FileBook(resaved) as book:
+        assert "Reps" in book.table_names()

@@ -112,19 +112,49 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
     ws.freeze_panes = "A4"
 
 
+XLWINGS_CONF = (  # the keys of xlwings' own config sheet (see the standalone quickstart workbook)
+    ("Interpreter_Win", "python"),
+    ("Interpreter_Mac", None),
+    ("PYTHONPATH", None),
+    ("Conda Path", None),
+    ("Conda Env", None),
+    ("UDF Modules", UDF_MODULE),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
+)
+
+
 def _xlwings_conf(wb: Workbook) -> None:
     ws = wb.create_sheet("xlwings.conf")
-    ws["A1"], ws["B1"] = "UDF_MODULES", UDF_MODULE
-    ws["A2"], ws["B2"] = "Show Console", "False"
-    ws.sheet_state = "hidden"
+    for key, value in XLWINGS_CONF:
+        ws.append([key, value])
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 32
 
 
-def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None) -> Workbook:
-    """A salesbook workbook; ``data`` fills the input tables (demo), otherwise they are empty."""
+def _macro_base() -> Workbook:
+    """xlwings' standalone quickstart workbook (BSD licence, shipped in the xlwings wheel): it carries the
+    xlwings VBA module, so RunPython and UDF import work without installing the add-in."""
+    import xlwings
+
+    base = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    wb = openpyxl.load_workbook(base, keep_vba=True)
+    first = wb.worksheets[0]
+    for ws in wb.worksheets[1:]:
+        wb.remove(ws)
+    first.title = "_salesbook_tmp"
+    return wb
+
+
+def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None, *,
+                   macros: bool = False) -> Workbook:
+    """A salesbook workbook; ``data`` fills the input tables (demo), otherwise they are empty.
+    ``macros`` makes a macro-enabled (.xlsm) workbook carrying the xlwings VBA module."""
     if lang not in ("en", "zh"):
         raise ValueError(f"language must be 'en' or 'zh', got {lang!r}")
     data = dict(data or {})
-    wb = openpyxl.Workbook()
+    wb = _macro_base() if macros else openpyxl.Workbook()
     wb.properties.creator = "salesbook"
     wb.properties.created = PINNED_TIME
     wb.properties.modified = PINNED_TIME
@@ -149,4 +179,6 @@ def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = N
 
 
 def write_book(path: str | Path, lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    return save_workbook(build_workbook(lang, data), path)
+    """Write a workbook; a .xlsm path gets the macro-enabled variant."""
+    macros = Path(path).suffix.lower() == ".xlsm"
+    return save_workbook(build_workbook(lang, data, macros=macros), path)
