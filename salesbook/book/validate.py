@@ -43,9 +43,13 @@ def normalise_header(text: object) -> str:
 
 
 def header_lookup(table: Table) -> dict[str, str]:
+    """Header text -> canonical column; names and labels win over aliases."""
     lookup: dict[str, str] = {}
     for col in table.columns:
-        for label in (col.name, col.label_en, col.zh, *col.aliases):
+        for label in (col.name, col.label_en, col.zh):
+            lookup.setdefault(normalise_header(label), col.name)
+    for col in table.columns:
+        for label in col.aliases:
             lookup.setdefault(normalise_header(label), col.name)
     return lookup
 

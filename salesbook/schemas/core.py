@@ -106,7 +106,7 @@ TABLES = (
               doc_en="Comma-separated industry specialties for lead routing (blank = any).",
               doc_zh="线索分配所用的行业专长，逗号分隔（留空为不限）。"),
             C("max_open_leads", K.INT, "最大在跟线索数", "Max open leads", min_value=0,
-              aliases=("capacity", "线索上限"),
+              aliases=("lead capacity", "线索上限"),
               doc_en="Most open leads the rep may hold (blank = no limit).",
               doc_zh="可同时跟进的最多线索数（留空不限）。"),
             C("capacity", K.NUMBER, "产能系数", "Capacity weight", min_value=0, aliases=("weight",),
