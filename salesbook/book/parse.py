@@ -7,6 +7,7 @@ returns (series, bad_mask): ``bad_mask`` marks non-blank cells that could not be
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import numpy as np
@@ -76,19 +77,31 @@ def parse_number(values: pd.Series, *, percent: bool = False) -> tuple[pd.Series
         parsed = pd.to_numeric(cleaned, errors="coerce")
         parsed = parsed.where(~is_pct, parsed / 100.0)
         out.loc[still] = parsed
+    infinite = np.isinf(out)
+    out = out.where(~infinite)  # an infinite amount is never what the user meant
     bad = out.isna() & ~blank
-    if not percent:
-        return out, bad
     return out, bad
 
 
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     nums, bad = parse_number(values)
-    frac = nums.notna() & (nums != np.round(nums))
-    return nums.round().astype("Int64").where(~frac), bad | frac
+    frac = nums.notna() & ((nums != np.round(nums)) | (nums.abs() > 2**53))
+    return nums.where(~frac).round().astype("Int64"), bad | frac
+
+
+_MIN_DATE, _MAX_DATE = pd.Timestamp(1900, 1, 1), pd.Timestamp(2261, 12, 31)
 
 
 def _to_timestamp(v: object) -> pd.Timestamp | None:
+    """A date, or None when the value is not one (or lies outside 1900-2261, pandas' range)."""
+    try:
+        ts = _to_timestamp_unchecked(v)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
+    return ts if ts is not None and _MIN_DATE <= ts <= _MAX_DATE else None
+
+
+def _to_timestamp_unchecked(v: object) -> pd.Timestamp | None:
     if isinstance(v, dt.datetime):
         return pd.Timestamp(v).normalize()
     if isinstance(v, dt.date):
@@ -96,7 +109,7 @@ def _to_timestamp(v: object) -> pd.Timestamp | None:
     if isinstance(v, bool):
         return None
     if isinstance(v, int | float):
-        if 1 <= v < 2958466:  # Excel serial dates 1900-01-01 .. 9999-12-31
+        if 1 <= v < 2958466 and not math.isnan(v):  # Excel serial dates 1900-01-01 .. 9999-12-31
             return _EXCEL_EPOCH + pd.Timedelta(days=int(v))
         return None
     if isinstance(v, str):
