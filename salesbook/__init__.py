@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from salesbook.engines.allocation import allocate
+from salesbook.engines.targets import decompose_targets
 from salesbook.errors import InputError, Problem, SalesbookError
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "SalesbookError", "__version__"]
+__all__ = ["InputError", "Problem", "SalesbookError", "__version__", "allocate", "decompose_targets"]

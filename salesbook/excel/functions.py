@@ -21,3 +21,8 @@ import salesbook
 def SB_VERSION() -> str:
     """salesbook version / salesbook 版本号"""
     return salesbook.__version__
+
+
+from salesbook.excel._targets import SB_ALLOCATE, SB_SEASONALIZE  # noqa: E402
+
+__all__ = ["SB_ALLOCATE", "SB_SEASONALIZE", "SB_VERSION"]
