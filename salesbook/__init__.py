@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from salesbook.engines.allocation import allocate
+from salesbook.engines.kpi import ahp, build_scorecards, critic_weights, entropy_weights, kpi_score
 from salesbook.engines.targets import decompose_targets
 from salesbook.errors import InputError, Problem, SalesbookError
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "SalesbookError", "__version__", "allocate", "decompose_targets"]
+__all__ = ["InputError", "Problem", "SalesbookError", "__version__", "ahp", "allocate", "build_scorecards",
+           "critic_weights", "decompose_targets", "entropy_weights", "kpi_score"]

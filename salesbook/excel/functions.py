@@ -26,3 +26,6 @@ def SB_VERSION() -> str:
 from salesbook.excel._targets import SB_ALLOCATE, SB_SEASONALIZE  # noqa: E402
 
 __all__ = ["SB_ALLOCATE", "SB_SEASONALIZE", "SB_VERSION"]
+from salesbook.excel._kpi import SB_AHP_CR, SB_AHP_WEIGHTS, SB_ENTROPY_WEIGHTS, SB_KPI_SCORE  # noqa: E402
+
+__all__ += ["SB_AHP_CR", "SB_AHP_WEIGHTS", "SB_ENTROPY_WEIGHTS", "SB_KPI_SCORE"]

@@ -1,0 +1,438 @@
+"""KPI weights (manual, AHP, entropy, CRITIC, blends) and weighted scorecards with ratings and bonus.
+
+Formulas:
+- AHP: principal right eigenvector of the reciprocal judgement matrix; lambda_max; CI = (lambda_max - n)
+  / (n - 1); CR = CI / RI(n) with Saaty's random index (Saaty, T. L., "The Analytic Hierarchy Process",
+  McGraw-Hill 1980: RI = 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49 for n = 1..10, extended
+  to 15 with 1.51, 1.48, 1.56, 1.57, 1.59).  CR >= 0.10 is inconsistent.
+- Entropy weight method (熵权法): p_ij = x_ij / sum_i x_ij on min-max normalised data, e_j = -sum p ln p
+  / ln m, w_j = (1 - e_j) / sum (1 - e).
+- CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995): C_j = sigma_j * sum_k (1 - r_jk), w = C / sum C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesbook.errors import InputError, Problem, problem
+
+SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
+CR_LIMIT = 0.10
+
+
+class MatrixError(ValueError):
+    """A judgement matrix that is not square, positive and reciprocal."""
+
+
+@dataclass(frozen=True)
+class AHPResult:
+    weights: np.ndarray
+    lambda_max: float
+    ci: float
+    cr: float
+    worst: tuple[int, int] | None   # the judgement that contributes most to the inconsistency
+
+    @property
+    def consistent(self) -> bool:
+        return self.cr < CR_LIMIT
+
+
+def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, *, tolerance: float = 1e-3) -> AHPResult:
+    """AHP weights and consistency of a pairwise comparison matrix (a_ij = importance of i over j)."""
+    try:
+        a = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise MatrixError("matrix holds text or blanks; every cell must be a positive number") from exc
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise MatrixError(f"matrix is not square ({a.shape[0]}x{a.shape[1] if a.ndim == 2 else 1})")
+    n = a.shape[0]
+    if n == 0:
+        raise MatrixError("matrix is empty")
+    if not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise MatrixError("every judgement must be a positive number (no zeros, blanks or negatives)")
+    if not np.allclose(np.diag(a), 1.0, atol=tolerance):
+        raise MatrixError("the diagonal must be 1 (each item compared with itself)")
+    bad = np.argwhere(np.abs(a * a.T - 1.0) > tolerance)
+    if len(bad):
+        i, j = bad[0]
+        raise MatrixError(f"not reciprocal: a[{i + 1},{j + 1}] = {a[i, j]:g} but a[{j + 1},{i + 1}] = {a[j, i]:g} "
+                          f"(should be {1 / a[i, j]:g})")
+    if n == 1:
+        return AHPResult(np.array([1.0]), 1.0, 0.0, 0.0, None)
+    values, vectors = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    w = np.abs(vectors[:, k].real)
+    w = w / w.sum()
+    lam = float(values[k].real)
+    ci = max((lam - n) / (n - 1), 0.0)
+    ri = SAATY_RI[n - 1] if n <= len(SAATY_RI) else SAATY_RI[-1]
+    cr = ci / ri if ri > 0 else 0.0
+    dev = np.abs(np.log(a * w[None, :] / w[:, None]))
+    np.fill_diagonal(dev, 0)
+    i, j = np.unravel_index(int(np.argmax(dev)), dev.shape)
+    worst = (int(min(i, j)), int(max(i, j))) if dev.max() > 1e-9 else None
+    return AHPResult(w, lam, ci, cr, worst)
+
+
+def _normalise(data: np.ndarray, lower_better: Sequence[bool] | None) -> np.ndarray:
+    x = np.asarray(data, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
+        raise MatrixError("data needs at least 2 rows (reps) and 1 column (KPIs)")
+    if not np.all(np.isfinite(x)):
+        raise MatrixError("data holds blanks or text")
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    z = (x - lo) / span
+    if lower_better is not None:
+        flip = np.asarray(lower_better, dtype=bool)
+        z[:, flip] = 1.0 - z[:, flip]
+    return z
+
+
+def entropy_weights(data: Sequence[Sequence[float]] | np.ndarray | pd.DataFrame,
+                    lower_better: Sequence[bool] | None = None) -> np.ndarray:
+    """Entropy weights of the columns (criteria) of ``data`` (rows = reps or periods)."""
+    z = _normalise(np.asarray(data, dtype=float), lower_better) + 1e-12  # keep ln defined for the minimum
+    m = z.shape[0]
+    p = z / z.sum(axis=0)
+    e = -(p * np.log(p)).sum(axis=0) / np.log(m)
+    d = np.clip(1.0 - e, 0.0, None)
+    if d.sum() <= 0:
+        return np.full(z.shape[1], 1.0 / z.shape[1])
+    return d / d.sum()
+
+
+def critic_weights(data: Sequence[Sequence[float]] | np.ndarray | pd.DataFrame,
+                   lower_better: Sequence[bool] | None = None) -> np.ndarray:
+    """CRITIC weights: contrast (standard deviation) times conflict (1 - correlation) per column."""
+    z = _normalise(np.asarray(data, dtype=float), lower_better)
+    sigma = z.std(axis=0, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
+    r = np.nan_to_num(np.atleast_2d(r), nan=0.0)
+    c = sigma * (1.0 - r).sum(axis=0)
+    if c.sum() <= 0:
+        return np.full(z.shape[1], 1.0 / z.shape[1])
+    return c / c.sum()
+
+
+def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: str = "linear", *,
+              direction: str = "higher", floor: float = 0.0, cap: float = 1.2,
+              threshold: float | np.ndarray | None = None, stretch: float | np.ndarray | None = None,
+              threshold_score: float = 0.5, stretch_score: float | None = None,
+              steps: Sequence[tuple[float, float]] = ()) -> np.ndarray:
+    """Score as a fraction of target performance (1.0 = on target).
+
+    linear: attainment (actual/target, or target/actual when lower is better), clipped to [floor, cap].
+    ttsl:   threshold -> threshold_score, target -> 1.0, stretch -> stretch_score (default cap), linear
+            between the points, 0 below threshold, stretch_score above stretch.
+    step:   the score of the highest step whose minimum attainment is reached (steps: (attainment, score)).
+    """
+    a = np.asarray(actual, dtype=float)
+    t = np.asarray(target, dtype=float)
+    lower = direction == "lower"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        att = np.where(lower, np.where(a > 0, t / a, cap), np.where(t != 0, a / t, np.nan))
+    if method == "linear":
+        return np.clip(att, floor, cap)
+    if method == "step":
+        if not steps:
+            raise ValueError("step scoring needs a step table")
+        s = sorted(steps)
+        mins = np.array([x for x, _ in s])
+        scores = np.array([y for _, y in s])
+        idx = np.searchsorted(mins, np.nan_to_num(att, nan=-np.inf), side="right") - 1
+        return np.where(idx >= 0, scores[np.clip(idx, 0, None)], 0.0)
+    if method == "ttsl":
+        th = np.asarray(threshold if threshold is not None else 0.8 * t, dtype=float)
+        st = np.asarray(stretch if stretch is not None else 1.2 * t, dtype=float)
+        top = cap if stretch_score is None else stretch_score
+        # work on a "higher is better" axis: negate for lower-is-better KPIs
+        x, th_, t_, st_ = (-a, -th, -t, -st) if lower else (a, th, t, st)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo_seg = threshold_score + (1.0 - threshold_score) * (x - th_) / (t_ - th_)
+            hi_seg = 1.0 + (top - 1.0) * (x - t_) / (st_ - t_)
+        out = np.where(x < th_, 0.0, np.where(x < t_, lo_seg, np.where(x < st_, hi_seg, top)))
+        return np.nan_to_num(out, nan=0.0)
+    raise ValueError(f"unknown scoring method {method!r}; use linear, ttsl or step")
+
+
+# -- scorecards -------------------------------------------------------------------------------------
+TEXT = {
+    "en": {"score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
+           "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> {r} (x{m:g})",
+           "prorated": "bonus prorated {p:.0%} for days employed"},
+    "zh": {"score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
+           "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> {r}（系数 {m:g}）",
+           "prorated": "按在岗天数折算奖金 {p:.0%}"},
+}
+
+
+def period_key(dates: pd.Series, grain: str) -> pd.Series:
+    d = pd.to_datetime(dates)
+    if grain == "month":
+        return d.dt.strftime("%Y-%m")
+    if grain == "quarter":
+        return d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
+    return d.dt.year.astype(str)
+
+
+def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.DataFrame, reps: pd.DataFrame,
+                     bands: pd.DataFrame, *, grain: str = "month", steps: pd.DataFrame | None = None,
+                     lang: str = "en") -> pd.DataFrame:
+    """One row per rep x period x KPI with the rep's total, rating, multiplier and bonus on every row.
+
+    ``weights``: role, kpi_id, weight (fractions summing to 1 per role).  ``kpis``: kpi_id, name, direction,
+    method, threshold, stretch, floor, cap, critical, aggregate (sum/mean).  ``bands``: rating, min_score,
+    multiplier.  Bonus = target_bonus x period share x multiplier x share of the period employed.
+    """
+    T = TEXT["zh" if lang == "zh" else "en"]
+    problems: list[Problem] = []
+    k = kpis.set_index("kpi_id")
+    a = actuals.merge(reps[["rep_id", "role"]], on="rep_id", how="left")
+    a["period_key"] = period_key(a["period"], grain)
+    agg = k.get("aggregate", pd.Series("sum", index=k.index)).reindex(a["kpi_id"]).fillna("sum").to_numpy()
+    a["_mean"] = agg == "mean"
+    grp = a.groupby(["rep_id", "role", "period_key", "kpi_id"], dropna=False)
+    summed = grp[["actual", "target"]].sum(min_count=1)
+    meaned = grp[["actual", "target"]].mean()
+    is_mean = grp["_mean"].first()
+    mask = np.repeat(~is_mean.to_numpy()[:, None], summed.shape[1], axis=1)
+    g = summed.where(mask, meaned).reset_index()
+    g = g.merge(weights[["role", "kpi_id", "weight"]], on=["role", "kpi_id"], how="inner")
+    if g.empty:
+        return pd.DataFrame(columns=SCORECARD_COLUMNS)
+    kk = k.reindex(g["kpi_id"])
+    direction = kk["direction"].fillna("higher").to_numpy()
+    method = kk["method"].fillna("linear").to_numpy() if "method" in kk else np.full(len(g), "linear")
+    score = np.zeros(len(g))
+    att = np.zeros(len(g))
+    for m in np.unique(method):
+        for d in np.unique(direction):
+            sel = (method == m) & (direction == d)
+            if not sel.any():
+                continue
+            if m == "step":
+                sid = g.loc[sel, "kpi_id"].iloc[0]
+                table = steps[steps["kpi_id"] == sid] if steps is not None else pd.DataFrame()
+                if table.empty:
+                    problems.append(problem("KPI {k} uses step scoring but has no rows in KPISteps.",
+                                            "指标 {k} 使用阶梯计分，但阶梯表中没有它的行。", table="KPIs", k=sid))
+                    continue
+                for kid in g.loc[sel, "kpi_id"].unique():
+                    s2 = sel & (g["kpi_id"].to_numpy() == kid)
+                    tab = steps[steps["kpi_id"] == kid]
+                    score[s2] = kpi_score(g.loc[s2, "actual"], g.loc[s2, "target"], "step", direction=d,
+                                          steps=list(zip(tab["min_attainment"], tab["score"], strict=True)))
+            else:
+                cap = kk["cap"].to_numpy()[sel] if "cap" in kk else 1.2
+                floor = kk["floor"].to_numpy()[sel] if "floor" in kk else 0.0
+                cap = np.where(pd.isna(cap), 1.2, cap).astype(float)
+                floor = np.where(pd.isna(floor), 0.0, floor).astype(float)
+                if m == "ttsl":
+                    th = kk["threshold"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
+                    st = kk["stretch"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
+                    score[sel] = kpi_score(g.loc[sel, "actual"], g.loc[sel, "target"], "ttsl", direction=d,
+                                           threshold=th, stretch=st, cap=cap)
+                else:
+                    score[sel] = np.clip(kpi_score(g.loc[sel, "actual"], g.loc[sel, "target"], "linear",
+                                                   direction=d, cap=1e9), floor, cap)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        att = np.where(direction == "lower", g["target"] / g["actual"], g["actual"] / g["target"])
+    if problems:
+        raise InputError(problems)
+    g["attainment"] = att
+    g["score"] = score
+    g["weighted_score"] = g["score"] * g["weight"] * 100.0
+    names = kk["name"].to_numpy()
+    crit = kk["critical"].fillna(False).to_numpy().astype(bool) if "critical" in kk else np.zeros(len(g), bool)
+    th_att = kk["threshold"].to_numpy().astype(float) if "threshold" in kk else np.full(len(g), np.nan)
+    knocked = crit & ~np.isnan(th_att) & (np.nan_to_num(att, nan=0.0) < th_att)
+    g["explanation"] = [T["score"].format(kpi=n, actual=ac if pd.notna(ac) else 0, target=tg if pd.notna(tg) else 0,
+                                          score=s, w=w)
+                        for n, ac, tg, s, w in zip(names, g["actual"], g["target"], score, g["weight"], strict=True)]
+    g["name"] = names
+    keys = ["rep_id", "period_key"]
+    g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
+    g["_ko"] = pd.Series(knocked, index=g.index).groupby([g[k_] for k_ in keys]).transform("any")
+    ko_name = pd.Series(np.where(knocked, names, None), index=g.index).groupby([g[k_] for k_ in keys]).transform("first")
+    b = bands.sort_values("min_score", ascending=False)
+    lowest = bands.sort_values("min_score").iloc[0]
+    def rate(total: float) -> tuple[str, float]:
+        for r, ms, mu in zip(b["rating"], b["min_score"], b["multiplier"], strict=True):
+            if total >= ms:
+                return str(r), float(mu)
+        return str(lowest["rating"]), float(lowest["multiplier"])
+    rated = [rate(t) for t in g["total"]]
+    g["rating"] = [r for r, _ in rated]
+    g["multiplier"] = [m for _, m in rated]
+    g.loc[g["_ko"], "rating"] = str(lowest["rating"])
+    g.loc[g["_ko"], "multiplier"] = float(lowest["multiplier"])
+    share = {"month": 1 / 12, "quarter": 1 / 4, "year": 1.0}[grain]
+    emp = _employed_share(g[["rep_id", "period_key"]], reps, grain)
+    tb = g["rep_id"].map(reps.set_index("rep_id")["target_bonus"]).fillna(0.0).astype(float)
+    g["bonus"] = np.round(tb * share * g["multiplier"] * emp, 2)
+    summary = [T["rating"].format(t=t, r=r, m=m) for t, r, m in zip(g["total"], g["rating"], g["multiplier"], strict=True)]
+    extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
+    pro = np.where(emp < 1, [T["prorated"].format(p=e) for e in emp], "")
+    g["explanation"] = [ "; ".join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
+    reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
+    totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
+    totals["rank_in_region"] = totals.groupby(["period_key", "region_id", "role"])["total"].rank(ascending=False, method="min")
+    g = g.merge(totals[[*keys, "rank_in_region"]], on=keys, how="left")
+    g = g.rename(columns={"period_key": "period"})
+    return g[SCORECARD_COLUMNS].sort_values(["period", "rep_id", "kpi_id"], kind="stable").reset_index(drop=True)
+
+
+SCORECARD_COLUMNS = ["rep_id", "role", "period", "kpi_id", "name", "actual", "target", "attainment", "score", "weight",
+                     "weighted_score", "total", "rating", "multiplier", "bonus", "rank_in_region", "explanation"]
+
+
+def _scale(target: pd.Series) -> np.ndarray:
+    """Thresholds and stretch points are given as attainment ratios (0.8, 1.2) and scale with the target."""
+    return target.to_numpy(dtype=float)
+
+
+def _employed_share(keys: pd.DataFrame, reps: pd.DataFrame, grain: str) -> np.ndarray:
+    """Share of each period the rep was employed (hire/leave proration of the bonus)."""
+    r = reps.set_index("rep_id")
+    hire = pd.to_datetime(keys["rep_id"].map(r["hire_date"]))
+    leave = pd.to_datetime(keys["rep_id"].map(r["leave_date"]))
+    p = keys["period_key"]
+    if grain == "month":
+        start = pd.to_datetime(p + "-01")
+        end = start + pd.offsets.MonthEnd(0)
+    elif grain == "quarter":
+        y = p.str[:4].astype(int)
+        q = p.str[-1].astype(int)
+        start = pd.to_datetime(pd.DataFrame({"year": y, "month": (q - 1) * 3 + 1, "day": 1}))
+        end = start + pd.offsets.QuarterEnd(0)
+    else:
+        start = pd.to_datetime(p + "-01-01")
+        end = start + pd.offsets.YearEnd(0)
+    first = np.maximum(start, hire.fillna(start))
+    last = np.minimum(end, leave.fillna(end))
+    days = (end - start).dt.days + 1
+    return np.clip(((last - first).dt.days + 1) / days, 0, 1).to_numpy(dtype=float)
+
+
+def role_weights(kpis: pd.DataFrame, manual: pd.DataFrame, methods: pd.DataFrame | None,
+                 judgements: pd.DataFrame | None, actuals: pd.DataFrame, reps: pd.DataFrame,
+                 lang: str = "en") -> pd.DataFrame:
+    """Weights per role level by each role's method; returns role, kpi_id, weight, method, lambda_max, ci, cr, note."""
+    problems: list[Problem] = []
+    rows = []
+    roles = sorted(set(manual["role"].dropna()) | (set(methods["role"].dropna()) if methods is not None else set()))
+    direction = kpis.set_index("kpi_id")["direction"].fillna("higher")
+    for role in roles:
+        spec = methods[methods["role"] == role].iloc[0] if methods is not None and (methods["role"] == role).any() else None
+        method = str(spec["method"]) if spec is not None else "manual"
+        kp = manual.loc[manual["role"] == role, "kpi_id"].tolist()
+        if not kp and judgements is not None:
+            j = judgements[judgements["role"] == role]
+            kp = sorted(set(j["kpi_a"]) | set(j["kpi_b"]))
+        info = {"lambda_max": np.nan, "ci": np.nan, "cr": np.nan, "note": ""}
+
+        ctx = _RoleContext(role, kp, manual, judgements, actuals, reps, direction, problems, info, lang)
+        if method in ("manual", "ahp"):
+            w = _subjective(method, ctx)
+        elif method in ("entropy", "critic"):
+            w = _objective(method, ctx)
+        elif method == "blend":
+            share = float(spec["subjective_share"]) if spec is not None and pd.notna(spec["subjective_share"]) else 0.5
+            sm = str(spec["subjective"]) if spec is not None and pd.notna(spec["subjective"]) else "ahp"
+            om = str(spec["objective"]) if spec is not None and pd.notna(spec["objective"]) else "entropy"
+            w = share * _subjective(sm, ctx) + (1 - share) * _objective(om, ctx)
+            info["note"] = (info["note"] + "; " if info["note"] else "") + f"{share:.0%} {sm} + {1 - share:.0%} {om}"
+        else:
+            problems.append(problem("unknown weight method '{m}' for role {r}.", "岗位 {r} 的权重方法“{m}”未知。",
+                                    table="WeightMethods", column="method", m=method, r=role))
+            continue
+        for kid, wt in zip(kp, w, strict=True):
+            rows.append({"role": role, "kpi_id": kid, "weight": float(wt), "method": method, **info})
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(rows, columns=["role", "kpi_id", "weight", "method", "lambda_max", "ci", "cr", "note"])
+
+
+@dataclass
+class _RoleContext:
+    role: str
+    kp: list[str]
+    manual: pd.DataFrame
+    judgements: pd.DataFrame | None
+    actuals: pd.DataFrame
+    reps: pd.DataFrame
+    direction: pd.Series
+    problems: list[Problem]
+    info: dict
+    lang: str
+
+
+def _subjective(m: str, c: _RoleContext) -> np.ndarray:
+    if m == "manual":
+        w = c.manual[c.manual["role"] == c.role].set_index("kpi_id")["weight"].reindex(c.kp).astype(float)
+        total = w.sum()
+        if abs(total - 1.0) > 1e-6:
+            c.problems.append(problem("manual weights for role {r} total {t:.2%}, not 100%.",
+                                      "岗位 {r} 的手工权重合计 {t:.2%}，不是 100%。", table="KPIWeights",
+                                      column="weight", r=c.role, t=total))
+        return w.fillna(0).to_numpy()
+    res = _ahp_for(c.role, c.kp, c.judgements, c.problems)
+    if res is None:
+        return np.full(len(c.kp), 1 / max(len(c.kp), 1))
+    c.info.update(lambda_max=res.lambda_max, ci=res.ci, cr=res.cr)
+    if not res.consistent:
+        i, j = res.worst or (0, 1)
+        c.info["note"] = (f"CR {res.cr:.3f} >= 0.10: 判断不一致，最可能的是 {c.kp[i]} 与 {c.kp[j]} 的比较" if c.lang == "zh"
+                          else f"CR {res.cr:.3f} >= 0.10: inconsistent; the {c.kp[i]} vs {c.kp[j]} judgement contributes most")
+    return res.weights
+
+
+def _objective(m: str, c: _RoleContext) -> np.ndarray:
+    sub = c.actuals[c.actuals["rep_id"].isin(c.reps.loc[c.reps["role"] == c.role, "rep_id"])]
+    wide = sub.pivot_table(index=["rep_id", "period"], columns="kpi_id", values="actual").reindex(columns=c.kp).dropna()
+    if len(wide) < 2:
+        c.problems.append(problem("role {r}: too few actuals to compute {m} weights.",
+                                  "岗位 {r}：实际数据太少，无法计算{m}权重。", table="Actuals", r=c.role, m=m))
+        return np.full(len(c.kp), 1 / max(len(c.kp), 1))
+    lb = [c.direction.get(x, "higher") == "lower" for x in c.kp]
+    return entropy_weights(wide.to_numpy(), lb) if m == "entropy" else critic_weights(wide.to_numpy(), lb)
+
+
+def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems: list[Problem]) -> AHPResult | None:
+    if judgements is None or judgements.empty:
+        problems.append(problem("role {r} uses AHP but has no pairwise judgements.", "岗位 {r} 使用层次分析法，但没有两两比较判断。",
+                                table="AHPJudgements", r=role))
+        return None
+    j = judgements[judgements["role"] == role]
+    idx = {k: i for i, k in enumerate(kp)}
+    n = len(kp)
+    a = np.eye(n)
+    seen = np.eye(n, dtype=bool)
+    for row, ka, kb, v in zip(j.index, j["kpi_a"], j["kpi_b"], j["value"], strict=True):
+        if ka not in idx or kb not in idx:
+            problems.append(problem("KPI {k} is not weighted for role {r}.", "指标 {k} 不在岗位 {r} 的权重表中。",
+                                    table="AHPJudgements", row=row, column="kpi_a", k=ka if ka not in idx else kb, r=role))
+            continue
+        if not v or v <= 0:
+            problems.append(problem("a judgement must be a positive number (1/9 .. 9).", "判断值必须为正数（1/9 至 9）。",
+                                    table="AHPJudgements", row=row, column="value"))
+            continue
+        a[idx[ka], idx[kb]], a[idx[kb], idx[ka]] = v, 1.0 / v
+        seen[idx[ka], idx[kb]] = seen[idx[kb], idx[ka]] = True
+    if not seen.all():
+        i, k2 = np.argwhere(~seen)[0]
+        problems.append(problem("role {r}: no judgement between {a} and {b}; every pair needs one.",
+                                "岗位 {r}：缺少 {a} 与 {b} 之间的判断；每一对都需要。", table="AHPJudgements", r=role,
+                                a=kp[i], b=kp[k2]))
+        return None
+    try:
+        return ahp(a)
+    except MatrixError as exc:
+        problems.append(problem("role {r}: {e}.", "岗位 {r}：{e}。", table="AHPJudgements", r=role, e=str(exc)))
+        return None

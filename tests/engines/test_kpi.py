@@ -1,0 +1,175 @@
+"""KPI weights and scorecards against published and hand-computed figures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import salesbook
+from salesbook.engines.kpi import MatrixError, build_scorecards, role_weights
+
+DRINKS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
+# Saaty, T. L., "Theory and Applications of the Analytic Network Process" (2005), drink consumption in the
+# US, as reproduced in the AHPy documentation: published weights water .327, soda .190, coffee .177,
+# milk .129, beer .116, tea .042, wine .019 and CR 0.022 (Saaty's random index).
+DRINK_JUDGEMENTS = {
+    ("coffee", "wine"): 9, ("coffee", "tea"): 5, ("coffee", "beer"): 2, ("coffee", "soda"): 1, ("coffee", "milk"): 1,
+    ("coffee", "water"): 1 / 2, ("wine", "tea"): 1 / 3, ("wine", "beer"): 1 / 9, ("wine", "soda"): 1 / 9,
+    ("wine", "milk"): 1 / 9, ("wine", "water"): 1 / 9, ("tea", "beer"): 1 / 3, ("tea", "soda"): 1 / 4,
+    ("tea", "milk"): 1 / 3, ("tea", "water"): 1 / 9, ("beer", "soda"): 1 / 2, ("beer", "milk"): 1,
+    ("beer", "water"): 1 / 3, ("soda", "milk"): 2, ("soda", "water"): 1 / 2, ("milk", "water"): 1 / 3}
+
+
+def drinks_matrix() -> np.ndarray:
+    a = np.eye(7)
+    for (x, y), v in DRINK_JUDGEMENTS.items():
+        i, j = DRINKS.index(x), DRINKS.index(y)
+        a[i, j], a[j, i] = v, 1 / v
+    return a
+
+
+def test_ahp_reproduces_saatys_published_drink_example():
+    r = salesbook.ahp(drinks_matrix())
+    published = {"coffee": 0.177, "wine": 0.019, "tea": 0.042, "beer": 0.116, "soda": 0.190, "milk": 0.129,
+                 "water": 0.327}
+    assert dict(zip(DRINKS, np.round(r.weights, 3), strict=True)) == published
+    assert round(r.cr, 3) == 0.022 and r.consistent
+    assert r.ci == pytest.approx((r.lambda_max - 7) / 6)
+
+
+def test_inconsistent_matrix_is_flagged_with_the_worst_judgement():
+    a = np.array([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])  # a cycle: A > B > C > A
+    r = salesbook.ahp(a)
+    assert r.cr >= 0.10 and not r.consistent and r.worst is not None
+
+
+@pytest.mark.parametrize(("matrix", "message"), [
+    ([[1, 2, 3], [0.5, 1, 2]], "not square"),
+    ([[1, 2], [2, 1]], "not reciprocal"),
+    ([[1, 0], [0, 1]], "positive"),
+    ([[1, "x"], [1, 1]], "text"),
+])
+def test_malformed_matrices(matrix, message):
+    with pytest.raises(MatrixError, match=message):
+        salesbook.ahp(matrix)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(0.01, 100), min_size=2, max_size=9))
+def test_a_consistent_matrix_returns_its_weight_vector(raw):
+    w = np.array(raw) / sum(raw)
+    r = salesbook.ahp(w[:, None] / w[None, :])
+    assert np.allclose(r.weights, w, atol=1e-9)
+    assert abs(r.cr) < 1e-9
+    assert (r.weights >= 0).all() and math.isclose(r.weights.sum(), 1.0)
+
+
+DATA = [[2.0, 8.0, 5.0], [4.0, 6.0, 5.0], [6.0, 1.0, 6.0], [8.0, 3.0, 9.0]]
+
+
+def test_entropy_weights_by_hand():
+    # min-max normalise each column, p = z / sum z, e = -sum(p ln p) / ln 4, w = (1 - e) / sum(1 - e)
+    cols = list(zip(*DATA, strict=True))
+    d = []
+    for c in cols:
+        lo, hi = min(c), max(c)
+        z = [(x - lo) / (hi - lo) + 1e-12 for x in c]
+        p = [x / sum(z) for x in z]
+        e = -sum(x * math.log(x) for x in p) / math.log(len(c))
+        d.append(1 - e)
+    expected = [x / sum(d) for x in d]
+    assert np.allclose(salesbook.entropy_weights(DATA), expected, atol=1e-9)
+
+
+def test_critic_weights_by_hand():
+    cols = list(zip(*DATA, strict=True))
+    z = [[(x - min(c)) / (max(c) - min(c)) for x in c] for c in cols]
+
+    def sd(v):
+        m = sum(v) / len(v)
+        return math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+
+    def corr(a, b):
+        ma, mb = sum(a) / len(a), sum(b) / len(b)
+        cov = sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True))
+        return cov / math.sqrt(sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b))
+
+    c = [sd(z[j]) * sum(1 - corr(z[j], z[k]) for k in range(3)) for j in range(3)]
+    assert np.allclose(salesbook.critic_weights(DATA), [x / sum(c) for x in c], atol=1e-9)
+
+
+def test_lower_is_better_flips_direction():
+    w_hi = salesbook.entropy_weights(DATA)
+    w_lo = salesbook.entropy_weights(DATA, lower_better=[False, False, True])  # column 3 is skewed
+    assert not np.allclose(w_hi, w_lo)
+
+
+def test_kpi_score_methods():
+    assert salesbook.kpi_score(90, 100).item() == pytest.approx(0.9)
+    assert salesbook.kpi_score(150, 100, cap=1.2).item() == pytest.approx(1.2)
+    assert salesbook.kpi_score(30, 20, direction="lower").item() == pytest.approx(2 / 3)  # cycle days: lower is better
+    # threshold 80 -> 50%, target 100 -> 100%, stretch 120 -> 150%, linear between
+    got = salesbook.kpi_score([70, 80, 90, 100, 110, 130], [100] * 6, "ttsl", threshold=80, stretch=120, cap=1.5)
+    assert got.tolist() == pytest.approx([0.0, 0.5, 0.75, 1.0, 1.25, 1.5])
+    steps = [(0.0, 0.0), (0.8, 0.6), (1.0, 1.0), (1.2, 1.3)]
+    assert salesbook.kpi_score([70, 85, 100, 125], [100] * 4, "step", steps=steps).tolist() == [0.0, 0.6, 1.0, 1.3]
+
+
+def _scorecard_inputs():
+    kpis = pd.DataFrame({"kpi_id": ["S", "C"], "name": ["Sales", "Complaints"], "direction": ["higher", "lower"],
+                         "method": ["linear", "linear"], "threshold": [0.8, None], "stretch": [None, None],
+                         "floor": [0.0, 0.0], "cap": [1.5, 1.2], "critical": [True, False], "aggregate": ["sum", "mean"]})
+    weights = pd.DataFrame({"role": ["rep", "rep"], "kpi_id": ["S", "C"], "weight": [0.7, 0.3]})
+    reps = pd.DataFrame({"rep_id": ["A", "B"], "role": ["rep", "rep"], "region_id": ["E", "E"],
+                         "hire_date": pd.to_datetime(["2020-01-01", "2026-03-16"]), "leave_date": pd.to_datetime([None, None]),
+                         "target_bonus": [36_000.0, 36_000.0]})
+    bands = pd.DataFrame({"rating": ["A", "B", "D"], "min_score": [100, 80, 0], "multiplier": [1.2, 1.0, 0.0]})
+    actuals = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"] * 4), "rep_id": ["A", "A", "B", "B"],
+                            "kpi_id": ["S", "C", "S", "C"], "actual": [110.0, 0.02, 70.0, 0.01],
+                            "target": [100.0, 0.02, 100.0, 0.02]})
+    return actuals, kpis, weights, reps, bands
+
+
+def test_scorecard_total_rating_bonus_and_knockout_by_hand():
+    """Rep A, March 2026: sales 110/100 -> 1.10 x 70% = 77.0; complaints 0.02 vs 0.02 (lower better) -> 1.00
+    x 30% = 30.0; total 107.0 -> rating A (x1.2); bonus = 36,000 / 12 x 1.2 = 3,600.00.
+    Rep B: sales 70/100 = 0.70 is below the 80% threshold of a critical KPI -> knockout, lowest rating D,
+    bonus 0 (and B joined on 16 March, 16/31 of the month)."""
+    card = build_scorecards(*_scorecard_inputs())
+    a = card[card["rep_id"] == "A"]
+    assert a["total"].iloc[0] == pytest.approx(107.0)
+    assert set(a["rating"]) == {"A"} and a["bonus"].iloc[0] == 3600.00
+    b = card[card["rep_id"] == "B"]
+    assert set(b["rating"]) == {"D"} and b["bonus"].iloc[0] == 0.0
+    assert "knockout: Sales below threshold" in b["explanation"].iloc[0]
+    assert "bonus prorated 52%" in b["explanation"].iloc[0]
+
+
+def test_bonus_proration_for_a_mid_month_hire():
+    actuals, kpis, weights, reps, bands = _scorecard_inputs()
+    actuals.loc[actuals["rep_id"] == "B", "actual"] = [110.0, 0.02]
+    card = build_scorecards(actuals, kpis, weights, reps, bands)
+    b = card[card["rep_id"] == "B"].iloc[0]
+    # 3,000 a month x 1.2 x 16/31 days employed = 1,858.06
+    assert b["bonus"] == pytest.approx(round(3000 * 1.2 * 16 / 31, 2))
+
+
+def test_manual_weights_must_total_100_percent():
+    actuals, kpis, weights, reps, _ = _scorecard_inputs()
+    weights.loc[0, "weight"] = 0.6
+    with pytest.raises(salesbook.InputError, match=r"total 90\.00%, not 100%"):
+        role_weights(kpis, weights, None, None, actuals, reps)
+
+
+def test_ahp_weights_per_role_from_judgement_rows():
+    actuals, kpis, weights, reps, _ = _scorecard_inputs()
+    methods = pd.DataFrame({"role": ["rep"], "method": ["ahp"], "subjective": [None], "objective": [None],
+                            "subjective_share": [None]})
+    judgements = pd.DataFrame({"role": ["rep"], "kpi_a": ["S"], "kpi_b": ["C"], "value": [3.0]})
+    w = role_weights(kpis, weights, methods, judgements, actuals, reps).set_index("kpi_id")["weight"]
+    assert w["S"] == pytest.approx(0.75) and w["C"] == pytest.approx(0.25)
