@@ -29,3 +29,6 @@ __all__ = ["SB_ALLOCATE", "SB_SEASONALIZE", "SB_VERSION"]
 from salesbook.excel._kpi import SB_AHP_CR, SB_AHP_WEIGHTS, SB_ENTROPY_WEIGHTS, SB_KPI_SCORE  # noqa: E402
 
 __all__ += ["SB_AHP_CR", "SB_AHP_WEIGHTS", "SB_ENTROPY_WEIGHTS", "SB_KPI_SCORE"]
+from salesbook.excel._commissions import SB_COMMISSION, SB_TIER_RATE  # noqa: E402
+
+__all__ += ["SB_COMMISSION", "SB_TIER_RATE"]
