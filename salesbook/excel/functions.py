@@ -32,3 +32,6 @@ __all__ += ["SB_AHP_CR", "SB_AHP_WEIGHTS", "SB_ENTROPY_WEIGHTS", "SB_KPI_SCORE"]
 from salesbook.excel._commissions import SB_COMMISSION, SB_TIER_RATE  # noqa: E402
 
 __all__ += ["SB_COMMISSION", "SB_TIER_RATE"]
+from salesbook.excel._leads import SB_GRADE, SB_LEAD_SCORE  # noqa: E402
+
+__all__ += ["SB_GRADE", "SB_LEAD_SCORE"]

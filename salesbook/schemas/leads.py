@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from salesbook.schemas._types import Choice, Column, Kind, Table
+from salesbook.schemas._types import Choice, Column, Kind, Setting, Table
 
 C = Column
 K = Kind
@@ -11,6 +11,16 @@ LEAD_STATUS = (
     Choice("open", "跟进中", ("new", "新建", "进行中")),
     Choice("won", "赢单", ("成交",)),
     Choice("lost", "输单", ("丢单", "失败")),
+)
+
+SETTINGS = (
+    Setting("lead_decay", K.CHOICE, "half_life", "互动衰减方式",
+            "How engagement points fade with age: half_life or linear.", "互动分随时间衰减的方式：半衰期或线性。",
+            (Choice("half_life", "半衰期"), Choice("linear", "线性"))),
+    Setting("lead_half_life_days", K.NUMBER, 30, "半衰期（天）", "Days after which an event counts half.",
+            "事件分值减半所需天数。"),
+    Setting("lead_linear_decay", K.PERCENT, 0.25, "线性衰减（每月）", "Linear decay per month (e.g. 25%).",
+            "线性衰减时每月减少的比例（如 25%）。"),
 )
 
 TABLES = (
@@ -87,13 +97,31 @@ TABLES = (
         key=("grade",), domain="leads",
     ),
     Table(
+        "ScoreGroups", "评分分组上限",
+        (
+            C("group", K.CHOICE, "分组", "Group", required=True,
+              choices=(Choice("fit", "匹配度"), Choice("engagement", "互动度"), Choice("custom", "自定义")),
+              doc_en="fit, engagement or custom.", doc_zh="匹配度、互动度或自定义。"),
+            C("cap", K.NUMBER, "上限", "Cap", doc_en="Most points the group can add.", doc_zh="该组最多可加的分数。"),
+        ),
+        doc_en="Per-group caps on points.", doc_zh="各评分分组的分数上限。", key=("group",), domain="leads", optional=True,
+    ),
+    Table(
         "Out_LeadScores", "线索评分",
         (
-            C("lead_id", K.ID, "线索编号", "Lead ID"),
-            C("score", K.NUMBER, "总分", "Score"),
-            C("grade", K.TEXT, "等级", "Grade"),
-            C("explanation", K.TEXT, "说明", "Explanation"),
+            C("lead_id", K.ID, "线索编号", "Lead ID"), C("fit_score", K.NUMBER, "匹配分", "Fit"),
+            C("engagement_score", K.NUMBER, "互动分", "Engagement"), C("score", K.NUMBER, "总分", "Score"),
+            C("grade", K.TEXT, "等级", "Grade"), C("grid", K.TEXT, "矩阵", "Fit x engagement"),
+            C("probability", K.PERCENT, "赢单概率", "Win probability"), C("assigned_rep", K.ID, "分配代表", "Assigned rep"),
+            C("assignment", K.TEXT, "分配说明", "Assignment"), C("next_contact", K.DATE, "下次联系", "Next contact"),
+            C("overdue", K.BOOL, "已逾期", "Overdue"), C("explanation", K.TEXT, "说明", "Explanation"),
         ),
         doc_en="Lead scores, grades and routing.", doc_zh="线索评分、等级与分配。", output=True, domain="leads",
+    ),
+    Table(
+        "Out_LeadModel", "线索预测模型",
+        (C("metric", K.TEXT, "指标", "Metric"), C("value", K.NUMBER, "数值", "Value"), C("note", K.TEXT, "说明", "Note")),
+        doc_en="How far to trust the win probability: holdout AUC and calibration.",
+        doc_zh="赢单概率的可信度：验证集 AUC 与校准表。", output=True, domain="leads",
     ),
 )
