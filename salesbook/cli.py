@@ -103,22 +103,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from salesbook.reports import build_reports
-
-    result = build_reports(args.book, args.out, per=args.per, formats=tuple(args.format.split(",")),
-                           period=args.period, workers=args.workers, scheduler=args.scheduler,
-                           zip_output=args.zip, templates_dir=args.templates, lang=args.lang,
-                           progress=args.progress)
-    print(result.summary(args.lang or _env_lang()))
-    return EXIT_OK if not result.failures else EXIT_INTERNAL
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from salesbook.demo.runner import run_demo
 
-    out = run_demo(Path(args.out), lang=args.lang, scale=args.scale, seed=args.seed, reports=not args.no_reports,
-                   per=args.per, workers=args.workers, progress=args.progress)
+    out = run_demo(Path(args.out), lang=args.lang, scale=args.scale, seed=args.seed)
     for line in out.lines(args.lang):
         print(line)
     return EXIT_OK if out.ok else EXIT_INTERNAL
@@ -156,27 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(sp)
     sp.set_defaults(func=cmd_run)
 
-    sp = sub.add_parser("report", help="HTML/PDF performance reviews / 生成绩效报告")
-    sp.add_argument("book", help="a computed workbook (output of `salesbook run`)")
-    sp.add_argument("--out", required=True, help="folder for the reports")
-    sp.add_argument("--per", choices=["rep", "region", "company"], default="rep")
-    sp.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html")
-    sp.add_argument("--period", help="2026, 2026Q1 or 2026-03 (default: the fiscal year)")
-    sp.add_argument("--workers", type=int, help="parallel processes (default: CPU count)")
-    sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
-    sp.add_argument("--zip", action="store_true", help="also pack the reports into one .zip")
-    sp.add_argument("--templates", help="folder with your own templates overriding the built-in ones")
-    add_common(sp)
-    sp.set_defaults(func=cmd_report)
-
-    sp = sub.add_parser("demo", help="write the demo workbook, compute it and make reports / 演示")
+    sp = sub.add_parser("demo", help="write the demo workbook and compute it / 生成并计算演示工作簿")
     sp.add_argument("--out", default="demo_output", help="folder for the demo files (default: demo_output)")
     sp.add_argument("--lang", choices=["en", "zh"], default="zh")
     sp.add_argument("--scale", type=float, default=1.0, help="data volume multiplier (benchmarks: 5, 10 ...)")
     sp.add_argument("--seed", type=int, default=20260101)
-    sp.add_argument("--no-reports", action="store_true", help="skip the PDF/HTML reports")
-    sp.add_argument("--per", default="rep,region,company", help="which reviews to make")
-    sp.add_argument("--workers", type=int, default=None)
     sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=progress_default)
     sp.set_defaults(func=cmd_demo)
     return p

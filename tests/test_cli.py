@@ -85,7 +85,7 @@ def test_internal_errors_exit_1_with_a_traceback(small_book, monkeypatch, capsys
     assert "RuntimeError: boom" in err and "internal error" in err
 
 
-@pytest.mark.parametrize("command", ["new", "validate", "run", "report", "demo"])
+@pytest.mark.parametrize("command", ["new", "validate", "run", "demo"])
 def test_every_command_has_help(command):
     with pytest.raises(SystemExit) as info:
         cli.build_parser().parse_args([command, "--help"])

@@ -429,10 +429,26 @@ def _assemble(annual: list[pd.DataFrame], monthly: pd.DataFrame, keys: list[str]
     for d in DIMENSIONS:
         if d not in out:
             out[d] = None
+    out = pd.concat([out, _quarters(out, months)], ignore_index=True)
     out["target"] = out["target"].round(10)
     cols = ["level", "product_line", "region_id", "rep_id", "period", "target", "method", "explanation"]
     return out[cols].sort_values(["level", "product_line", "region_id", "rep_id", "period"],
                                  kind="stable", na_position="first").reset_index(drop=True)
+
+
+def _quarters(long: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
+    """Fiscal-quarter rows (Q1 = first three fiscal months) as exact sums of each node's months."""
+    labels = [m.strftime("%Y-%m") for m in months]
+    q_of = {lab: f"{months[0].year}Q{i // 3 + 1}" if months[0].month == 1 else f"FY{months[-1].year}Q{i // 3 + 1}"
+            for i, lab in enumerate(labels)}
+    m = long[long["period"].isin(labels)].copy()
+    m["period"] = m["period"].map(q_of)
+    keys = ["level", "product_line", "region_id", "rep_id", "period"]
+    q = m.groupby(keys, dropna=False, as_index=False)["target"].sum()
+    q["target"] = q["target"].round(10)
+    q["method"] = "sum"
+    q["explanation"] = "sum of the quarter's months"
+    return q
 
 
 def _wide(monthly: pd.DataFrame, sellers: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:

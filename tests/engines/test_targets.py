@@ -83,9 +83,9 @@ def test_hand_checked_three_level_example():
     assert lv3.set_index(["product_line", "rep_id"])["target"].to_dict() == {
         ("HW", "A"): 300_000, ("HW", "B"): 100_000, ("HW", "C"): 200_000,
         ("SW", "A"): 100_000, ("SW", "B"): 100_000, ("SW", "C"): 200_000}
-    a_hw = r.targets[(r.targets["level"] == 3) & (r.targets["rep_id"] == "A") & (r.targets["product_line"] == "HW")
-                     & (r.targets["period"] != "FY")]
-    assert a_hw["target"].tolist() == [25_000] * 12
+    a_hw = r.targets[(r.targets["level"] == 3) & (r.targets["rep_id"] == "A") & (r.targets["product_line"] == "HW")]
+    assert a_hw[a_hw["period"].str.fullmatch(r"\d{4}-\d{2}")]["target"].tolist() == [25_000] * 12
+    assert a_hw[a_hw["period"].str.contains("Q")]["target"].tolist() == [75_000] * 4  # quarters: 3 x 25,000
     wide = r.by_month.set_index("rep_id")
     assert wide.loc["A", "total"] == 400_000 and wide.loc["C", "m01"] == pytest.approx(400_000 / 12, abs=1)
     assert "share 75.0% of prior-year actuals" in lv3.set_index(["product_line", "rep_id"]).loc[("HW", "A"),
@@ -122,7 +122,7 @@ def test_growth_padding_min_and_ramp():
     assert lv2[("HW", "E")] == round(660_000 * 4 / 7) and "+50% growth" in fy[
         (fy["level"] == 2) & (fy["region_id"] == "W") & (fy["product_line"] == "HW")]["explanation"].iloc[0]
     bob = r.targets[(r.targets["rep_id"] == "B") & (r.targets["level"] == 3) & (r.targets["period"] != "FY")]
-    assert (bob[bob["period"] < "2026-07"]["target"] == 0).all()
+    assert (bob[bob["period"].str.fullmatch(r"2026-0[1-6]")]["target"] == 0).all()
     july = bob[bob["period"] == "2026-07"]["explanation"].iloc[0]
     assert "ramp/proration 50% (tenure month 1)" in july
 
@@ -164,7 +164,10 @@ def test_every_level_reconciles_exactly_and_is_deterministic(plan):
         parent = fy[fy["level"] == level - 1].set_index(keys[: level - 1])["u"]
         assert (child.reindex(parent.index).fillna(0) == parent).all()
     reps = t[(t["level"] == 3)]
-    months = reps[reps["period"] != "FY"].groupby(["product_line", "region_id", "rep_id"])["u"].sum()
+    is_month = reps["period"].str.fullmatch(r"\d{4}-\d{2}")
+    months = reps[is_month].groupby(["product_line", "region_id", "rep_id"])["u"].sum()
+    quarters = reps[reps["period"].str.contains("Q")].groupby(["product_line", "region_id", "rep_id"])["u"].sum()
+    assert (quarters.reindex(months.index).fillna(0) == months).all()
     year = reps[reps["period"] == "FY"].set_index(["product_line", "region_id", "rep_id"])["u"]
     assert (months.reindex(year.index).fillna(0) == year).all()
     assert (t["target"] >= 0).all()
