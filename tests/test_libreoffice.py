@@ -64,3 +64,21 @@ def test_libreoffice_opens_grafted_output_sheets(soffice, small_book, tmp_path):
     assert back["row"].tolist() == [2, 30, 4000]
     assert back["message"].tolist() == frame["message"].tolist()
     assert _tables(resaved)["Deals"].equals(_tables(small_book)["Deals"])
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_every_computed_output_table(soffice, small_book, tmp_path):
+    """The computed workbook (all engines) opens in a real client, and every output table reads back the same."""
+    from salesbook.book.validate import read_table
+    from salesbook.pipeline import run_book
+    from salesbook.schemas import REGISTRY
+
+    result = run_book(small_book, tmp_path / "computed.xlsx", lang="en")
+    assert {"Out_Targets", "Out_LeadScores", "Out_Statements", "Out_Scorecards"} <= set(result.outputs)
+    resaved = soffice(result.output, "xlsx", tmp_path / "lo")
+    with FileBook(result.output) as ours, FileBook(resaved) as theirs:
+        for name in result.outputs:
+            a, pa, _ = read_table(ours.read_raw(name), REGISTRY[name])
+            b, pb, _ = read_table(theirs.read_raw(name), REGISTRY[name])
+            assert not pa and not pb, name
+            pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
