@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.book.ooxml import sheet_parts
+from salesbook.book.validate import column_letter
 from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label
 from salesbook.schemas import REGISTRY, Kind, Table
 
@@ -40,14 +41,6 @@ def _xml_text(text: str) -> str:
     """Escape for XML; control characters Excel cannot store literally become _xHHHH_ escapes."""
     text = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return escape(text, {'"': "&quot;"})
-
-
-def col_letter(i: int) -> str:
-    s = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # -- styles --------------------------------------------------------------------------------------
@@ -163,20 +156,20 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
         if fmt is None and pd.api.types.is_datetime64_any_dtype(frame[name].dtype):
             fmt = _FORMATS[Kind.DATE]
         style = styles.by_format.get(fmt) if fmt else None
-        columns.append(_cells(values, col_letter(j), style, styles, 2))
+        columns.append(_cells(values, column_letter(j), style, styles, 2))
         sample = [str(v) for v in values[:200] if v is not None]
         widths.append(min(max([_display_width(headers[j - 1]) + 4, *(_display_width(s) + 2 for s in sample), 10]),
                           60))
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
              f'xmlns:r="{REL_NS}">',
-             f'<dimension ref="A1:{col_letter(max(ncol, 1))}{max(nrow + 1, 2)}"/>',
+             f'<dimension ref="A1:{column_letter(max(ncol, 1))}{max(nrow + 1, 2)}"/>',
              '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
              'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
              '<sheetFormatPr defaultRowHeight="15"/><cols>']
     parts += [f'<col min="{j}" max="{j}" width="{w:.1f}" customWidth="1"/>' for j, w in enumerate(widths, start=1)]
     parts.append("</cols><sheetData>")
-    head = "".join(f'<c r="{col_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
+    head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
                    for j, h in enumerate(headers, start=1))
     parts.append(f'<row r="1">{head}</row>')
     for i in range(nrow):
@@ -201,7 +194,7 @@ def _unique_headers(headers: list[str]) -> list[str]:
 
 
 def _table_xml(table_id: int, name: str, headers: list[str], nrow: int) -> str:
-    ref = f"A1:{col_letter(max(len(headers), 1))}{max(nrow + 1, 2)}"
+    ref = f"A1:{column_letter(max(len(headers), 1))}{max(nrow + 1, 2)}"
     cols = "".join(f'<tableColumn id="{j}" name="{_xml_text(h)}"/>' for j, h in enumerate(headers, start=1))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" id="{table_id}" '
