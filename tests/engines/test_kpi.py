@@ -173,3 +173,26 @@ def test_ahp_weights_per_role_from_judgement_rows():
     judgements = pd.DataFrame({"role": ["rep"], "kpi_a": ["S"], "kpi_b": ["C"], "value": [3.0]})
     w = role_weights(kpis, weights, methods, judgements, actuals, reps).set_index("kpi_id")["weight"]
     assert w["S"] == pytest.approx(0.75) and w["C"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(("realisation", "bonus"), [(0.79, 0.0), (0.85, 3_000.0), (0.95, 4_800.0), (1.05, 6_000.0),
+                                                     (1.12, 7_200.0), (1.30, 9_000.0)])
+def test_published_stepped_bonus_is_reproduced(realisation, bonus):
+    """calqoo.com "Performance Bonus Calculation": target bonus = basic salary x target %; stepped payout
+    below 80% none, 80-89% 50%, 90-99% 80%, 100-109% 100%, 110-119% 120%, from 120% 150% of target bonus.
+    Salary 60,000 at a 10% target -> 6,000; e.g. 95% realisation pays 4,800."""
+    kpis = pd.DataFrame({"kpi_id": ["REAL"], "name": ["Realisation"], "direction": ["higher"], "method": ["step"],
+                         "threshold": [None], "stretch": [None], "floor": [0.0], "cap": [None], "critical": [False],
+                         "aggregate": ["sum"]})
+    steps = pd.DataFrame({"kpi_id": "REAL", "min_attainment": [0.0, 0.8, 0.9, 1.0, 1.1, 1.2],
+                          "score": [0.0, 0.5, 0.8, 1.0, 1.2, 1.5]})
+    # the stepped share of target bonus becomes the rating multiplier (score 80 -> x0.8 ...)
+    bands = pd.DataFrame({"rating": ["150%", "120%", "100%", "80%", "50%", "0%"],
+                          "min_score": [150, 120, 100, 80, 50, 0], "multiplier": [1.5, 1.2, 1.0, 0.8, 0.5, 0.0]})
+    reps = pd.DataFrame({"rep_id": ["E"], "role": ["rep"], "region_id": ["X"], "hire_date": pd.to_datetime(["2020-01-01"]),
+                         "leave_date": pd.to_datetime([None]), "target_bonus": [60_000 * 0.10]})
+    actuals = pd.DataFrame({"period": pd.to_datetime(["2026-06-01"]), "rep_id": ["E"], "kpi_id": ["REAL"],
+                            "actual": [realisation * 100], "target": [100.0]})
+    weights = pd.DataFrame({"role": ["rep"], "kpi_id": ["REAL"], "weight": [1.0]})
+    card = build_scorecards(actuals, kpis, weights, reps, bands, grain="year", steps=steps)
+    assert card["bonus"].iloc[0] == pytest.approx(bonus)
