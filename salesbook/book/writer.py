@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -184,9 +183,3 @@ def ensure_named_styles(wb: Workbook) -> None:
     if "salesbook money" not in wb.named_styles:
         style = NamedStyle(name="salesbook money", number_format=MONEY_FORMAT)
         wb.add_named_style(style)
-
-
-def remove_sheets(wb: Workbook, titles: Iterable[str]) -> None:
-    for title in list(titles):
-        if title in wb.sheetnames:
-            del wb[title]

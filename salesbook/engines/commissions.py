@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.allocation import split_rows
+from salesbook.engines.money import round_array
 from salesbook.engines.tiers import TierError, check_tiers, cumulative_marginal, cumulative_whole, rate_at, tier_index
 from salesbook.errors import InputError, Problem, problem
 
@@ -359,8 +360,7 @@ def _statements(lines: pd.DataFrame, plans: pd.DataFrame, quota: pd.DataFrame, u
     parts = ["earned", "spiffs", "overrides", "clawbacks", "draw_paid", "draw_recovered"]
     raw_total = st[parts].sum(axis=1).to_numpy()
     u = float(unit)
-    # round once per statement, like Excel ROUND, half away from zero
-    st["payable"] = np.sign(raw_total) * np.floor(np.abs(raw_total) / u + 0.5 + 1e-9) * u
+    st["payable"] = np.round(round_array(raw_total, u), 10)  # once per statement, like Excel ROUND
     st["explanation"] = ""
     adj = pd.concat(adj_frames, ignore_index=True)
     for c in ("quota", "credited", "attainment"):
