@@ -19,7 +19,7 @@ from openpyxl.workbook import Workbook
 
 from salesbook.book.save import save_workbook
 from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, write_frame
-from salesbook.schemas import SETTINGS, Table, input_tables
+from salesbook.schemas import REGISTRY, SETTINGS, Table, input_tables
 
 UDF_MODULE = "salesbook.excel.functions"
 PINNED_TIME = dt.datetime(2026, 1, 1)
@@ -89,7 +89,6 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
                 allowed = ", ".join(c.zh if lang == "zh" else c.value for c in col.choices)
             elif col.ref:
                 ref_table, ref_col = col.ref.split(".")
-                from salesbook.schemas import REGISTRY
                 ref = REGISTRY[ref_table]
                 allowed = f"{t['refers']} {ref.sheet_name(lang)}.{ref.column(ref_col).label(lang)}"
             other = col.label_en if lang == "zh" else col.zh
