@@ -100,7 +100,7 @@ class FileBook:
         if kind == "table":
             t = self._wb.get_table_by_name(ident)
             data_start_row, first_col = t.start
-            rows = [list(r) for r in t.to_python()]
+            rows = t.to_python()  # already a fresh list of row lists
             raw = RawTable(name=name, sheet=t.sheet, headers=list(t.columns), rows=rows,
                            header_row=data_start_row, first_col=first_col + 1)
         else:

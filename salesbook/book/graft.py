@@ -140,6 +140,49 @@ def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, r
     return out
 
 
+def _text_fragment(text: str, styles: _Styles) -> str:
+    """The part of an inline-string cell after its reference; built once per distinct value."""
+    st = styles.quoted if text.startswith(("=", "+", "-", "@", "\t", "\r")) else styles.text
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'" s="{st}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+
+
+def _column_cells(series: pd.Series, letter: str, style: int | None, styles: _Styles, row0: int) -> np.ndarray:
+    """XML for one column's cells as an object array ('' for blanks), built column-wise with vectorised
+    string operations; mixed object columns fall back to the per-cell encoder."""
+    n = len(series)
+    refs = letter + pd.Series(np.arange(row0, row0 + n)).astype(str).to_numpy(dtype=object)
+    s_attr = f' s="{style}"' if style is not None else ""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        blank = series.isna().to_numpy()
+        vals = np.where(series.fillna(False).to_numpy(dtype=bool), "1", "0").astype(object)
+        cells = '<c r="' + refs + '" t="b"><v>' + vals + "</v></c>"
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        blank = series.isna().to_numpy()
+        serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float).fillna(0.0)
+        whole = (serial % 1 == 0).to_numpy()
+        text = np.where(whole, serial.round().astype("int64").astype(str).to_numpy(dtype=object),
+                        serial.astype(str).to_numpy(dtype=object))
+        cells = '<c r="' + refs + '"' + s_attr + "><v>" + text + "</v></c>"
+    elif pd.api.types.is_numeric_dtype(dtype):
+        num = pd.to_numeric(series, errors="coerce").astype(float)
+        blank = ~np.isfinite(num.to_numpy())
+        num = num.where(~blank, 0.0)  # blanks are dropped below; keep every text value a str
+        text = num.astype(str).to_numpy(dtype=object)
+        whole = ((num % 1 == 0) & (num.abs() < 1e15)).to_numpy()
+        text = np.where(whole, num.round().astype("int64").astype(str).to_numpy(dtype=object), text)
+        cells = '<c r="' + refs + '"' + s_attr + "><v>" + text + "</v></c>"
+    elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=True)
+        blank = codes < 0
+        frags = np.array([_text_fragment(str(u), styles) for u in uniq] + [""], dtype=object)
+        cells = '<c r="' + refs + frags[np.where(blank, len(uniq), codes)]
+    else:
+        return np.array(_cells(series.tolist(), letter, style, styles, row0), dtype=object)
+    return np.where(blank, "", cells).astype(object)
+
+
 def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _Styles, table_rid: str,
                choices_zh: bool) -> tuple[str, list[str]]:
     names = list(frame.columns)
@@ -156,7 +199,8 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
         if fmt is None and pd.api.types.is_datetime64_any_dtype(frame[name].dtype):
             fmt = _FORMATS[Kind.DATE]
         style = styles.by_format.get(fmt) if fmt else None
-        columns.append(_cells(values, column_letter(j), style, styles, 2))
+        series = frame[name] if not (col is not None and col.kind is Kind.CHOICE and choices_zh) else pd.Series(values)
+        columns.append(_column_cells(series.reset_index(drop=True), column_letter(j), style, styles, 2))
         sample = [str(v) for v in values[:200] if v is not None]
         widths.append(min(max([_display_width(headers[j - 1]) + 4, *(_display_width(s) + 2 for s in sample), 10]),
                           60))
@@ -172,8 +216,11 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
                    for j, h in enumerate(headers, start=1))
     parts.append(f'<row r="1">{head}</row>')
-    for i in range(nrow):
-        parts.append(f'<row r="{i + 2}">{"".join(c[i] for c in columns)}</row>')
+    if nrow:
+        rows = '<row r="' + pd.Series(np.arange(2, nrow + 2)).astype(str).to_numpy(dtype=object) + '">'
+        for c in columns:
+            rows = rows + c
+        parts.extend((rows + "</row>").tolist())
     parts.append(f'</sheetData><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts></worksheet>')
     return "".join(parts), headers
 
@@ -301,7 +348,7 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         ctypes = ctypes.replace("</Types>", "".join(ct_tags) + "</Types>")
         replaced = {"xl/workbook.xml": wb_xml.encode("utf-8"), "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
                     "[Content_Types].xml": ctypes.encode("utf-8"), styles_part: styles_xml.encode("utf-8")}
-        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
             for info in zin.infolist():
                 if info.filename in dropped:
                     continue
@@ -320,6 +367,7 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     new.compress_type = zipfile.ZIP_DEFLATED
+    new._compresslevel = 1  # copies are re-deflated; speed matters more than a few percent of size
     new.external_attr = info.external_attr
     return new
 

@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 
 from salesbook.book.graft import graft_outputs
-from salesbook.book.ooxml import feature_inventory, label_zh, losses, sheet_parts
+from salesbook.book.ooxml import changed_parts, feature_inventory, label_zh, losses, sheet_parts
 from salesbook.errors import InputError, SalesbookError, problem
 
 try:  # POSIX advisory locks; Windows falls back to O_EXCL lock files below
@@ -134,12 +134,13 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         raise InputError(problem("the output must have the same file type as the input ({ext}).",
                                  "输出文件类型须与输入一致（{ext}）。", ext=source.suffix))
     skip = frozenset(t for t in _sheet_names(source) if t.startswith("Out_")) | frozenset(outputs)
-    before = feature_inventory(str(source), skip_sheets=skip)
     report = SaveReport(path=dest)
 
     def write(tmp: Path) -> None:
         graft_outputs(source, outputs, tmp, lang=lang)
-        lost = losses(before, feature_inventory(str(tmp), skip_sheets=skip))
+        changed = changed_parts(str(source), str(tmp))
+        lost = losses(feature_inventory(str(source), skip_sheets=skip, only_parts=changed),
+                      feature_inventory(str(tmp), skip_sheets=skip, only_parts=changed))
         if lost and in_place:
             raise InputError(problem(
                 "updating '{file}' in place would lose: {lost}. Nothing was changed; run without --in-place "
