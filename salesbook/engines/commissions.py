@@ -1,9 +1,25 @@
-"""Commissions for a period: credited lines, tiers on running totals, caps, gates, SPIFFs, overrides,
-clawbacks, draws and pay-on-cash; statements whose lines add up exactly to the payable.
+"""Commissions for every rep and period: credited lines, tiers on running totals or per deal, caps, gates,
+SPIFFs, manager overrides, clawbacks at the original rate, draws and pay on cash; statements whose lines
+add up exactly to the payable.
 
-Amounts are computed unrounded per line, then each rep-period's total is rounded once (Excel ROUND,
-half away from zero) and spread back over its lines by largest remainder, so the statement lines sum
-to the payable to the cent and no sub-cent remainder is lost or invented.
+How a period is paid (each step is a component line in ``Out_Commissions``):
+1. Every deal is split into credited lines (``Credits``; 100% to the owner when it has no rows there).
+2. Each line gets the plan assigned to its rep on the deal date (effective-dated ``PlanAssignments``).
+3. Lines are walked in date order per rep, period and plan; the running total (or, for ``tier_scope =
+   deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
+   against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
+   slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
+4. Per line cap, then per rep-period gate (nothing below a minimum attainment) and period cap.
+5. Cancelled or returned deals within the clawback window are reversed at the original rate in the
+   period of the cancellation, as paid (after that period's gate and cap).
+6. Pay-on-cash plans earn on booking (tier and rate fixed then) and pay pro rata to ``Payments``,
+   partial payments and refunds included, never more than 100% of the deal.
+7. SPIFFs (per unit or per deal), overrides on each direct report's credited amount, and draws
+   (recoverable: the top-up is a balance recovered from earnings above the guarantee; non-recoverable:
+   top-up only).
+8. Each statement is rounded once (Excel ROUND, half away from zero) on the rep's cumulative total, so
+   the sub-unit remainder is carried to the next period instead of lost, and its lines are rounded by
+   largest remainder so they sum exactly to the payable.
 """
 
 from __future__ import annotations
@@ -13,426 +29,479 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.allocation import split_rows
-from salesbook.engines.money import round_array
-from salesbook.engines.tiers import TierError, check_tiers, cumulative_marginal, cumulative_whole, rate_at, tier_index
+from salesbook.engines.commissions_pay import Ledger, assemble
+from salesbook.engines.commissions_prep import (
+    FAR_DAY,
+    GRAINS,
+    NO_DAY,
+    coverage,
+    credit_arrays,
+    days,
+    load_assignments,
+    load_plans,
+    period_bounds,
+    period_code,
+    sort_order,
+    text,
+)
+from salesbook.engines.commissions_text import TEXT, band, by_category, money, pct, texts
+from salesbook.engines.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
 from salesbook.errors import InputError, Problem, problem
 
-LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "tier",
-                "rate", "amount", "explanation"]
-STATEMENT_COLUMNS = ["rep_id", "period", "plan_id", "quota", "credited", "attainment", "earned", "spiffs",
-                     "overrides", "clawbacks", "cap_adjustment", "gate_adjustment", "draw_paid", "draw_recovered",
-                     "balance_carried", "payable", "explanation"]
-
-TEXT = {
-    "en": {"line": "{base:,.2f} x {rate:.4%} (tier {tier}, {how}, running total {start:,.0f} -> {end:,.0f})",
-           "marginal": "marginal", "whole": "whole-tier", "share": "{s:.0%} credit", "claw": "clawback of {deal} "
-           "({status} {date}) at the original rate", "spiff": "SPIFF {id}: {how}", "override":
-           "override {rate:.2%} on team credit {base:,.2f}", "gate": "gate: attainment {a:.0%} below {g:.0%}, nothing "
-           "earned", "cap": "capped at {cap:,.2f}", "draw": "draw top-up to {d:,.2f}", "recover": "recovered {r:,.2f} "
-           "of the draw balance", "cash": "paid on cash {p:,.2f} received {date}"},
-    "zh": {"line": "{base:,.2f} × {rate:.4%}（第 {tier} 档，{how}，累计 {start:,.0f} -> {end:,.0f}）",
-           "marginal": "超额累进", "whole": "全额累进", "share": "分配 {s:.0%}", "claw": "{deal} {status}（{date}），"
-           "按原费率追回", "spiff": "专项奖励 {id}：{how}", "override": "管理提成 {rate:.2%} × 团队业绩 {base:,.2f}",
-           "gate": "门槛：达成率 {a:.0%} 低于 {g:.0%}，本期不计提", "cap": "封顶 {cap:,.2f}", "draw": "预支补足至 {d:,.2f}",
-           "recover": "冲回预支余额 {r:,.2f}", "cash": "按回款计提：{date} 收款 {p:,.2f}"},
-}
+__all__ = ["TEXT", "CommissionResult", "compute_commissions", "credit_lines"]
 
 
 @dataclass
 class CommissionResult:
+    """Out_Commissions lines, Out_Statements and the Out_Accruals summary."""
+
     lines: pd.DataFrame
     statements: pd.DataFrame
     accruals: pd.DataFrame
 
 
-def _period(d: pd.Series, grain: str) -> pd.Series:
-    d = pd.to_datetime(d)
-    if grain == "quarter":
-        return d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
-    if grain == "year":
-        return d.dt.year.astype(str)
-    return d.dt.strftime("%Y-%m")
-
-
 def credit_lines(deals: pd.DataFrame, credits: pd.DataFrame | None) -> pd.DataFrame:
-    """One line per deal x credited rep; deals without Credits rows credit 100% to their owner.
+    """One row per deal x credited rep with ``credit_share`` and ``overlay``; shares are checked.
 
     Non-overlay shares of a deal must total 100%; otherwise every offending Credits row is reported.
     """
-    d = deals.reset_index(drop=True)
-    if credits is None or credits.empty:
-        return d.assign(credit_share=1.0, overlay=False)
-    c = credits.copy()
-    c["overlay"] = c["overlay"].fillna(False).astype(bool)
-    sums = c[~c["overlay"]].groupby("deal_id")["share"].sum()
-    bad = sums[(sums - 1.0).abs() > 1e-6]
-    problems: list[Problem] = []
-    for deal_id, total in bad.items():
-        for row in c.index[(c["deal_id"] == deal_id) & ~c["overlay"]]:
-            problems.append(problem("credit shares of deal {d} total {t:.2%}, not 100% (mark extra credit as overlay).",
-                                    "订单 {d} 的业绩分配合计 {t:.2%}，不是 100%（额外业绩请标记为叠加）。", table="Credits",
-                                    row=int(row), column="share", d=deal_id, t=total))
-    if problems:
-        raise InputError(problems)
-    split = d.drop(columns=["rep_id"]).merge(c[["deal_id", "rep_id", "share", "overlay"]], on="deal_id")
-    split = split.rename(columns={"share": "credit_share"})
-    whole = d[~d["deal_id"].isin(c["deal_id"])].assign(credit_share=1.0, overlay=False)
-    return pd.concat([whole, split], ignore_index=True)
+    c = credit_arrays(deals, credits)
+    out = deals.reset_index(drop=True).drop(columns=["rep_id"]).take(c.deal).reset_index(drop=True)
+    out.insert(0, "rep_id", c.rep)
+    return out.assign(credit_share=c.share, overlay=c.overlay)
+
+
+def _settings_problem(key: str, value, allowed) -> InputError:
+    return InputError(problem("setting {k}: {v!r} is not one of {a}.", "参数 {k}：{v!r} 不是 {a} 之一。",
+                              table="Settings", column="value", k=key, v=value, a=", ".join(map(str, allowed))))
 
 
 def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.DataFrame, assignments: pd.DataFrame,
                         *, credits: pd.DataFrame | None = None, payments: pd.DataFrame | None = None,
                         spiffs: pd.DataFrame | None = None, reps: pd.DataFrame | None = None, grain: str = "month",
                         unit: float = 0.01, clawback_days: int = 90, clawback_reduces_attainment: bool = True,
-                        lang: str = "en") -> CommissionResult:
-    """All plans for all periods present in the data."""
-    T = TEXT["zh" if lang == "zh" else "en"]
-    tier_tables, problems = _tier_tables(plans, tiers)
+                        tier_boundary: str = "upper", lang: str = "en") -> CommissionResult:
+    """All plans for all periods present in the data (see the module docstring for the steps)."""
+    if grain not in GRAINS:
+        raise _settings_problem("commission_period", grain, GRAINS)
+    if tier_boundary not in BOUNDARY_RULES:
+        raise _settings_problem("tier_boundary", tier_boundary, BOUNDARY_RULES)
+    if not (unit > 0):
+        raise _settings_problem("rounding_unit", unit, ("> 0",))
+    T = texts(lang)
+    problems: list[Problem] = []
+    P = load_plans(plans, tiers, problems)
+    cr = credit_arrays(deals, credits)
+    line_rep, uniq = pd.factorize(pd.Series(cr.rep, dtype=object), sort=False)
+    others = [assignments["rep_id"].astype(object)]
+    if reps is not None and len(reps):
+        others += [reps["rep_id"].astype(object), reps["manager_id"].astype(object).dropna()] \
+            if "manager_id" in reps else [reps["rep_id"].astype(object)]
+    extra = pd.Index(pd.unique(pd.concat(others, ignore_index=True).dropna()))
+    rep_index = pd.Index(np.concatenate([np.asarray(uniq, dtype=object),
+                                         extra[~extra.isin(uniq)].to_numpy(dtype=object)]))
+    A = load_assignments(assignments, rep_index, P, problems)
     if problems:
         raise InputError(problems)
-    plans = plans.set_index("plan_id")
-    lines = credit_lines(deals, credits)
-    lines = _assign_plans(lines, assignments)
-    lines = lines[lines["plan_id"].notna()].copy()
-    lines["basis"] = lines["plan_id"].map(plans["basis"]).fillna("booking")
-    # bookings and their clawbacks; cash lines come from payments
-    book = lines[lines["basis"] == "booking"].assign(base=lambda x: x["amount"] * x["credit_share"], when=lambda x: x["date"],
-                                                     kind="commission")
-    cash = _cash_lines(lines[lines["basis"] == "cash"], payments)
-    events = pd.concat([book, cash], ignore_index=True)
-    events["period"] = _period(events["when"], grain)
-    claw = _clawbacks(events, clawback_days)
-    if len(claw):
-        claw["period"] = _period(claw["when"], grain)
-    quota = _quotas(assignments, reps, events, claw, grain)
-    out = _tiered(events, claw, plans, tier_tables, quota, clawback_reduces_attainment, T)
-    out = pd.concat([out, _spiff_lines(lines, spiffs, grain, T)], ignore_index=True)
-    out = pd.concat([out, _override_lines(events, plans, reps, T)], ignore_index=True)
-    statements, adjustments = _statements(out, plans, quota, unit, T)
-    out = pd.concat([out, adjustments], ignore_index=True)
-    out = _round_lines(out, statements, unit)
-    statements = _restate(statements, out)
-    accruals = _accruals(statements)
-    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
-    return CommissionResult(out[LINE_COLUMNS].sort_values(["rep_id", "period", "date", "deal_id"], kind="stable")
-                            .reset_index(drop=True), statements, accruals)
+    led = Ledger(T=T, P=P, grain=grain, unit=float(unit), rep_index=rep_index, lang=lang)
+    _hire_leave(led, reps)
+
+    # --- deal attributes by deal position, credited lines with a plan -------------------------------------
+    d_day = days(deals["date"])
+    d_amount = np.nan_to_num(deals["amount"].to_numpy(dtype=float, na_value=np.nan))
+    d_status = text(deals, "status", "booked")
+    d_sday = days(deals["status_date"]) if "status_date" in deals else np.full(len(deals), NO_DAY)
+    led.deal_ids = deals["deal_id"].astype(object).to_numpy()
+    l_day = d_day[cr.deal]
+    a_idx = A.plan_at(line_rep.astype(np.int64), l_day)
+    L = np.flatnonzero(a_idx >= 0)
+    l_deal, l_rep, l_share = cr.deal[L], line_rep[L].astype(np.int64), cr.share[L]
+    l_plan, l_day, l_overlay = A.plan[a_idx[L]], l_day[L], cr.overlay[L]
+    l_base = d_amount[l_deal] * l_share
+    gone = np.isin(d_status[l_deal], ("cancelled", "returned")) & (d_sday[l_deal] != NO_DAY)
+    lag = d_sday[l_deal] - l_day
+    l_claw = gone & (lag >= 0) & (lag <= int(clawback_days))
+    led.claw_days = int(clawback_days)
+    claw = np.flatnonzero(l_claw & (P.basis[l_plan] == "booking"))
+
+    # --- payments (pay-on-cash) ------------------------------------------------------------------------------
+    pay = _payments(payments, deals, led.deal_ids, d_amount)
+    all_days = [l_day, d_sday[l_deal][claw]] + ([pay["day"]] if pay is not None else [])
+    all_days = np.concatenate(all_days) if len(L) else np.array([], dtype=np.int64)
+    if len(all_days) == 0:
+        return assemble(led, None)
+    codes = period_code(all_days, grain)
+    led.p_first, led.n_periods = int(codes.min()), int(codes.max() - codes.min() + 1)
+    cov = coverage(A, led.hire, led.leave, led.p_first, led.n_periods, grain)
+    _dense_quota_and_draws(led, A, cov)
+
+    # --- events: bookings and clawbacks in running-total order ---------------------------------------------
+    n_book = len(L)
+    ev = {
+        "line": np.concatenate([np.arange(n_book), claw]),
+        "rep": np.concatenate([l_rep, l_rep[claw]]),
+        "plan": np.concatenate([l_plan, l_plan[claw]]),
+        "day": np.concatenate([l_day, d_sday[l_deal][claw]]),
+        "base": np.concatenate([l_base, -l_base[claw]]),
+        "claw": np.concatenate([np.zeros(n_book, dtype=bool), np.ones(len(claw), dtype=bool)]),
+    }
+    order = sort_order(ev["rep"], ev["plan"], ev["day"], ev["line"], ev["claw"])
+    ev = {k: v[order] for k, v in ev.items()}
+    ev["pidx"] = period_code(ev["day"], grain) - led.p_first
+    reduces = bool(clawback_reduces_attainment)
+    ev["counts"] = np.where(ev["claw"] & (not reduces), 0.0, ev["base"])
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (ev["rep"][1:] != ev["rep"][:-1]) | (ev["plan"][1:] != ev["plan"][:-1]) | (ev["pidx"][1:] != ev["pidx"][:-1])
+    gid = np.cumsum(new) - 1
+    ev["gid"] = gid
+    running = pd.Series(ev["counts"]).groupby(gid, sort=False).cumsum().to_numpy()
+    ev["start"] = np.round(running - ev["counts"], 6)
+    ev["end"] = np.round(running, 6)
+    ev["S"] = ev["rep"] * led.n_periods + ev["pidx"]
+    credited = np.bincount(ev["S"], weights=ev["counts"], minlength=len(rep_index) * led.n_periods)
+    led.credited = credited.reshape(len(rep_index), led.n_periods)
+    _tiers(ev, P, led, tier_boundary)
+    _gate_and_cap(ev, new, P, led)
+    src = np.empty(len(order), dtype=np.int64)
+    src[order] = np.arange(len(order))          # original event -> sorted position
+    _clawbacks(ev, src[n_book + np.arange(len(claw))], src[claw], led)
+    led.events = ev
+    led.ev_deal = l_deal[ev["line"]]
+    led.ev_share = l_share[ev["line"]]
+    led.ev_overlay = l_overlay[ev["line"]]
+    led.ev_status = d_status[led.ev_deal]
+    _cash(ev, pay, led, l_deal, d_amount)
+    _spiffs(spiffs, deals, led, L=(l_deal, l_rep, l_plan, l_day, l_share, l_overlay, l_claw, d_sday[l_deal]),
+            qty=np.nan_to_num(deals["quantity"].to_numpy(dtype=float, na_value=np.nan))
+            if "quantity" in deals else np.zeros(len(deals)),
+            status=d_status)
+    _overrides(reps, A, led)
+    led.assignments = A
+    led.ev_expl = commission_explanations(ev, led)
+    led.cash_expl = cash_explanations(led) if led.cash is not None else None
+    return assemble(led, ev)
 
 
-def _tier_tables(plans: pd.DataFrame, tiers: pd.DataFrame) -> tuple[dict, list[Problem]]:
-    out, problems = {}, []
-    for plan_id in plans["plan_id"]:
-        t = tiers[tiers["plan_id"] == plan_id].sort_index()
-        try:
-            out[plan_id] = check_tiers(list(zip(t["lower_bound"], t["rate"], strict=True)))
-        except TierError as exc:
-            problems.append(problem("plan {p}: {e}.", "方案 {p}：{e}。", table="PlanTiers",
-                                    row=int(t.index[0]) if len(t) else None, column="lower_bound", p=plan_id, e=str(exc)))
-    return out, problems
+def _hire_leave(led: Ledger, reps: pd.DataFrame | None) -> None:
+    n = len(led.rep_index)
+    led.hire = np.full(n, NO_DAY, dtype=np.int64)
+    led.leave = np.full(n, FAR_DAY, dtype=np.int64)
+    led.manager = np.full(n, -1, dtype=np.int64)
+    if reps is None or reps.empty:
+        return
+    idx = led.rep_index.get_indexer(reps["rep_id"].astype(object).to_numpy())
+    ok = idx >= 0
+    if "hire_date" in reps:
+        led.hire[idx[ok]] = days(reps["hire_date"])[ok]
+    if "leave_date" in reps:
+        led.leave[idx[ok]] = days(reps["leave_date"], FAR_DAY)[ok]
+    if "manager_id" in reps:
+        m = led.rep_index.get_indexer(reps["manager_id"].astype(object).to_numpy())
+        led.manager[idx[ok]] = m[ok]
 
 
-def _assign_plans(lines: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
-    """The plan in force for each line's rep on the deal date (effective-dated)."""
-    a = assignments[["rep_id", "plan_id", "start_date", "end_date"]]
-    m = lines.reset_index(names="_line").merge(a, on="rep_id", how="left")
-    ok = (m["start_date"] <= m["date"]) & (m["end_date"].isna() | (m["date"] <= m["end_date"]))
-    m = m[ok].sort_values(["_line", "start_date"]).drop_duplicates("_line", keep="last")
-    lines = lines.copy()
-    lines["plan_id"] = m.set_index("_line")["plan_id"].reindex(lines.index)
-    return lines
+def _dense_quota_and_draws(led: Ledger, A, cov: np.ndarray) -> None:
+    """Quota and draw per rep x period: each assignment's amount times the share of the period it covers."""
+    shape = (len(led.rep_index), led.n_periods)
+    led.quota = np.zeros(shape)
+    has = np.zeros(shape)
+    led.draw = np.zeros(shape)
+    led.recoverable = np.zeros(shape)
+    q = np.nan_to_num(A.quota)
+    np.add.at(led.quota, A.rep, cov * q[:, None])
+    np.add.at(has, A.rep, cov * (q > 0)[:, None])
+    draw = led.P.draw[A.plan]
+    np.add.at(led.draw, A.rep, cov * draw[:, None])
+    np.add.at(led.recoverable, A.rep, cov * ((draw > 0) & led.P.recoverable[A.plan])[:, None])
+    led.quota = np.where(has > 0, led.quota, np.nan)
+    led.draw = np.round(led.draw, 6)
+    led.recoverable = led.recoverable > 0
 
 
-def _cash_lines(lines: pd.DataFrame, payments: pd.DataFrame | None) -> pd.DataFrame:
-    if lines.empty or payments is None or payments.empty:
-        return lines.iloc[0:0].assign(base=[], when=[], kind=[], cash=[])
-    p = payments[["deal_id", "date", "amount"]].rename(columns={"date": "when", "amount": "cash"})
-    m = lines.merge(p, on="deal_id")
-    m["base"] = m["cash"] * m["credit_share"]
-    m["kind"] = "commission"
-    return m
-
-
-def _clawbacks(events: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Cancelled or returned bookings within the window from the deal date: reverse at the original rate."""
-    st = events["status"].fillna("booked")
-    hit = events[(st != "booked") & events["status_date"].notna()
-                 & ((events["status_date"] - events["date"]).dt.days <= window) & (events["basis"] == "booking")]
-    return hit.assign(when=hit["status_date"], kind="clawback")
-
-
-def _quotas(assignments: pd.DataFrame, reps: pd.DataFrame | None, events, claw, grain: str) -> pd.DataFrame:
-    """Quota per rep-period, prorated for days employed (hires and leavers)."""
-    periods = pd.Index(sorted(set(events["period"]) | (set(claw["period"]) if len(claw) else set())))
-    a = assignments.dropna(subset=["quota"])
-    rows = []
-    for rep, q in zip(a["rep_id"], a["quota"], strict=True):
-        for p in periods:
-            rows.append((rep, p, float(q)))
-    quota = pd.DataFrame(rows, columns=["rep_id", "period", "quota"]).drop_duplicates(["rep_id", "period"], keep="last")
-    if reps is not None and len(quota):
-        start, end = _period_bounds(quota["period"], grain)
-        r = reps.set_index("rep_id")
-        hire = pd.to_datetime(quota["rep_id"].map(r["hire_date"])).fillna(start)
-        leave = pd.to_datetime(quota["rep_id"].map(r["leave_date"])).fillna(end)
-        first, last = np.maximum(start, hire), np.minimum(end, leave)
-        share = np.clip(((last - first).dt.days + 1) / ((end - start).dt.days + 1), 0, 1)
-        quota["quota"] = quota["quota"] * share
-    return quota
-
-
-def _period_bounds(p: pd.Series, grain: str) -> tuple[pd.Series, pd.Series]:
-    if grain == "month":
-        start = pd.to_datetime(p + "-01")
-        return start, start + pd.offsets.MonthEnd(0)
-    if grain == "quarter":
-        start = pd.PeriodIndex(p.str.replace("Q", "Q"), freq="Q").start_time
-        return pd.Series(start, index=p.index), pd.Series(start, index=p.index) + pd.offsets.QuarterEnd(0)
-    start = pd.to_datetime(p + "-01-01")
-    return start, start + pd.offsets.YearEnd(0)
-
-
-def _tiered(events: pd.DataFrame, claw: pd.DataFrame, plans: pd.DataFrame, tier_tables: dict, quota: pd.DataFrame,
-            claw_reduces: bool, T: dict) -> pd.DataFrame:
-    """Line commissions on each rep-period's running total (or per deal), in date order."""
-    frames = []
-    ev = events.assign(_claw=False)
-    if len(claw):
-        ev = pd.concat([ev, claw.assign(_claw=True, base=-claw["base"])], ignore_index=True)
-    ev = ev.merge(quota, on=["rep_id", "period"], how="left")
-    ev = ev.sort_values(["rep_id", "period", "when", "deal_id", "_claw"], kind="stable").reset_index(drop=True)
-    for plan_id, g in ev.groupby("plan_id", sort=True):
-        plan = plans.loc[plan_id]
-        lowers, rates = tier_tables[plan_id]
-        method = str(plan.get("tier_method", "marginal") or "marginal")
-        on_attain = str(plan.get("measure", "amount") or "amount") == "attainment"
-        per_deal = str(plan.get("tier_scope", "period") or "period") == "deal"
-        counts = g["base"].where(~g["_claw"] | claw_reduces, 0.0)
-        start = counts.groupby([g["rep_id"], g["period"]]).cumsum() - counts
-        if per_deal:
-            start = pd.Series(0.0, index=g.index)
-        scale = g["quota"].to_numpy(dtype=float) if on_attain else np.ones(len(g))
-        scale = np.where(np.isfinite(scale) & (scale > 0), scale, np.nan)
-        s0, s1 = start.to_numpy(), start.to_numpy() + g["base"].to_numpy()
-        if on_attain:
-            x0, x1 = s0 / scale, s1 / scale
-            f = cumulative_marginal if method == "marginal" else cumulative_whole
-            amount = (f(x1, lowers, rates) - f(x0, lowers, rates)) * scale
+def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
+    """Amount, tier and effective rate of every booking event from its plan's schedule."""
+    n = len(ev["base"])
+    amount, rate = np.zeros(n), np.zeros(n)
+    t_first, t_last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    capped = np.zeros(n, dtype=bool)
+    quota = led.quota.ravel()[ev["S"]]
+    for p in np.unique(ev["plan"]):
+        m = ev["plan"] == p
+        lowers, rates = P.tiers[p]
+        f = cumulative(P.method[p])
+        per_deal = P.scope[p] == "deal"
+        s0 = np.zeros(int(m.sum())) if per_deal else ev["start"][m]
+        s1 = ev["base"][m] if per_deal else ev["end"][m]
+        scale = np.ones(len(s0))
+        if P.measure[p] == "attainment":
+            q = quota[m]
+            scale = np.where(q > 0, q, np.nan)
+            s0, s1 = np.round(s0 / scale, 9), np.round(s1 / scale, 9)
+        amt = np.nan_to_num((f(s1, lowers, rates, boundary) - f(s0, lowers, rates, boundary)) * scale)
+        lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
+        if P.method[p] == "marginal":
+            a = np.searchsorted(lowers, lo, side="right")
+            b = np.maximum(np.searchsorted(lowers, hi, side="left"), a)
         else:
-            f = cumulative_marginal if method == "marginal" else cumulative_whole
-            amount = f(s1, lowers, rates) - f(s0, lowers, rates)
-        amount = np.nan_to_num(amount, nan=0.0)
-        is_claw = g["_claw"].to_numpy()
-        norm = np.where(np.isnan(scale), 1, scale) if on_attain else 1.0
-        tier0 = tier_index(s0 / norm, lowers)
-        tier = tier_index(s1 / norm, lowers)
-        with np.errstate(divide="ignore", invalid="ignore"):  # effective rate: base x rate = amount
-            rate = np.where(g["base"].to_numpy() != 0, amount / g["base"].to_numpy(), rate_at(s1 / norm, lowers, rates))
-        out = pd.DataFrame({"rep_id": g["rep_id"].to_numpy(), "period": g["period"].to_numpy(), "date": g["when"].to_numpy(),
-                            "deal_id": g["deal_id"].to_numpy(), "component": np.where(is_claw, "clawback", "commission"),
-                            "plan_id": plan_id, "credit_share": g["credit_share"].to_numpy(), "base": g["base"].to_numpy(),
-                            "tier": tier, "rate": rate, "amount": amount, "_orig_idx": g.index.to_numpy()})
-        how = T[method]
-        expl = [T["line"].format(base=b, rate=r, tier=f"{t0}-{t}" if t0 != t else t, how=how, start=a0, end=a1)
-                for b, r, t0, t, a0, a1 in zip(out["base"], out["rate"], tier0, out["tier"], s0, s1, strict=True)]
-        share_note = [T["share"].format(s=s) if s < 1 else "" for s in out["credit_share"]]
-        cash_note = [T["cash"].format(p=c, date=pd.Timestamp(d).date()) if pd.notna(c) else "" for c, d in
-                     zip(g.get("cash", pd.Series(np.nan, index=g.index)), g["when"], strict=True)]
-        out["explanation"] = ["; ".join(x for x in parts if x) for parts in zip(expl, share_note, cash_note, strict=True)]
-        frames.append(out)
-    res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*LINE_COLUMNS, "_orig_idx"])
-    # clawbacks reverse what the original line paid ("at the original rate"), not the current tier's rate
-    if len(res) and (res["component"] == "clawback").any():
-        orig = res[res["component"] == "commission"].set_index(["rep_id", "deal_id", "plan_id"])
-        orig = orig[~orig.index.duplicated()]
-        cl = res["component"] == "clawback"
-        key = pd.MultiIndex.from_frame(res.loc[cl, ["rep_id", "deal_id", "plan_id"]])
-        paid = orig["amount"].reindex(key).fillna(0.0).to_numpy()
-        orig_rate = orig["rate"].reindex(key).fillna(0.0).to_numpy()
-        res.loc[cl, "amount"] = -paid
-        res.loc[cl, "rate"] = orig_rate
-        ev_claw = ev.loc[res.loc[cl, "_orig_idx"].to_numpy()]
-        res.loc[cl, "explanation"] = [T["claw"].format(deal=d, status=s, date=pd.Timestamp(w).date()) for d, s, w in
-                                      zip(ev_claw["deal_id"], ev_claw["status"], ev_claw["when"], strict=True)]
-    return res.drop(columns=["_orig_idx"])
+            a, b = tier_index(lo, lowers, boundary), tier_index(hi, lowers, boundary)
+        if lowers[0] <= 0:  # the first tier also covers a running total pushed below zero by a clawback
+            a, b = np.maximum(a, 1), np.maximum(b, 1)
+        cap = P.cap_line[p]
+        if np.isfinite(cap):
+            capped[m] = amt > cap
+            amt = np.minimum(amt, cap)
+        base = ev["base"][m]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(base != 0, amt / base, rate_at(np.nan_to_num(hi), lowers, rates, boundary))
+        amount[m], rate[m], t_first[m], t_last[m] = amt, r, a, b
+    ev.update(amount=amount, rate=rate, t_first=t_first, tier=t_last, capped=capped)
 
 
-def _spiff_lines(lines: pd.DataFrame, spiffs: pd.DataFrame | None, grain: str, T: dict) -> pd.DataFrame:
-    if spiffs is None or spiffs.empty:
-        return pd.DataFrame(columns=LINE_COLUMNS)
-    booked = lines[lines["status"].fillna("booked") == "booked"]
-    m = booked.merge(spiffs, on="product_id")
-    m = m[(m["date"] >= m["start_date"]) & (m["end_date"].isna() | (m["date"] <= m["end_date"]))]
-    per_unit = m["per_unit"].fillna(0.0) * m["quantity"].fillna(0.0)
-    per_deal = m["per_deal"].fillna(0.0)
-    amt = (per_unit + per_deal) * m["credit_share"]
-    how = [f"{pu:g} x {q:g}" if pu else f"{pd_:g} / deal" for pu, q, pd_ in
-           zip(m["per_unit"].fillna(0.0), m["quantity"].fillna(0.0), m["per_deal"].fillna(0.0), strict=True)]
-    return pd.DataFrame({"rep_id": m["rep_id"], "period": _period(m["date"], grain), "date": m["date"], "deal_id": m["deal_id"],
-                         "component": "spiff", "plan_id": m["plan_id"], "credit_share": m["credit_share"], "base": per_unit + per_deal,
-                         "tier": 0, "rate": np.nan, "amount": amt,
-                         "explanation": [T["spiff"].format(id=s, how=h) for s, h in zip(m["spiff_id"], how, strict=True)]})
+def _gate_and_cap(ev: dict, new: np.ndarray, P, led: Ledger) -> None:
+    """Per rep, period and plan: the gate (nothing below a minimum attainment) and the period cap.
 
-
-def _override_lines(events: pd.DataFrame, plans: pd.DataFrame, reps: pd.DataFrame | None, T: dict) -> pd.DataFrame:
-    """Managers earn their plan's override rate on their direct reports' credited base."""
-    if reps is None or "override_rate" not in plans.columns or events.empty:
-        return pd.DataFrame(columns=LINE_COLUMNS)
-    mgr = events["rep_id"].map(reps.set_index("rep_id")["manager_id"])
-    e = events.assign(manager=mgr).dropna(subset=["manager"])
-    team = e.groupby(["manager", "period"], as_index=False).agg(base=("base", "sum"), date=("when", "max"))
-    # the manager's own plan in force at the period end decides the override rate
-    plan_of = events.drop_duplicates(["rep_id", "period"], keep="last").set_index(["rep_id", "period"])["plan_id"]
-    key = pd.MultiIndex.from_frame(team[["manager", "period"]])
-    team["plan_id"] = plan_of.reindex(key).to_numpy()
-    team["rate"] = team["plan_id"].map(plans["override_rate"]).astype(float)
-    team = team[team["rate"].fillna(0) > 0]
-    return pd.DataFrame({"rep_id": team["manager"], "period": team["period"], "date": team["date"], "deal_id": None,
-                         "component": "override", "plan_id": team["plan_id"], "credit_share": np.nan, "base": team["base"],
-                         "tier": 0, "rate": team["rate"], "amount": team["base"] * team["rate"],
-                         "explanation": [T["override"].format(rate=r, base=b) for r, b in zip(team["rate"], team["base"], strict=True)]})
-
-
-def _statements(lines: pd.DataFrame, plans: pd.DataFrame, quota: pd.DataFrame, unit: float,
-                T: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per rep-period: components, gate and cap adjustments, draw top-up/recovery with the balance carried."""
-    keys = ["rep_id", "period"]
-    piv = lines.pivot_table(index=keys, columns="component", values="amount", aggfunc="sum", fill_value=0.0)
-    for c in ("commission", "clawback", "spiff", "override"):
-        if c not in piv:
-            piv[c] = 0.0
-    credited = lines[lines["component"].isin(["commission", "clawback"])].groupby(keys)["base"].sum()
-    plan_of = lines[lines["plan_id"].notna()].groupby(keys)["plan_id"].last()
-    st = piv.reset_index().merge(quota, on=keys, how="left")
-    st["credited"] = credited.reindex(pd.MultiIndex.from_frame(st[keys])).fillna(0.0).to_numpy()
-    st["plan_id"] = plan_of.reindex(pd.MultiIndex.from_frame(st[keys])).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        st["attainment"] = np.where(st["quota"] > 0, st["credited"] / st["quota"], np.nan)
-    plan = plans.reindex(st["plan_id"])
-    gate = plan["gate"].to_numpy(dtype=float) if "gate" in plan else np.full(len(st), np.nan)
-    with np.errstate(invalid="ignore"):
-        gate_hit = ~np.isnan(gate) & (np.nan_to_num(st["attainment"].to_numpy(dtype=float), nan=0.0) < np.nan_to_num(gate))
-    st["gate_adjustment"] = np.where(gate_hit, -st["commission"], 0.0)
-    cap = plan["cap_period"].to_numpy(dtype=float) if "cap_period" in plan else np.full(len(st), np.nan)
-    after_gate = st["commission"] + st["gate_adjustment"]
-    st["cap_adjustment"] = np.where(~np.isnan(cap) & (after_gate > cap), cap - after_gate, 0.0)
-    att = np.nan_to_num(st["attainment"].to_numpy(dtype=float))
-    adj_frames = [
-        _adjust(st, gate_hit, "gate", st["gate_adjustment"], [T["gate"].format(a=a, g=g) for a, g in
-                                                             zip(att[gate_hit], gate[gate_hit], strict=True)]),
-        _adjust(st, st["cap_adjustment"].to_numpy() != 0, "cap", st["cap_adjustment"],
-                [T["cap"].format(cap=c) for c in cap[st["cap_adjustment"].to_numpy() != 0]]),
-    ]
-    st["earned"] = st["commission"] + st["gate_adjustment"] + st["cap_adjustment"]
-    st["spiffs"], st["overrides"], st["clawbacks"] = st["spiff"], st["override"], st["clawback"]
-    # draws: walk periods in order per rep, carrying the recoverable balance
-    draw = plan["draw_amount"].to_numpy(dtype=float) if "draw_amount" in plan else np.full(len(st), np.nan)
-    draw_type = plan["draw_type"].to_numpy() if "draw_type" in plan else np.full(len(st), None)
-    st = st.assign(_draw=draw, _dtype=draw_type).sort_values(keys, kind="stable").reset_index(drop=True)
-    paid = np.zeros(len(st))
-    recovered = np.zeros(len(st))
-    carried = np.zeros(len(st))
-    has_draw = st["rep_id"].isin(st.loc[st["_draw"].fillna(0) > 0, "rep_id"]).to_numpy()
-    gross_all = (st["earned"] + st["spiffs"] + st["overrides"] + st["clawbacks"]).to_numpy()
-    draw_all = np.nan_to_num(st["_draw"].to_numpy(dtype=float))
-    dtype_all = st["_dtype"].to_numpy()
-    for _, idx in st[has_draw].groupby("rep_id", sort=False).indices.items():
-        rows = np.flatnonzero(has_draw)[idx]
-        balance = 0.0
-        for i in rows:
-            gross, d = gross_all[i], draw_all[i]
-            if d > 0 and gross < d:  # guarantee: top up to the draw; a recoverable top-up becomes a balance owed
-                paid[i] = d - gross
-                if dtype_all[i] == "recoverable":
-                    balance += paid[i]
-            elif balance > 0:  # recover only from earnings above the draw
-                rec = min(balance, gross - d)
-                recovered[i] = -rec
-                balance -= rec
-            carried[i] = balance
-    st["draw_paid"], st["draw_recovered"], st["balance_carried"] = paid, recovered, carried
-    top = st["draw_paid"].to_numpy() > 0
-    back = st["draw_recovered"].to_numpy() < 0
-    adj_frames += [
-        _adjust(st, top, "draw", st["draw_paid"], [T["draw"].format(d=d) for d in draw_all[top]]),
-        _adjust(st, back, "draw_recovery", st["draw_recovered"],
-                [T["recover"].format(r=-r) for r in st["draw_recovered"].to_numpy()[back]]),
-    ]
-    parts = ["earned", "spiffs", "overrides", "clawbacks", "draw_paid", "draw_recovered"]
-    raw_total = st[parts].sum(axis=1).to_numpy()
-    u = float(unit)
-    st["payable"] = np.round(round_array(raw_total, u), 10)  # once per statement, like Excel ROUND
-    st["explanation"] = ""
-    adj = pd.concat(adj_frames, ignore_index=True)
-    for c in ("quota", "credited", "attainment"):
-        st[c] = st[c].astype(float)
-    return st[STATEMENT_COLUMNS], adj
-
-
-def _adjust(st: pd.DataFrame, mask: np.ndarray, component: str, amount: pd.Series, text: list[str]) -> pd.DataFrame:
-    """Statement-level adjustment lines (gate, cap, draw) for the rows in ``mask``."""
-    mask = np.asarray(mask, dtype=bool)
-    sub = st.loc[mask]
-    return pd.DataFrame({"rep_id": sub["rep_id"].to_numpy(), "period": sub["period"].to_numpy(), "date": pd.NaT,
-                         "deal_id": None, "component": component, "plan_id": sub["plan_id"].to_numpy(),
-                         "credit_share": np.nan, "base": np.nan, "tier": 0, "rate": np.nan,
-                         "amount": np.asarray(amount)[mask], "explanation": text}, columns=LINE_COLUMNS)
-
-
-def _round_lines(lines: pd.DataFrame, statements: pd.DataFrame, unit: float) -> pd.DataFrame:
-    """Spread each statement's rounded payable over its lines by largest remainder (exact to the unit).
-
-    Vectorised over all rep-periods: floor every line, then give the units still missing in each group to
-    the lines with the largest fractional remainders (ties to the earlier line).
+    ``factor`` is the share of the group's commission actually paid; clawbacks and cash releases of
+    the group's deals use it so they reverse or pay what the rep really got.
     """
-    lines = lines.sort_values(["rep_id", "period", "date", "deal_id"], kind="stable", na_position="last").reset_index(drop=True)
-    keys = lines["rep_id"].astype(str) + "\x1f" + lines["period"].astype(str)
-    codes, uniq = pd.factorize(keys, sort=False)
-    pay_keys = statements["rep_id"].astype(str) + "\x1f" + statements["period"].astype(str)
-    payable = pd.Series(statements["payable"].to_numpy(dtype=float), index=pay_keys)
-    total_units = np.round(payable.reindex(uniq).fillna(0.0).to_numpy() / unit).astype(np.int64)
-    raw = lines["amount"].to_numpy(dtype=float) / unit
-    base = np.floor(raw + 1e-9)
-    left = total_units - np.bincount(codes, weights=base, minlength=len(uniq)).round().astype(np.int64)
-    rem = raw - base
-    pos = np.arange(len(lines))
-    order = np.lexsort((pos, -rem, codes))
-    starts = np.searchsorted(codes[order], np.arange(len(uniq)))
-    rank = np.empty(len(lines), dtype=np.int64)
-    rank[order] = pos - starts[codes[order]]
-    sizes = np.bincount(codes, minlength=len(uniq))
-    ok = (left >= 0) & (left <= sizes)
-    out = base + (ok[codes] & (rank < left[codes]))
-    for g in np.flatnonzero(~ok):  # only float noise far beyond a unit ends here: proportional fallback
-        idx = np.flatnonzero(codes == g)
-        out[idx] = split_rows(np.array([total_units[g]]), (np.abs(raw[idx]) + 1e-12)[None, :])[0]
-    lines["amount"] = np.round(out * unit, 10)
-    return lines
+    first = np.flatnonzero(new)
+    G = len(first)
+    g_plan, g_S = ev["plan"][first], ev["S"][first]
+    comm = np.bincount(ev["gid"], weights=np.where(ev["claw"], 0.0, ev["amount"]), minlength=G)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        att = np.round(led.credited.ravel() / led.quota.ravel(), 9)
+    g_att = att[g_S]
+    gate = P.gate[g_plan]
+    hit = ~np.isnan(gate) & (np.nan_to_num(g_att, nan=0.0) < gate)
+    after = np.where(hit, 0.0, comm)
+    cap = P.cap_period[g_plan]
+    cap_adj = np.where(~np.isnan(cap) & (after > cap), cap - after, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(comm != 0, (after + cap_adj) / comm, np.where(hit, 0.0, 1.0))
+    led.groups = {"first": first, "plan": g_plan, "S": g_S, "rep": ev["rep"][first], "pidx": ev["pidx"][first],
+                  "comm": comm, "gate_hit": hit, "gate": gate, "att": g_att, "gate_adj": np.where(hit, -comm, 0.0),
+                  "cap": cap, "cap_adj": cap_adj, "factor": factor, "basis": P.basis[g_plan]}
+    ev["factor"] = factor[ev["gid"]]
 
 
-_COMPONENT_OF = {"commission": "earned", "gate": "earned", "cap": "earned", "spiff": "spiffs", "override": "overrides",
-                 "clawback": "clawbacks", "draw": "draw_paid", "draw_recovery": "draw_recovered"}
+def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger) -> None:
+    """A clawback reverses what the original line paid: its amount at its rate, after its period's gate and cap."""
+    ev["src"] = np.full(len(ev["base"]), -1, dtype=np.int64)
+    if len(claw_pos) == 0:
+        return
+    f = ev["factor"][orig_pos]
+    ev["amount"][claw_pos] = -ev["amount"][orig_pos] * f
+    ev["rate"][claw_pos] = ev["rate"][orig_pos] * f
+    ev["tier"][claw_pos] = ev["tier"][orig_pos]
+    ev["t_first"][claw_pos] = ev["tier"][orig_pos]
+    ev["capped"][claw_pos] = False
+    ev["src"][claw_pos] = orig_pos
 
 
-def _restate(st: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    """Statement components as sums of the rounded lines, so they add up exactly to the payable."""
-    comp = lines.assign(col=lines["component"].map(_COMPONENT_OF))
-    piv = comp.pivot_table(index=["rep_id", "period"], columns="col", values="amount", aggfunc="sum", fill_value=0.0)
-    idx = pd.MultiIndex.from_frame(st[["rep_id", "period"]])
-    st = st.copy()
-    for col in ("earned", "spiffs", "overrides", "clawbacks", "draw_paid", "draw_recovered"):
-        st[col] = (piv[col].reindex(idx).fillna(0.0).to_numpy() if col in piv else 0.0)
-        st[col] = np.round(st[col], 2)
-    for col in ("gate_adjustment", "cap_adjustment", "balance_carried", "credited", "quota"):
-        st[col] = np.round(st[col].astype(float), 2)
-    st["explanation"] = [f"{e:,.2f} + {s_:,.2f} + {o:,.2f} {c:+,.2f} {d:+,.2f} {r:+,.2f} = {p:,.2f}" for e, s_, o, c, d, r, p in
-                         zip(st["earned"], st["spiffs"], st["overrides"], st["clawbacks"], st["draw_paid"],
-                             st["draw_recovered"], st["payable"], strict=True)]
-    return st
+def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.ndarray,
+              d_amount: np.ndarray) -> dict | None:
+    """Per payment: its deal, day and the share of the deal it releases (running total clipped to 0..100%)."""
+    if payments is None or payments.empty:
+        return None
+    pos = pd.Index(deal_ids).get_indexer(payments["deal_id"].astype(object).to_numpy())
+    bad = np.flatnonzero(pos < 0)
+    if len(bad):
+        raise InputError([problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Payments",
+                                  row=int(payments.index[i]) if str(payments.index[i]).isdigit() else None,
+                                  column="deal_id", d=payments["deal_id"].iloc[i]) for i in bad])
+    day = days(payments["date"])
+    cash = np.nan_to_num(payments["amount"].to_numpy(dtype=float, na_value=np.nan))
+    order = np.lexsort((np.arange(len(pos)), day, pos))
+    pos, day, cash = pos[order], day[order], cash[order]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(d_amount[pos] != 0, cash / d_amount[pos], 0.0)
+    cum = np.clip(np.round(pd.Series(frac).groupby(pos, sort=False).cumsum().to_numpy(), 12), 0.0, 1.0)
+    prev = np.concatenate([[0.0], cum[:-1]])
+    prev[np.r_[True, pos[1:] != pos[:-1]]] = 0.0
+    counts = np.bincount(pos, minlength=len(deal_ids))
+    return {"deal": pos, "day": day, "cash": cash, "release": cum - prev, "start": np.cumsum(counts) - counts,
+            "count": counts}
 
 
-def _accruals(st: pd.DataFrame) -> pd.DataFrame:
-    g = st.groupby("period", as_index=False).agg(earned=("earned", "sum"), spiffs=("spiffs", "sum"),
-                                                 overrides=("overrides", "sum"), clawbacks=("clawbacks", "sum"),
-                                                 draws=("draw_paid", "sum"), recovered=("draw_recovered", "sum"),
-                                                 payable=("payable", "sum"), carried=("balance_carried", "sum"))
-    return g.round(2)
+def _cash(ev: dict, pay: dict | None, led: Ledger, l_deal: np.ndarray, d_amount: np.ndarray) -> None:
+    """Pay-on-cash lines: each booking's commission (after gate and cap) released pro rata to its payments."""
+    basis = led.P.basis[ev["plan"]]
+    e = np.flatnonzero((basis == "cash") & ~ev["claw"])
+    led.cash_earned = e
+    if pay is None or len(e) == 0:
+        led.cash = None
+        return
+    deal = l_deal[ev["line"][e]]
+    cnt = pay["count"][deal]
+    rep_e = np.repeat(e, cnt)
+    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    k = np.repeat(pay["start"][deal], cnt) + offs
+    rel = pay["release"][k]
+    keep = rel != 0
+    rep_e, k, rel = rep_e[keep], k[keep], rel[keep]
+    day = np.maximum(pay["day"][k], ev["day"][rep_e])
+    led.cash = {"event": rep_e, "day": day, "pidx": period_code(day, led.grain) - led.p_first,
+                "base": ev["base"][rep_e] * rel, "rate": ev["rate"][rep_e] * ev["factor"][rep_e],
+                "amount": ev["amount"][rep_e] * ev["factor"][rep_e] * rel, "cash": pay["cash"][k],
+                "release": rel}
+
+
+def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tuple, qty: np.ndarray,
+            status: np.ndarray) -> None:
+    """SPIFFs per unit or per deal on the credit share of each non-overlay line, reversed with the deal."""
+    led.spiff = None
+    if spiffs is None or spiffs.empty:
+        return
+    l_deal, l_rep, l_plan, l_day, l_share, l_overlay, l_claw, l_sday = L
+    prod_codes, prod_uniq = pd.factorize(deals["product_id"].astype(object))
+    l_prod = prod_codes[l_deal]
+    s_prod = pd.Index(prod_uniq).get_indexer(spiffs["product_id"].astype(object).to_numpy())
+    s_start = days(spiffs["start_date"])
+    s_end = days(spiffs["end_date"], FAR_DAY) if "end_date" in spiffs else np.full(len(spiffs), FAR_DAY)
+    per_unit = np.nan_to_num(spiffs["per_unit"].to_numpy(dtype=float, na_value=np.nan)) \
+        if "per_unit" in spiffs else np.zeros(len(spiffs))
+    per_deal = np.nan_to_num(spiffs["per_deal"].to_numpy(dtype=float, na_value=np.nan)) \
+        if "per_deal" in spiffs else np.zeros(len(spiffs))
+    ids = spiffs["spiff_id"].astype(object).to_numpy()
+    parts = []
+    for k in range(len(spiffs)):
+        if s_prod[k] < 0:
+            continue
+        m = np.flatnonzero((l_prod == s_prod[k]) & (l_day >= s_start[k]) & (l_day <= s_end[k]) & ~l_overlay)
+        if len(m) == 0:
+            continue
+        q = qty[l_deal[m]]
+        base = per_unit[k] * q + per_deal[k]
+        how = (led.T["spiff_unit"].format(pu=money(per_unit[k]), q="{q:g}") if per_unit[k] else "") + \
+              (("; " if per_unit[k] and per_deal[k] else "") +
+               (led.T["spiff_deal"].format(pd=money(per_deal[k])) if per_deal[k] else ""))
+        for claw in (False, True):
+            mm = m[l_claw[m]] if claw else m
+            if len(mm) == 0:
+                continue
+            sel = np.isin(m, mm)
+            sign = -1.0 if claw else 1.0
+            day = l_sday[mm] if claw else l_day[mm]
+            expl = [led.T["spiff_claw"].format(id=ids[k], status=led.T.get(s, s), days=led.claw_days)
+                    for s in status[l_deal[mm]]] if claw else [led.T["spiff"].format(id=ids[k], how=how.format(q=v))
+                                                               for v in q]
+            parts.append({"rep": l_rep[mm], "day": day, "deal": l_deal[mm], "plan": l_plan[mm], "share": l_share[mm],
+                          "base": base[sel], "amount": sign * base[sel] * l_share[mm], "claw": np.full(len(mm), claw),
+                          "expl": np.array(expl, dtype=object)})
+    if parts:
+        led.spiff = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+        led.spiff["pidx"] = period_code(led.spiff["day"], led.grain) - led.p_first
+
+
+def _overrides(reps: pd.DataFrame | None, A, led: Ledger) -> None:
+    """Managers earn their own plan's override rate on each direct report's credited amount per period."""
+    led.override = None
+    if reps is None or reps.empty or not np.any(led.P.override > 0):
+        return
+    r, p = np.nonzero(led.credited != 0)
+    mgr = led.manager[r]
+    ok = mgr >= 0
+    r, p, mgr = r[ok], p[ok], mgr[ok]
+    if len(r) == 0:
+        return
+    start, end = period_bounds(p + led.p_first, led.grain)
+    a = A.plan_at(mgr, end)
+    a = np.where(a >= 0, a, A.plan_at(mgr, start))
+    plan = np.where(a >= 0, A.plan[np.clip(a, 0, None)], -1)
+    rate = np.where(plan >= 0, led.P.override[np.clip(plan, 0, None)], 0.0)
+    keep = rate > 0
+    r, p, mgr, plan, rate, end = r[keep], p[keep], mgr[keep], plan[keep], rate[keep], end[keep]
+    base = led.credited[r, p]
+    names = led.rep_index.to_numpy(dtype=object)
+    led.override = {"rep": mgr, "pidx": p, "day": end, "plan": plan, "base": base, "rate": rate,
+                    "amount": base * rate, "report": r,
+                    "expl": np.array([led.T["override"].format(rate=pct(x), rep=names[y], base=money(b))
+                                      for x, y, b in zip(rate, r, base, strict=True)], dtype=object)}
+
+
+def commission_explanations(ev: dict, led: Ledger) -> np.ndarray:
+    """Sentence of every booking and clawback event, shared by lines with the same reason.
+
+    The reason of a booking line is its plan, the tiers it starts and ends in, its credit share and
+    whether the line cap applied; the line's own numbers are in its columns (base, running totals,
+    rate, amount), so a million lines need only a few hundred distinct sentences.
+    """
+    T, P = led.T, led.P
+    n = len(ev["base"])
+    out = np.empty(n, dtype=object)
+    share_vals, share_code = np.unique(np.round(led.ev_share, 4), return_inverse=True)
+    ns = len(share_vals)
+    ntier = max(len(t[0]) for t in P.tiers) + 1
+    claw = ev["claw"]
+    b = np.flatnonzero(~claw)
+    key = ((((ev["plan"][b] * ntier + ev["t_first"][b]) * ntier + ev["tier"][b]) * ns + share_code[b]) * 2
+           + led.ev_overlay[b]) * 2 + ev["capped"][b]
+
+    def booking_text(k: int) -> str:
+        k, capped = divmod(k, 2)
+        k, overlay = divmod(k, 2)
+        k, s = divmod(k, ns)
+        k, t1 = divmod(k, ntier)
+        plan, t0 = divmod(k, ntier)
+        out_ = _tier_text(plan, t0, t1, led)
+        if P.scope[plan] == "deal":
+            out_ += "; " + T["per_deal"]
+        if capped:
+            out_ += T["cap_line"].format(cap=money(P.cap_line[plan]))
+        if overlay:
+            return out_ + "; " + T["overlay"]
+        return out_ + ("; " + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
+
+    out[b] = by_category(key, booking_text)
+    cl = np.flatnonzero(claw)
+    if len(cl):
+        src = ev["src"][cl]
+        status = np.where(led.ev_status[cl] == "cancelled", 0, 1)
+        f = ev["factor"][src]
+        same = f == 1
+        key = status * led.n_periods + ev["pidx"][src]
+
+        def claw_text(k: int) -> str:
+            s, p = divmod(k, led.n_periods)
+            return T["claw"].format(status=T["cancelled" if s == 0 else "returned"], days=led.claw_days,
+                                    period=led.label(p))
+
+        out[cl[same]] = by_category(key[same], claw_text)
+        for j in np.flatnonzero(~same):
+            out[cl[j]] = claw_text(int(key[j])) + T["claw_factor"].format(f=pct(f[j]))
+    return out
+
+
+def _tier_text(plan: int, t0: int, t1: int, led: Ledger) -> str:
+    """Which tier a line is paid in, or which bound it crosses and how the crossing is paid."""
+    T, P = led.T, led.P
+    lowers, rates = P.tiers[plan]
+    att = P.measure[plan] == "attainment"
+    if t1 == 0:
+        return T["below"]
+    if t0 == t1 or t0 > t1:
+        return T["line"].format(how=T[P.method[plan]], tier=t1, band=band(lowers, t1, att, T), rate=pct(rates[t1 - 1]))
+    if P.method[plan] == "marginal":
+        slices = [T["slice"].format(amt=T["tier_word"].format(t=t), rate=pct(rates[t - 1])) for t in range(max(t0, 1), t1 + 1)]
+        at = (pct if att else money)(lowers[t1 - 1])
+        return T["cross_marginal"].format(t0=t0, t1=t1, at=at, slices=" + ".join(slices))
+    return T["cross_whole"].format(t1=t1, rate=pct(rates[t1 - 1]))
+
+
+def cash_explanations(led: Ledger) -> np.ndarray:
+    c, ev = led.cash, led.events
+    e = c["event"]
+    same = ev["factor"][e] == 1
+    ntier = max(len(t[0]) for t in led.P.tiers) + 1
+    rate_vals, rate_code = np.unique(np.round(ev["rate"][e], 8), return_inverse=True)
+    key = ((ev["pidx"][e] * ntier + ev["tier"][e]) * len(rate_vals)) + rate_code
+
+    def make(k: int) -> str:
+        k, r = divmod(k, len(rate_vals))
+        p, tier = divmod(k, ntier)
+        return led.T["cash"].format(rate=pct(rate_vals[r]), period=led.label(p), tier=tier)
+
+    out = np.empty(len(e), dtype=object)
+    out[same] = by_category(key[same], make)
+    for j in np.flatnonzero(~same):
+        out[j] = make(int(key[j])) + led.T["cash_factor"].format(f=pct(ev["factor"][e[j]]))
+    return out

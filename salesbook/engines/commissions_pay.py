@@ -1,0 +1,375 @@
+"""From computed commission events to the three output tables: lines, statements, accruals.
+
+Statements are per rep and period.  Their payable is rounded once, on the rep's cumulative total, so a
+sub-unit remainder is carried into the next period rather than dropped; the lines of a statement are
+then rounded by largest remainder so they add up to its payable exactly, and the statement's components
+are restated as sums of those rounded lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from salesbook.engines.commissions_prep import period_bounds, period_label, sort_order
+from salesbook.engines.commissions_text import money, pct
+from salesbook.engines.money import round_array
+
+LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "running_from",
+                "running_to", "tier", "rate", "amount", "explanation"]
+STATEMENT_COLUMNS = ["rep_id", "period", "plan_id", "quota", "credited", "attainment", "earned", "spiffs", "overrides",
+                     "clawbacks", "gate_adjustment", "cap_adjustment", "draw_paid", "draw_recovered", "balance_carried",
+                     "awaiting_cash", "rounding_carried", "payable", "explanation"]
+ACCRUAL_COLUMNS = ["period", "accrued", "earned", "spiffs", "overrides", "clawbacks", "draws", "recovered", "payable",
+                   "carried", "awaiting_cash", "rounding_carried", "explanation"]
+
+# component codes, their names in each language, and the statement column each one feeds
+COMPONENTS = ["commission", "clawback", "cash", "spiff", "spiff_clawback", "override", "gate", "cap", "draw",
+              "draw_recovery"]
+COMPONENT_ZH = ["提成", "追回", "回款提成", "专项奖励", "专项奖励冲回", "管理提成", "门槛调整", "封顶调整", "预支补足", "预支冲回"]
+COMM, CLAW, CASH, SPIFF, SPIFF_CLAW, OVERRIDE, GATE, CAP, DRAW, DRAW_REC = range(10)
+FEEDS = {"earned": (COMM, CASH, GATE, CAP), "spiffs": (SPIFF,), "overrides": (OVERRIDE,), "clawbacks": (CLAW, SPIFF_CLAW),
+         "draw_paid": (DRAW,), "draw_recovered": (DRAW_REC,), "gate_adjustment": (GATE,), "cap_adjustment": (CAP,)}
+
+
+@dataclass
+class Ledger:
+    """Everything the engine has worked out so far, shared by the steps that build the outputs."""
+
+    T: dict
+    P: object
+    grain: str
+    unit: float
+    rep_index: pd.Index
+    lang: str
+    p_first: int = 0
+    n_periods: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def label(self, pidx: int) -> str:
+        return str(period_label(np.array([pidx + self.p_first]), self.grain)[0])
+
+
+def _part(comp, rep, pidx, day, deal, plan, share, base, rfrom, rto, tier, rate, amount, expl) -> dict:
+    n = len(rep)
+    full = np.full
+    return {"comp": np.broadcast_to(comp, (n,)).astype(np.int64), "rep": np.asarray(rep, dtype=np.int64),
+            "pidx": np.asarray(pidx, dtype=np.int64), "day": np.asarray(day, dtype=np.int64),
+            "deal": np.asarray(deal, dtype=np.int64) if deal is not None else full(n, -1),
+            "plan": np.asarray(plan, dtype=np.int64), "share": share if share is not None else full(n, np.nan),
+            "base": base if base is not None else full(n, np.nan), "rfrom": rfrom if rfrom is not None else full(n, np.nan),
+            "rto": rto if rto is not None else full(n, np.nan), "tier": tier if tier is not None else full(n, -1),
+            "rate": rate if rate is not None else full(n, np.nan), "amount": np.asarray(amount, dtype=float),
+            "expl": expl}
+
+
+def _concat(parts: list[dict]) -> dict:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def assemble(led: Ledger, ev: dict | None) -> object:
+    """Lines, statements and accruals from the events (``ev`` is None when there is nothing to pay)."""
+    from salesbook.engines.commissions import CommissionResult
+
+    if ev is None:
+        return CommissionResult(pd.DataFrame(columns=LINE_COLUMNS), pd.DataFrame(columns=STATEMENT_COLUMNS),
+                                pd.DataFrame(columns=ACCRUAL_COLUMNS))
+    P = led.P
+    parts = []
+    booking = P.basis[ev["plan"]] == "booking"
+    b = np.flatnonzero(booking)
+    parts.append(_part(np.where(ev["claw"][b], CLAW, COMM), ev["rep"][b], ev["pidx"][b], ev["day"][b], led.ev_deal[b],
+                       ev["plan"][b], led.ev_share[b], ev["base"][b], ev["start"][b], ev["end"][b], ev["tier"][b],
+                       ev["rate"][b], ev["amount"][b], led.ev_expl[b]))
+    if led.cash is not None and len(led.cash["event"]):
+        c, e = led.cash, led.cash["event"]
+        parts.append(_part(CASH, ev["rep"][e], c["pidx"], c["day"], led.ev_deal[e], ev["plan"][e], led.ev_share[e],
+                           c["base"], None, None, ev["tier"][e], c["rate"], c["amount"], led.cash_expl))
+    if led.spiff is not None:
+        s = led.spiff
+        parts.append(_part(np.where(s["claw"], SPIFF_CLAW, SPIFF), s["rep"], s["pidx"], s["day"], s["deal"], s["plan"],
+                           s["share"], s["base"], None, None, None, None, s["amount"], s["expl"]))
+    if led.override is not None:
+        o = led.override
+        parts.append(_part(OVERRIDE, o["rep"], o["pidx"], o["day"], None, o["plan"], None, o["base"], None, None,
+                           None, o["rate"], o["amount"], o["expl"]))
+    parts += _gate_cap_parts(led)
+    lines = _concat(parts)
+    lines["S"] = lines["rep"] * led.n_periods + lines["pidx"]
+    draw_S = np.flatnonzero(led.draw.ravel() > 0)
+    Sk = np.unique(np.concatenate([lines["S"], draw_S, ev["S"]]))
+    st = _statements(led, ev, lines, Sk)
+    draw_parts = _draws(led, st)
+    if draw_parts:
+        extra = _concat(draw_parts)
+        extra["S"] = extra["rep"] * led.n_periods + extra["pidx"]
+        extra["row"] = np.searchsorted(st["S"], extra["S"])
+        lines = {k: np.concatenate([lines[k], extra[k]]) for k in lines}
+    _payable(led, st)
+    lines = _sorted(led, lines)
+    lines["amount"] = _spread(lines, st, led.unit)
+    _restate(st, lines, led)
+    return CommissionResult(_line_frame(led, lines), _statement_frame(led, st), _accruals(led, st))
+
+
+def _gate_cap_parts(led: Ledger) -> list[dict]:
+    """Statement-level gate and cap adjustment lines of booking-basis groups (cash plans fold them into the release)."""
+    g, T = led.groups, led.T
+    parts = []
+    booking = g["basis"] == "booking"
+    _, end = period_bounds(g["pidx"] + led.p_first, led.grain)
+    for comp, col in ((GATE, "gate_adj"), (CAP, "cap_adj")):
+        k = np.flatnonzero(booking & (g[col] != 0))
+        if len(k) == 0:
+            continue
+        if comp == GATE:
+            expl = [T["gate"].format(a=pct(np.nan_to_num(a)), g=pct(x)) for a, x in zip(g["att"][k], g["gate"][k], strict=True)]
+        else:
+            expl = [T["cap"].format(cap=money(x), c=money(c_)) for x, c_ in zip(g["cap"][k], g["comm"][k], strict=True)]
+        parts.append(_part(comp, g["rep"][k], g["pidx"][k], end[k], None, g["plan"][k], None, None, None, None, None,
+                           None, g[col][k], np.array(expl, dtype=object)))
+    return parts
+
+
+def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
+    """Unrounded statement components per rep-period (rows in rep, period order)."""
+    n = len(Sk)
+    row = lines["row"] = np.searchsorted(Sk, lines["S"])
+    sums = np.zeros((len(COMPONENTS), n))
+    for c in range(len(COMPONENTS)):
+        m = lines["comp"] == c
+        if m.any():
+            sums[c] = np.bincount(row[m], weights=lines["amount"][m], minlength=n)
+    rep, pidx = np.divmod(Sk, led.n_periods)
+    st = {"S": Sk, "rep": rep, "pidx": pidx, "sums": sums}
+    st["earned"] = sums[[COMM, CASH, GATE, CAP]].sum(axis=0)
+    st["gross"] = st["earned"] + sums[SPIFF] + sums[OVERRIDE] + sums[CLAW] + sums[SPIFF_CLAW]
+    st["quota"] = led.quota.ravel()[Sk]
+    st["credited"] = led.credited.ravel()[Sk]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        st["attainment"] = np.where(st["quota"] > 0, st["credited"] / st["quota"], np.nan)
+    # the plan shown on a statement: the one in force at the period end, else at its start, else any used
+    start, end = period_bounds(pidx + led.p_first, led.grain)
+    A = led.assignments
+    a = A.plan_at(rep, end)
+    a = np.where(a >= 0, a, A.plan_at(rep, start))
+    plan = np.where(a >= 0, A.plan[np.clip(a, 0, None)], -1)
+    fallback = np.full(n, -1)
+    fallback[np.searchsorted(Sk, led.groups["S"])] = led.groups["plan"]
+    st["plan"] = np.where(plan >= 0, plan, fallback)
+    st["end"] = end
+    # commission earned on booking by pay-on-cash plans and not yet released, cumulative per rep
+    wait = np.zeros(led.quota.shape)
+    e = led.cash_earned
+    if len(e):
+        np.add.at(wait.ravel(), ev["S"][e], ev["amount"][e] * ev["factor"][e])
+        if led.cash is not None and len(led.cash["event"]):
+            c = led.cash
+            np.add.at(wait.ravel(), ev["rep"][c["event"]] * led.n_periods + c["pidx"], -c["amount"])
+    led.awaiting = np.round(np.cumsum(wait, axis=1), 6)
+    st["awaiting_cash"] = led.awaiting.ravel()[Sk]
+    st["draw_paid"], st["draw_recovered"], st["balance_carried"] = np.zeros(n), np.zeros(n), np.zeros(n)
+    led.booking_earned = np.zeros(led.quota.shape)
+    np.add.at(led.booking_earned.ravel(), Sk, sums[[COMM, GATE, CAP]].sum(axis=0))
+    if len(e):
+        np.add.at(led.booking_earned.ravel(), ev["S"][e], ev["amount"][e] * ev["factor"][e])
+    return st
+
+
+def _draws(led: Ledger, st: dict) -> list[dict]:
+    """Walk each drawing rep's periods in order: top up to the guarantee, recover a recoverable balance."""
+    T = led.T
+    led.balance = np.zeros(led.quota.shape)
+    reps = np.flatnonzero((led.draw > 0).any(axis=1))
+    if len(reps) == 0:
+        return []
+    rows_of = pd.Series(np.arange(len(st["rep"]))).groupby(st["rep"]).indices
+    out = {"rep": [], "pidx": [], "day": [], "plan": [], "amount": [], "comp": [], "expl": []}
+    for r in reps:
+        balance = 0.0
+        for i in rows_of.get(r, []):
+            p = st["pidx"][i]
+            d, gross = led.draw[r, p], st["gross"][i]
+            if d > 0 and gross < d:
+                paid = d - gross
+                st["draw_paid"][i] = paid
+                recoverable = bool(led.recoverable[r, p])
+                if recoverable:
+                    balance += paid
+                _add(out, r, p, st, i, paid, DRAW, T["draw"].format(g=money(gross), d=money(d), kind=T[
+                    "recoverable" if recoverable else "non_recoverable"]))
+            elif balance > 0 and gross > d:
+                rec = min(balance, gross - d)
+                st["draw_recovered"][i] = -rec
+                _add(out, r, p, st, i, -rec, DRAW_REC, T["recover"].format(r=money(rec), b=money(balance), d=money(d)))
+                balance -= rec
+            balance = round(balance, 9)
+            st["balance_carried"][i] = balance
+            led.balance[r, p:] = balance
+    if not out["rep"]:
+        return []
+    n = len(out["rep"])
+    return [_part(np.array(out["comp"]), out["rep"], out["pidx"], out["day"], None, out["plan"], None, None, None, None,
+                  None, None, np.array(out["amount"]), np.array(out["expl"], dtype=object))] if n else []
+
+
+def _add(out: dict, r: int, p: int, st: dict, i: int, amount: float, comp: int, expl: str) -> None:
+    for k, v in (("rep", r), ("pidx", p), ("day", st["end"][i]), ("plan", st["plan"][i]), ("amount", amount),
+                 ("comp", comp), ("expl", expl)):
+        out[k].append(v)
+
+
+def _payable(led: Ledger, st: dict) -> None:
+    """Round each rep's cumulative total once; the period's payable is the step, the remainder is carried."""
+    raw = st["gross"] + st["draw_paid"] + st["draw_recovered"]
+    cum = pd.Series(raw).groupby(st["rep"], sort=False).cumsum().to_numpy()
+    rounded = round_array(np.round(cum, 9), led.unit)
+    prev = np.concatenate([[0.0], rounded[:-1]])
+    prev[np.r_[True, st["rep"][1:] != st["rep"][:-1]]] = 0.0
+    st["payable"] = np.round(rounded - prev, 10)
+    st["rounding_carried"] = np.round(cum - rounded, 9)
+
+
+def _sorted(led: Ledger, lines: dict) -> dict:
+    """Lines in statement order: rep (by id), period, date, deal, component."""
+    names = led.rep_index.to_numpy(dtype=object).astype(str)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    deal = np.where(lines["deal"] < 0, len(led.deal_ids), lines["deal"])
+    order = sort_order(rank[lines["rep"]], lines["pidx"], lines["day"], deal, lines["comp"])
+    return {k: v[order] for k, v in lines.items()}
+
+
+def _spread(lines: dict, st: dict, unit: float) -> np.ndarray:
+    """Round lines to whole units so each statement's lines sum exactly to its payable (largest remainder).
+
+    Each line is floored, then the units still missing in its statement go to the lines with the largest
+    remainders (ties to the earlier line).  Vectorised over all statements at once.
+    """
+    codes = lines["row"]
+    n_st = len(st["S"])
+    total = np.round(st["payable"] / unit).astype(np.int64)
+    raw = lines["amount"] / unit
+    base = np.floor(raw + 1e-9)
+    left = total - np.round(np.bincount(codes, weights=base, minlength=n_st)).astype(np.int64)
+    rem = raw - base
+    pos = np.arange(len(raw))
+    # one stable sort on (statement, remainder descending); equal remainders keep line order
+    q = np.clip(((1.0 - np.clip(rem, 0.0, 1.0)) * (1 << 30)).astype(np.int64), 0, (1 << 30) - 1)
+    order = np.argsort((codes.astype(np.int64) << 31) | q, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(n_st))
+    rank = np.empty(len(raw), dtype=np.int64)
+    rank[order] = pos - starts[codes[order]]
+    sizes = np.bincount(codes, minlength=n_st)
+    ok = (left >= 0) & (left <= sizes)
+    out = base + (ok[codes] & (rank < left[codes]))
+    for g in np.flatnonzero(~ok & (sizes > 0)):  # only float noise far beyond a unit ends here
+        idx = np.flatnonzero(codes == g)
+        out[idx[np.argmax(np.abs(raw[idx]))]] += total[g] - out[idx].sum()
+    return np.round(out * unit, 10)
+
+
+def _restate(st: dict, lines: dict, led: Ledger) -> None:
+    """Statement components as sums of the rounded lines, so they add up exactly to the payable."""
+    codes = lines["row"]
+    n = len(st["S"])
+    for name, comps in FEEDS.items():
+        m = np.isin(lines["comp"], comps)
+        st[name] = np.round(np.bincount(codes[m], weights=lines["amount"][m], minlength=n), 2)
+    T = led.T
+    parts = (("earned", T["st_earned"]), ("spiffs", T["st_spiffs"]), ("overrides", T["st_overrides"]),
+             ("clawbacks", T["st_clawbacks"]), ("draw_paid", T["st_draw"]), ("draw_recovered", T["st_recovered"]))
+    cols = [st[name] for name, _ in parts]
+    carry = np.abs(st["rounding_carried"]) >= 5e-7
+    simple = ~carry & ~np.any([c != 0 for c in cols[1:]], axis=0)
+    head, pay = parts[0][1], T["st_payable"]
+    expl = np.empty(n, dtype=object)
+    expl[simple] = [f"{head} {e:,.2f} = {pay} {p:,.2f}" for e, p in zip(st["earned"][simple], st["payable"][simple],
+                                                                        strict=True)]
+    other = np.flatnonzero(~simple)
+    expl[other] = [
+        " + ".join([f"{head} {vals[0]:,.2f}"] + [label + f" {v:,.2f}" for (_, label), v in
+                                                 zip(parts[1:], vals[1:], strict=True) if v])
+        + f" = {pay} {p:,.2f}" + (T["carry"].format(x=f"{x:+.4f}") if abs(x) >= 5e-7 else "")
+        for *vals, p, x in zip(*(c[other] for c in cols), st["payable"][other], st["rounding_carried"][other],
+                               strict=True)]
+    st["explanation"] = expl
+
+
+def _take(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    ext = np.append(np.asarray(values, dtype=object), None)
+    return ext[np.where(codes < 0, len(values), codes)]
+
+
+def _line_frame(led: Ledger, lines: dict) -> pd.DataFrame:
+    names = COMPONENT_ZH if led.lang == "zh" else COMPONENTS
+    labels = period_label(np.arange(led.n_periods) + led.p_first, led.grain)
+    tier = pd.array(lines["tier"], dtype="Int64")
+    tier[lines["tier"] < 0] = pd.NA
+    return pd.DataFrame({
+        "rep_id": _take(led.rep_index.to_numpy(dtype=object), lines["rep"]),
+        "period": labels[lines["pidx"]],
+        "date": pd.to_datetime(lines["day"].astype("datetime64[D]")),
+        "deal_id": _take(led.deal_ids, lines["deal"]),
+        "component": np.array(names, dtype=object)[lines["comp"]],
+        "plan_id": _take(led.P.ids, lines["plan"]),
+        "credit_share": lines["share"],
+        "base": np.round(lines["base"].astype(float), 2),
+        "running_from": np.round(lines["rfrom"].astype(float), 2),
+        "running_to": np.round(lines["rto"].astype(float), 2),
+        "tier": tier,
+        "rate": lines["rate"].astype(float),
+        "amount": lines["amount"],
+        "explanation": lines["expl"],
+    }, columns=LINE_COLUMNS)
+
+
+def _statement_frame(led: Ledger, st: dict) -> pd.DataFrame:
+    names = led.rep_index.to_numpy(dtype=object).astype(str)
+    order = np.lexsort((st["pidx"], names[st["rep"]]))
+    labels = period_label(np.arange(led.n_periods) + led.p_first, led.grain)
+    df = pd.DataFrame({
+        "rep_id": _take(led.rep_index.to_numpy(dtype=object), st["rep"]),
+        "period": labels[st["pidx"]],
+        "plan_id": _take(led.P.ids, st["plan"]),
+        "quota": np.round(st["quota"], 2), "credited": np.round(st["credited"], 2),
+        "attainment": np.round(st["attainment"], 6),
+        **{k: st[k] for k in ("earned", "spiffs", "overrides", "clawbacks", "gate_adjustment", "cap_adjustment",
+                              "draw_paid", "draw_recovered")},
+        "balance_carried": np.round(st["balance_carried"], 2), "awaiting_cash": np.round(st["awaiting_cash"], 2),
+        "rounding_carried": st["rounding_carried"], "payable": st["payable"], "explanation": st["explanation"],
+    }, columns=STATEMENT_COLUMNS)
+    return df.iloc[order].reset_index(drop=True)
+
+
+def _accruals(led: Ledger, st: dict) -> pd.DataFrame:
+    """Finance view by period: accrued on bookings vs payable, draw balance and commission awaiting cash."""
+    n = led.n_periods
+
+    def per(values: np.ndarray) -> np.ndarray:
+        return np.bincount(st["pidx"], weights=values, minlength=n)
+
+    carry = np.full(led.quota.shape, np.nan)
+    carry.ravel()[st["S"]] = st["rounding_carried"]
+    carry = pd.DataFrame(carry).ffill(axis=1).fillna(0.0).to_numpy()
+    earned_booking = led.booking_earned.sum(axis=0)
+    df = pd.DataFrame({
+        "period": period_label(np.arange(n) + led.p_first, led.grain),
+        "earned": np.round(per(st["earned"]), 2), "spiffs": np.round(per(st["spiffs"]), 2),
+        "overrides": np.round(per(st["overrides"]), 2), "clawbacks": np.round(per(st["clawbacks"]), 2),
+        "draws": np.round(per(st["draw_paid"]), 2), "recovered": np.round(per(st["draw_recovered"]), 2),
+        "payable": np.round(per(st["payable"]), 2), "carried": np.round(led.balance.sum(axis=0), 2),
+        "awaiting_cash": np.round(led.awaiting.sum(axis=0), 2), "rounding_carried": np.round(carry.sum(axis=0), 4),
+    })
+    df["accrued"] = np.round(earned_booking + df["spiffs"] + df["overrides"] + df["clawbacks"], 2)
+    present = np.bincount(st["pidx"], minlength=n) > 0
+    df = df[present].reset_index(drop=True)
+    T = led.T
+    df["explanation"] = [T["accrual"].format(a=money(a), e=money(e), s=money(s), o=money(o), c=money(c), p=money(p),
+                                             b=money(b), w=money(w))
+                         for a, e, s, o, c, p, b, w in zip(df["accrued"], df["earned"], df["spiffs"], df["overrides"],
+                                                           df["clawbacks"], df["payable"], df["carried"],
+                                                           df["awaiting_cash"], strict=True)]
+    return df[ACCRUAL_COLUMNS]

@@ -1,0 +1,106 @@
+"""Explanation sentences of the commission engine, in English and Chinese.
+
+Lines that share a reason (same plan, tiers, credit share, component) share one sentence, formatted
+once and looked up by code; the line's own numbers are in its columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TEXT = {
+    "en": {
+        "marginal": "marginal", "whole": "whole-tier",
+        "line": "{how}: tier {tier} ({band}) at {rate}",
+        "band_amount": "{lo} to {hi}", "band_amount_top": "{lo} and above",
+        "band_att": "{lo} to {hi} of quota", "band_att_top": "{lo} of quota and above",
+        "below": "below the first tier, nothing paid",
+        "per_deal": "tiers reset for every deal",
+        "share": "{s} credit share", "overlay": "overlay credit",
+        "cross_marginal": ("marginal: crosses from tier {t0} into tier {t1} at {at}; each slice at its own rate "
+                           "({slices})"),
+        "slice": "{amt} {rate}", "tier_word": "tier {t}",
+        "cross_whole": ("whole-tier: the period total reaches tier {t1}, so everything credited this period moves to "
+                        "{rate}; this line includes the uplift on earlier deals"),
+        "cap_line": "; capped at {cap} per line",
+        "claw": "clawback: deal {status} within {days} days; reverses the commission paid in {period} at its original rate",
+        "claw_factor": "; as paid after the period's gate or cap ({f})",
+        "cancelled": "cancelled", "returned": "returned",
+        "cash": ("paid on cash: {rate} of the cash credited (commission earned on booking in {period}, tier {tier}), "
+                 "released pro rata to payments"),
+        "cash_factor": "; after the booking period's gate or cap ({f})",
+        "spiff": "SPIFF {id}: {how}", "spiff_unit": "{pu} per unit x {q}", "spiff_deal": "{pd} per deal",
+        "spiff_claw": "SPIFF {id} reversed: deal {status} within {days} days",
+        "override": "override {rate} on {rep}'s credited amount {base}",
+        "gate": "gate: attainment {a} is below {g}, nothing earned this period",
+        "cap": "period cap {cap}: commission {c} reduced to the cap",
+        "draw": "draw: earnings {g} topped up to the {d} guarantee ({kind})",
+        "recoverable": "recoverable, owed back from later earnings", "non_recoverable": "non-recoverable",
+        "recover": "draw recovery: {r} of the {b} draw balance taken from earnings above the {d} guarantee",
+        "st_earned": "earned", "st_spiffs": "SPIFFs", "st_overrides": "overrides", "st_clawbacks": "clawbacks",
+        "st_draw": "draw paid", "st_recovered": "draw recovered", "st_payable": "payable",
+        "carry": "; rounding remainder {x} carried to the next period",
+        "accrual": ("accrued {a} (earned {e}, SPIFFs {s}, overrides {o}, clawbacks {c}); payable {p}; "
+                    "draw balance {b}; awaiting cash {w}"),
+    },
+    "zh": {
+        "marginal": "超额累进", "whole": "全额累进",
+        "line": "{how}：第 {tier} 档（{band}），费率 {rate}",
+        "band_amount": "{lo} 至 {hi}", "band_amount_top": "{lo} 及以上",
+        "band_att": "配额的 {lo} 至 {hi}", "band_att_top": "配额的 {lo} 及以上",
+        "below": "低于第一档，不计提",
+        "per_deal": "每单单独计算阶梯",
+        "share": "业绩分配 {s}", "overlay": "叠加业绩",
+        "cross_marginal": "超额累进：在 {at} 处由第 {t0} 档跨入第 {t1} 档，各段按各自费率计算（{slices}）",
+        "slice": "{amt} {rate}", "tier_word": "第 {t} 档",
+        "cross_whole": "全额累进：本期累计达到第 {t1} 档，本期全部业绩改按 {rate} 计提；本行含此前订单的补差",
+        "cap_line": "；单笔封顶 {cap}",
+        "claw": "追回：订单在 {days} 天内{status}；按原费率冲回 {period} 已计提的提成",
+        "claw_factor": "；按该期门槛或封顶后的实付比例（{f}）",
+        "cancelled": "取消", "returned": "退货",
+        "cash": "按回款计提：回款业绩 × {rate}（{period} 成交时计提，第 {tier} 档），按回款比例发放",
+        "cash_factor": "；已按成交期的门槛或封顶调整（{f}）",
+        "spiff": "专项奖励 {id}：{how}", "spiff_unit": "每单位 {pu} × {q}", "spiff_deal": "每单 {pd}",
+        "spiff_claw": "专项奖励 {id} 冲回：订单在 {days} 天内{status}",
+        "override": "管理提成 {rate} × {rep} 的业绩 {base}",
+        "gate": "门槛：达成率 {a} 低于 {g}，本期不计提",
+        "cap": "期间封顶 {cap}：提成 {c} 调减至封顶额",
+        "draw": "预支：本期收入 {g} 补足至保底 {d}（{kind}）",
+        "recoverable": "可追回，从以后提成中扣回", "non_recoverable": "不可追回",
+        "recover": "冲回预支：从超过保底 {d} 的收入中扣回 {r}（预支余额 {b}）",
+        "st_earned": "提成", "st_spiffs": "专项奖励", "st_overrides": "管理提成", "st_clawbacks": "追回",
+        "st_draw": "预支补足", "st_recovered": "预支冲回", "st_payable": "应付",
+        "carry": "；取整余数 {x} 结转下期",
+        "accrual": "计提 {a}（提成 {e}、专项奖励 {s}、管理提成 {o}、追回 {c}）；应付 {p}；预支余额 {b}；待回款 {w}",
+    },
+}
+
+
+def texts(lang: str) -> dict[str, str]:
+    return TEXT["zh" if lang == "zh" else "en"]
+
+
+def money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def pct(x: float) -> str:
+    return f"{x:.2%}".replace(".00%", "%")
+
+
+def band(lowers: np.ndarray, tier: int, attainment: bool, T: dict) -> str:
+    """Text of tier ``tier`` (1-based): its bounds as amounts or as shares of quota."""
+    fmt = pct if attainment else money
+    lo = fmt(lowers[tier - 1])
+    if tier == len(lowers):
+        return T["band_att_top" if attainment else "band_amount_top"].format(lo=lo)
+    return T["band_att" if attainment else "band_amount"].format(lo=lo, hi=fmt(lowers[tier]))
+
+
+def by_category(keys: np.ndarray, make) -> np.ndarray:
+    """One sentence per distinct integer key, spread back to every line with that key."""
+    if len(keys) == 0:
+        return np.array([], dtype=object)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    sentences = np.array([make(int(k)) for k in uniq], dtype=object)
+    return sentences[inverse]
