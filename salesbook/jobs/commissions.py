@@ -16,7 +16,8 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         payments=t.get("Payments"), spiffs=t.get("Spiffs"), reps=t.get("Reps"),
         grain=str(s.get("commission_period", "month")), unit=float(s["rounding_unit"]),
         clawback_days=int(s.get("clawback_window_days", 90)),
-        clawback_reduces_attainment=bool(s.get("clawback_reduces_attainment", True)), lang=str(s["language"]))
+        clawback_reduces_attainment=bool(s.get("clawback_reduces_attainment", True)),
+        tier_boundary=str(s.get("tier_boundary", "upper")), lang=str(s["language"]))
     return {"Out_Commissions": r.lines, "Out_Statements": r.statements, "Out_Accruals": r.accruals}
 
 
