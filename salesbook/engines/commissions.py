@@ -4,7 +4,8 @@ add up exactly to the payable.
 
 How a period is paid (each step is a component line in ``Out_Commissions``):
 1. Every deal is split into credited lines (``Credits``; 100% to the owner when it has no rows there).
-2. Each line gets the plan assigned to its rep on the deal date (effective-dated ``PlanAssignments``).
+2. Each line gets the plan assigned to its rep on the deal date (effective-dated ``PlanAssignments``);
+   a line whose rep has no plan that day earns nothing (directors paid from the scorecard, for example).
 3. Lines are walked in date order per rep, period and plan; the running total (or, for ``tier_scope =
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
    against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
@@ -34,6 +35,7 @@ from salesbook.engines.commissions_prep import (
     FAR_DAY,
     GRAINS,
     NO_DAY,
+    _row,
     coverage,
     credit_arrays,
     days,
@@ -306,7 +308,7 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     bad = np.flatnonzero(pos < 0)
     if len(bad):
         raise InputError([problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Payments",
-                                  row=int(payments.index[i]) if str(payments.index[i]).isdigit() else None,
+                                  row=_row(payments.index[i]),
                                   column="deal_id", d=payments["deal_id"].iloc[i]) for i in bad])
     day = days(payments["date"])
     cash = np.nan_to_num(payments["amount"].to_numpy(dtype=float, na_value=np.nan))

@@ -100,3 +100,18 @@ def _clawed(deals: pd.DataFrame, lines: pd.DataFrame) -> float:
     lag = (d["status_date"] - d["date"]).dt.days.to_numpy()
     hit = (d["status"].to_numpy() != "booked") & (lag <= 90)
     return float((d["amount"].to_numpy() * lines["credit_share"].to_numpy())[hit].sum())
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(1, 28), st.floats(1, 40_000)), min_size=1, max_size=12),
+       extra=st.floats(1, 40_000), method=METHODS, measure=st.sampled_from(["amount", "attainment"]),
+       gate=st.sampled_from([np.nan, 0.5]), cap=st.sampled_from([np.nan, 1_500.0]))
+def test_one_more_deal_never_lowers_the_period_commission(rows, extra, method, measure, gate, cap):
+    """With non-decreasing rates, selling more in a period never earns less (gate and cap included)."""
+    deal_rows = [(f"D{i}", pd.Timestamp(2026, 3, d), "A", "X", 1, round(a, 2), "booked", None)
+                 for i, (d, a) in enumerate(rows)]
+    plans, tiers, assign, reps, deals = _frames(deal_rows, method, measure, gate, cap, np.nan, None, "booking")
+    more = pd.concat([deals, deals.iloc[:1].assign(deal_id="DX", amount=round(extra, 2))], ignore_index=True)
+    before = compute_commissions(deals, plans, tiers, assign, reps=reps).statements["earned"].sum()
+    after = compute_commissions(more, plans, tiers, assign, reps=reps).statements["earned"].sum()
+    assert after >= before - 0.01
