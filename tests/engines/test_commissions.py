@@ -13,31 +13,44 @@ from salesbook.engines.tiers import TierError
 # --- tiered_payout: published tier examples ---------------------------------------------------------------
 
 
-def test_marginal_tiers_prowi_glossary_example():
-    # Prowi glossary "Tiered commission": quota 100,000; 0-50% 5%, 50-100% 10%, 100-150% 15%, 150%+ 20%;
-    # sales 140,000 -> 2,500 + 5,000 + 6,000 = 13,500.
+def test_marginal_tiers_by_hand():
+    # quota 100,000; 0-50% 5%, 50-100% 10%, 100-150% 15%, 150%+ 20%; 140,000 -> 2,500 + 5,000 + 6,000 = 13,500
     tiers = [(0, 0.05), (50_000, 0.10), (100_000, 0.15), (150_000, 0.20)]
     assert salesbook.tiered_payout(140_000, tiers) == pytest.approx(13_500)
-
-
-def test_marginal_vs_flat_carvd_example():
-    # Carvd, "Tiered Commission Structure": quota 500K, 0-100% 8%, 100-125% 12%, above 125% 15%; 650K closed
-    # -> 40,000 + 15,000 + 3,750 = 58,750 (a flat 8% would pay 52,000).
+    # 0-100% 8%, 100-125% 12%, above 125% 15% on a 500K quota; 650K -> 40,000 + 15,000 + 3,750 (flat 8%: 52,000)
     tiers = [(0, 0.08), (500_000, 0.12), (625_000, 0.15)]
     assert salesbook.tiered_payout(650_000, tiers) == pytest.approx(58_750)
     assert salesbook.tiered_payout(650_000, [(0, 0.08)]) == pytest.approx(52_000)
 
 
+def test_mytime_tiered_commission_per_pay_cycle():
+    # MyTime help centre, "Tiered Commission by Revenue Amount (Above Earned Breakdown)": 25% to 500, 30% to
+    # 3,000, 40% above, the amount above each tier at that tier's rate, reset every pay cycle; cycles of 400,
+    # 100 and 5,000 pay 100, 25 and 1,675.  (Its 1,500 cycle is printed as 424.98, but its own formula,
+    # 499.99 x 25% + 1,000.01 x 30%, gives 425.00, which is what we pay.)
+    # https://help.mytime.com/hc/en-us/articles/360046956372
+    plans = pd.DataFrame([_plan()])
+    tiers = pd.DataFrame({"plan_id": "P", "lower_bound": [0.0, 500.0, 3_000.0], "rate": [0.25, 0.30, 0.40]})
+    assign = pd.DataFrame({"rep_id": ["A"], "plan_id": "P", "start_date": pd.Timestamp("2026-01-01"),
+                           "end_date": pd.NaT, "quota": np.nan})
+    r = compute_commissions(_monthly("A", [400.0, 100.0, 1_500.0, 5_000.0]), plans, tiers, assign)
+    assert r.statements["payable"].tolist() == [100.00, 25.00, 425.00, 1_675.00]
+
+
 def test_whole_tier_sales_cookie_example():
-    # Sales Cookie KB, cumulative vs non-cumulative tiers: under 100% 6%, 100-150% 8%, above 150% 10%;
-    # with non-cumulative (whole-tier) tiers a rep at 110% is paid tier B's 8% on all revenue.
+    # Sales Cookie KB, "What is the difference between cumulative and non-cumulative tiers": under 100% of
+    # quota 6%, 100-150% 8%, above 150% 10%; with non-cumulative (whole-tier) tiers a rep at 110% is paid
+    # tier B's 8% on all revenue; with cumulative tiers part comes from tier A and part from tier B.
+    # https://support2.salescookie.com/portal/en/kb/articles/kb-what-is-the-difference-between-cumulative-and-non-cumulative-tiers
     tiers = [(0, 0.06), (100_000, 0.08), (150_000, 0.10)]
     assert salesbook.tiered_payout(110_000, tiers, method="whole") == pytest.approx(8_800)
     assert salesbook.tiered_payout(110_000, tiers, method="marginal") == pytest.approx(6_000 + 800)
 
 
 def test_deal_crossing_a_bound_pays_each_slice_at_its_rate():
-    # 5% to 100,000, 6% to 125,000, 7% above; 150,000 sold pays 5,000 + 1,500 + 1,750 = 8,250.
+    # ExcelForum, accelerators over quota: 5% to 100,000, 6% to 125,000, 7% above; 150,000 sold pays
+    # 5,000 + 1,500 + 1,750 = 8,250.
+    # https://excelforum.com/excel-formulas-and-functions/861932-vlookup-for-multiple-results-without-duplicates-prev-thread.html
     # Split into two deals (the second starting at 90,000) the total is the same.
     tiers = [(0, 0.05), (100_000, 0.06), (125_000, 0.07)]
     first = salesbook.tiered_payout(90_000, tiers)
