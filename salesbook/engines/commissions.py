@@ -14,7 +14,8 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
 5. Cancelled or returned deals within the clawback window are reversed at the original rate in the
    period of the cancellation, as paid (after that period's gate and cap).
 6. Pay-on-cash plans earn on booking (tier and rate fixed then) and pay pro rata to ``Payments``,
-   partial payments and refunds included, never more than 100% of the deal.
+   partial payments and refunds included, never more than 100% of the deal; a cancelled or returned
+   deal leaves attainment like any other, and what cash never released lapses.
 7. SPIFFs (per unit or per deal), overrides on each direct report's credited amount, and draws
    (recoverable: the top-up is a balance recovered from earnings above the guarantee; non-recoverable:
    top-up only).
@@ -124,7 +125,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     lag = d_sday[l_deal] - l_day
     l_claw = gone & (lag >= 0) & (lag <= int(clawback_days))
     led.claw_days = int(clawback_days)
-    claw = np.flatnonzero(l_claw & (P.basis[l_plan] == "booking"))
+    claw = np.flatnonzero(l_claw)  # pay-on-cash lines too: their credit leaves attainment, unpaid commission lapses
 
     # --- payments (pay-on-cash) ------------------------------------------------------------------------------
     pay = _payments(payments, deals, led.deal_ids, d_amount)
@@ -172,6 +173,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     led.ev_share = l_share[ev["line"]]
     led.ev_overlay = l_overlay[ev["line"]]
     led.ev_status = d_status[led.ev_deal]
+    led.deal_paid = pay["paid"] if pay is not None else np.zeros(len(deals))
     _cash(ev, pay, led, l_deal, d_amount)
     _spiffs(spiffs, deals, led, L=(l_deal, l_rep, l_plan, l_day, l_share, l_overlay, l_claw, d_sday[l_deal]),
             qty=np.nan_to_num(deals["quantity"].to_numpy(dtype=float, na_value=np.nan))
@@ -288,6 +290,7 @@ def _gate_and_cap(ev: dict, new: np.ndarray, P, led: Ledger) -> None:
 def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger) -> None:
     """A clawback reverses what the original line paid: its amount at its rate, after its period's gate and cap."""
     ev["src"] = np.full(len(ev["base"]), -1, dtype=np.int64)
+    led.cash_claw = (claw_pos[:0], orig_pos[:0])
     if len(claw_pos) == 0:
         return
     f = ev["factor"][orig_pos]
@@ -297,6 +300,11 @@ def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger
     ev["t_first"][claw_pos] = ev["tier"][orig_pos]
     ev["capped"][claw_pos] = False
     ev["src"][claw_pos] = orig_pos
+    # pay-on-cash plans pay only what cash released (refunds are negative Payments), so a cancelled deal
+    # has nothing to reverse; what it never released stops waiting for cash (see commissions_pay)
+    cash = led.P.basis[ev["plan"][claw_pos]] == "cash"
+    ev["amount"][claw_pos[cash]] = 0.0
+    led.cash_claw = (claw_pos[cash], orig_pos[cash])
 
 
 def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.ndarray,
@@ -320,8 +328,9 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     prev = np.concatenate([[0.0], cum[:-1]])
     prev[np.r_[True, pos[1:] != pos[:-1]]] = 0.0
     counts = np.bincount(pos, minlength=len(deal_ids))
-    return {"deal": pos, "day": day, "cash": cash, "release": cum - prev, "start": np.cumsum(counts) - counts,
-            "count": counts}
+    release = cum - prev
+    return {"deal": pos, "day": day, "cash": cash, "release": release, "start": np.cumsum(counts) - counts,
+            "count": counts, "paid": np.bincount(pos, weights=release, minlength=len(deal_ids))}
 
 
 def _cash(ev: dict, pay: dict | None, led: Ledger, l_deal: np.ndarray, d_amount: np.ndarray) -> None:

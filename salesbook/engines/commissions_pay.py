@@ -168,6 +168,9 @@ def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
         if led.cash is not None and len(led.cash["event"]):
             c = led.cash
             np.add.at(wait.ravel(), ev["rep"][c["event"]] * led.n_periods + c["pidx"], -c["amount"])
+    claw_pos, orig = led.cash_claw
+    lapsed = ev["amount"][orig] * ev["factor"][orig] * (1.0 - led.deal_paid[led.ev_deal[orig]])
+    np.add.at(wait.ravel(), ev["S"][claw_pos], -lapsed)
     led.awaiting = np.round(np.cumsum(wait, axis=1), 6)
     st["awaiting_cash"] = led.awaiting.ravel()[Sk]
     st["draw_paid"], st["draw_recovered"], st["balance_carried"] = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -175,6 +178,7 @@ def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
     np.add.at(led.booking_earned.ravel(), Sk, sums[[COMM, GATE, CAP]].sum(axis=0))
     if len(e):
         np.add.at(led.booking_earned.ravel(), ev["S"][e], ev["amount"][e] * ev["factor"][e])
+    np.add.at(led.booking_earned.ravel(), ev["S"][claw_pos], -lapsed)
     return st
 
 

@@ -267,6 +267,18 @@ def test_oracle_pay_on_cash_rate_fixed_at_booking():
     _reconciles(r)
 
 
+def test_cancelled_pay_on_cash_deal_leaves_attainment_and_its_unpaid_commission_lapses():
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.10),), reps=("A",), basis="cash")
+    deals = _deals([("D1", "2026-01-15", "A", "X", 1, 10_000.0, "cancelled", "2026-03-01")])
+    pays = pd.DataFrame({"deal_id": ["D1"], "date": pd.to_datetime(["2026-02-01"]), "amount": [4_000.0]})
+    r = compute_commissions(deals, plans, tiers, assign, payments=pays, reps=reps)
+    st = r.statements.set_index("period")
+    assert st.loc["2026-02", "payable"] == 400.0 and st.loc["2026-02", "awaiting_cash"] == 600.0
+    assert st.loc["2026-03", "credited"] == -10_000.0 and st.loc["2026-03", "awaiting_cash"] == 0.0
+    assert st.loc["2026-03", "payable"] == 0.0     # the 400 paid on cash comes back only with a refund payment
+    assert r.accruals.set_index("period").loc["2026-03", "accrued"] == -600.0
+
+
 def test_pay_on_cash_partial_payments_never_release_more_than_the_deal():
     plans, tiers, assign, reps = _book(tiers=((0.0, 0.05),), reps=("A",), basis="cash")
     deals = _deals([("D1", "2026-01-05", "A", "X", 1, 8_000.0, "booked", None)])

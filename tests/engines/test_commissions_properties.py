@@ -89,7 +89,7 @@ def test_statements_reconcile_and_splits_conserve_credit(rows, method, measure, 
     # credited amounts are the credit shares of the deals (clawbacks within the window deducted)
     assert r.statements["credited"].sum() == pytest.approx(
         (deals.set_index("deal_id")["amount"].reindex(lines["deal_id"]).to_numpy() * lines["credit_share"]).sum()
-        - (_clawed(deals, lines) if basis == "booking" else 0.0), abs=0.05)   # cash plans follow refunds instead
+        - _clawed(deals, lines), abs=0.05)
     # pay on cash never releases more than the commission earned on booking
     assert (r.statements["awaiting_cash"] >= -0.01).all()
     assert r.accruals["payable"].sum() == pytest.approx(r.statements["payable"].sum(), abs=0.005)
