@@ -1,0 +1,156 @@
+"""``build_reports``: the library call behind ``salesbook report`` (the CLI is a thin shell over it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from salesbook.errors import InputError, problem
+from salesbook.reports import fonts as fontlib
+from salesbook.reports.batch import (
+    FORMATS,
+    PERS,
+    BatchResult,
+    Failure,
+    Job,
+    RenderSpec,
+    chunked,
+    created_stamp,
+    run_dask,
+    run_local,
+    safe_stem,
+    timer,
+    write_zip,
+)
+from salesbook.reports.context import ReviewData, build_context, load_review_data, period_for, review_keys
+from salesbook.reports.formatting import FORMAT_CHARS
+from salesbook.reports.templates import labels, template_dirs
+
+
+def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep",
+                  formats: Sequence[str] = ("pdf", "html"), period: str | None = None, workers: int | None = None,
+                  scheduler: str | None = None, zip_output: bool = False, templates_dir: str | Path | None = None,
+                  lang: str | None = None, creation_date: date | datetime | str | None = None,
+                  progress: bool = True) -> BatchResult:
+    """Write one review per rep, region or the company from a computed workbook.
+
+    Bad arguments or a bad workbook raise ``InputError`` before anything is written; a review that fails
+    while rendering is listed in ``BatchResult.failures`` and the others are still written.
+    """
+    data = load_review_data(book_path)
+    return render_reviews(data, out_dir, per=per, formats=formats, period=period, workers=workers,
+                          scheduler=scheduler, zip_output=zip_output, templates_dir=templates_dir, lang=lang,
+                          creation_date=creation_date, progress=progress)
+
+
+def _check(per: str, formats: Sequence[str], templates_dir: str | Path | None, lang: str | None) -> None:
+    problems = []
+    if per not in PERS:
+        problems.append(problem("--per must be rep, region or company (got '{v}').",
+                                "--per 只能是 rep、region 或 company（收到“{v}”）。", v=per))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        problems.append(problem("--format must be pdf, html or both (got '{v}').",
+                                "--format 只能是 pdf、html 或两者（收到“{v}”）。", v=",".join(formats)))
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        problems.append(problem("templates folder '{v}' does not exist.", "模板文件夹“{v}”不存在。", v=str(templates_dir)))
+    if lang not in (None, "en", "zh"):
+        problems.append(problem("--lang must be en or zh.", "--lang 只能是 en 或 zh。"))
+    if problems:
+        raise InputError(problems)
+
+
+def plan(data: ReviewData, per: str, period: str | None, lang: str) -> tuple[list[Job], list[Failure]]:
+    """One job per review; a review whose context cannot be built is a failure, not the end."""
+    when = period_for(data, period)
+    jobs, failures = [], []
+    for key in review_keys(data, per):
+        label = f"{per} {key}"
+        try:
+            ctx = build_context(data, per, key, when, lang)
+        except Exception as exc:  # report it with the others and carry on
+            failures.append(Failure(label, f"{type(exc).__name__}: {exc}"))
+            continue
+        name = ctx["subject"]["name"] if per != "company" else ""
+        stem = safe_stem(per, key if per != "company" else "", name, when.key)
+        jobs.append(Job(stem, label, ctx))
+    return jobs, failures
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def batch_fonts(jobs: Sequence[Job], templates_dir: str | None, lang: str) -> tuple[tuple[str, bytes], ...]:
+    """The subset fonts covering every character this batch can print, as (name, bytes) to ship."""
+    texts: list[str] = [FORMAT_CHARS, *labels(templates_dir, lang).values()]
+    for d in template_dirs(templates_dir):
+        texts += [f.read_text(encoding="utf-8", errors="replace") for f in sorted(d.glob("*.html"))]
+    for job in jobs:
+        texts.extend(_strings(job.context))
+    files = fontlib.ensure_fonts(fontlib.charset(texts))
+    if files is None:
+        return ()
+    return tuple((p.name, p.read_bytes()) for p in (files.regular, files.bold))
+
+
+def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", formats: Sequence[str] = ("pdf", "html"),
+                   period: str | None = None, workers: int | None = None, scheduler: str | None = None,
+                   zip_output: bool = False, templates_dir: str | Path | None = None, lang: str | None = None,
+                   creation_date: date | datetime | str | None = None, progress: bool = True,
+                   default_path: bool = False) -> BatchResult:
+    """``build_reports`` on already loaded data (the benchmark reuses one load for several runs)."""
+    start = timer()
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in formats))
+    _check(per, formats, templates_dir, lang)
+    user_dir = str(Path(templates_dir).resolve()) if templates_dir else None
+    lang = lang or ("zh" if str(data.settings.get("language", "")).startswith("zh") else "en")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs, failures = plan(data, per, period, lang)
+    blobs = batch_fonts(jobs, user_dir, lang) if "pdf" in formats and not default_path else ()
+    spec = RenderSpec(formats=formats, user_dir=user_dir, created=created_stamp(creation_date), font_blobs=blobs,
+                      default_path=default_path)
+    n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    chunks = chunked(jobs, 1 if scheduler else n_workers)
+    runner = run_dask(chunks, spec, scheduler) if scheduler else run_local(chunks, spec, min(n_workers, len(chunks)))
+    result = BatchResult(reviews=len(jobs) + len(failures), failures=failures)
+    from tqdm import tqdm
+
+    with tqdm(total=len(jobs), disable=not progress, unit="review", desc=f"{per} reviews") as bar:
+        for chunk, outcome in runner:
+            if isinstance(outcome, BaseException):
+                reason = f"{type(outcome).__name__}: {outcome}"
+                result.failures.extend(Failure(j.label, f"worker failed: {reason}") for j in chunk)
+            else:
+                labels_by_name = {j.name: j.label for j in chunk}
+                for name, files in outcome:
+                    if isinstance(files, str):
+                        result.failures.append(Failure(labels_by_name[name], files))
+                        continue
+                    for fmt in formats:
+                        result.files.append(_write(out / f"{name}.{fmt}", files[fmt]))
+            bar.update(len(chunk))
+    result.files.sort()
+    if zip_output and result.files:
+        result.zip_path = write_zip(result.files, out / safe_stem("reviews", per, period_for(data, period).key + ".zip"))
+    result.seconds = timer() - start
+    return result
+
+
+def _write(target: Path, blob: bytes) -> Path:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,224 @@
+"""Batches of reviews: contexts built once in the caller, rendering fanned out to worker processes or
+a Dask cluster, files written by the caller, failures collected instead of stopping the batch.
+
+Work is shipped in chunks of several reviews so each worker sets WeasyPrint up (fonts, stylesheet)
+once and reuses it; a chunk returns the rendered bytes (or the reason a review failed), so the same
+code path serves local processes and remote Dask workers that do not share our disk.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+import traceback
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from salesbook.errors import InputError, problem
+from salesbook.reports.fonts import FontFiles
+
+FORMATS = ("pdf", "html")
+PERS = ("rep", "region", "company")
+
+
+@dataclass(frozen=True)
+class Failure:
+    review: str      # e.g. rep R0003
+    reason: str      # one line: exception type and message
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.reason}"
+
+
+@dataclass
+class BatchResult:
+    """What a batch produced: the files written, the reviews that failed and why, and timings."""
+
+    files: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    zip_path: Path | None = None
+    reviews: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self, lang: str = "en") -> str:
+        done = self.reviews - len(self.failures)
+        if lang == "zh":
+            head = f"已生成 {done}/{self.reviews} 份报告，共 {len(self.files)} 个文件，用时 {self.seconds:.1f} 秒。"
+            tail = [f"失败 {len(self.failures)} 份："] + [f"  {f}" for f in self.failures] if self.failures else []
+        else:
+            head = f"{done}/{self.reviews} reviews written as {len(self.files)} files in {self.seconds:.1f} s."
+            tail = [f"{len(self.failures)} failed:"] + [f"  {f}" for f in self.failures] if self.failures else []
+        return "\n".join([head, *tail])
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """Everything a worker needs besides the contexts; small and picklable."""
+
+    formats: tuple[str, ...]
+    user_dir: str | None
+    created: str
+    font_blobs: tuple[tuple[str, bytes], ...] = ()   # (file name, bytes) of the subset fonts
+    default_path: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str                 # file stem
+    label: str                # for failure messages
+    context: dict[str, Any]
+
+
+# -- worker side ---------------------------------------------------------------------------------
+_FONTS: dict[tuple[tuple[str, bytes], ...], FontFiles | None] = {}
+
+
+def _worker_fonts(spec: RenderSpec) -> FontFiles | None:
+    """Materialise the shipped fonts in this worker's cache folder (once per process)."""
+    if spec.font_blobs in _FONTS:
+        return _FONTS[spec.font_blobs]
+    from salesbook.reports.fonts import cache_dir
+
+    paths = []
+    for name, blob in spec.font_blobs:
+        target = cache_dir() / name
+        if not target.is_file() or target.stat().st_size != len(blob):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(blob)
+            os.replace(tmp, target)
+        paths.append(target)
+    fonts = FontFiles(paths[0], paths[1]) if len(paths) == 2 else None
+    _FONTS[spec.font_blobs] = fonts
+    return fonts
+
+
+def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[str, bytes] | str]]:
+    """Render several reviews in this process; a failing review becomes its reason, the rest go on."""
+    from salesbook.reports.pdf import PdfOptions, renderer
+    from salesbook.reports.templates import render_html
+
+    options = PdfOptions(fonts=_worker_fonts(spec), user_dir=spec.user_dir, default_path=spec.default_path)
+    out: list[tuple[str, dict[str, bytes] | str]] = []
+    for job in jobs:
+        try:
+            files: dict[str, bytes] = {}
+            if "html" in spec.formats:
+                files["html"] = render_html(job.context, user_dir=spec.user_dir, created=spec.created).encode("utf-8")
+            if "pdf" in spec.formats:
+                html = render_html(job.context, user_dir=spec.user_dir, created=spec.created, inline_css=False)
+                files["pdf"] = renderer(options).render(html)
+            out.append((job.name, files))
+        except Exception as exc:  # one bad review must not sink the batch: report it and go on
+            out.append((job.name, _reason(exc)))
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return exc.render("en")
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" (at {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"
+
+
+# -- caller side ---------------------------------------------------------------------------------
+def safe_stem(*parts: str) -> str:
+    """File-name-safe, still readable (Chinese names kept): anything else becomes '_'."""
+    text = "_".join(p for p in parts if p)
+    text = re.sub(r"[^\w\-.]+", "_", text, flags=re.UNICODE).strip("._")
+    return text[:80] or "review"
+
+
+def chunked(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
+    """Chunks big enough to amortise setup, small enough to balance load and show progress."""
+    size = max(1, min(24, math.ceil(len(jobs) / max(workers * 6, 1))))
+    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+
+
+def run_local(chunks: list[list[Job]], spec: RenderSpec, workers: int) -> Iterator[tuple[list[Job], Any]]:
+    """Yield (chunk, results or exception) as chunks finish, on ``workers`` processes (1 = in process)."""
+    if workers <= 1:
+        for chunk in chunks:
+            try:
+                yield chunk, render_chunk(chunk, spec)
+            except Exception as exc:
+                yield chunk, exc
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending = {pool.submit(render_chunk, chunk, spec): chunk for chunk in chunks}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                chunk = pending.pop(fut)
+                try:
+                    yield chunk, fut.result()
+                except (BrokenProcessPool, Exception) as exc:
+                    yield chunk, exc
+
+
+def run_dask(chunks: list[list[Job]], spec: RenderSpec, scheduler: str) -> Iterator[tuple[list[Job], Any]]:
+    """The same chunks on a Dask distributed cluster; the spec (fonts included) is sent to workers once."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise InputError(problem("--scheduler needs Dask: pip install 'salesbook[dask]'.",
+                                 "--scheduler 需要安装 Dask：pip install 'salesbook[dask]'。")) from exc
+    with Client(scheduler, timeout="30s") as client:
+        [spec_future] = client.scatter([spec], broadcast=True)
+        futures = {client.submit(render_chunk, chunk, spec_future, pure=False): chunk for chunk in chunks}
+        for fut in as_completed(list(futures)):
+            chunk = futures[fut]
+            try:
+                yield chunk, fut.result()
+            except Exception as exc:
+                yield chunk, exc
+
+
+def write_zip(files: Iterable[Path], target: Path) -> Path:
+    """A zip with fixed timestamps and order, so the same reviews give the same archive."""
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(files, key=lambda p: p.name):
+            info = zipfile.ZipInfo(f.name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, f.read_bytes())
+    os.replace(tmp, target)
+    return target
+
+
+def created_stamp(creation_date: date | datetime | str | None) -> str:
+    """W3C date-time for the PDF metadata; pin it for byte-identical output."""
+    if creation_date is None:
+        return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(creation_date, str):
+        text = creation_date.strip()
+        try:
+            creation_date = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise InputError(problem("creation date '{d}' is not a date like 2026-04-01 or 2026-04-01T09:00:00Z.",
+                                     "创建日期“{d}”格式不正确，应为 2026-04-01 或 2026-04-01T09:00:00Z。", d=text)) from exc
+    if isinstance(creation_date, datetime):
+        dt = creation_date if creation_date.tzinfo else creation_date.replace(tzinfo=UTC)
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{creation_date.isoformat()}T00:00:00Z"
+
+
+def timer() -> float:
+    return time.perf_counter()

@@ -1,0 +1,281 @@
+"""SVG charts (bar, line, pie, radar) drawn as plain markup: no JavaScript, so WeasyPrint and any browser
+render them the same, and they survive black-and-white printing (hatch patterns, marker shapes, dash
+styles and direct value labels carry the meaning, not colour alone).
+
+Every function takes plain data plus a ``Formatter`` and returns a ``Markup`` string; all text is
+escaped here because chart labels come from workbook cells.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from salesbook.reports.formatting import Formatter
+
+FONT = "SB CJK Sans, Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+INK = "#1f2937"
+GRID = "#d1d5db"
+# Fill i: (base colour, pattern) -- distinguishable by pattern alone when printed in grey.
+FILLS = ("#1e3a5f", "#5b8db8", "#a7c4de", "#6b7280", "#c2410c", "#d6d3d1", "#15803d")
+PATTERNS = ("solid", "diag", "dots", "cross", "horiz", "vert", "solid")
+DASHES = ("", "6 3", "2 3", "8 3 2 3")
+MARKERS = ("circle", "square", "triangle", "diamond")
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _n(x: float) -> str:
+    """Short, stable number text for coordinates (identical bytes run to run)."""
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _defs(uid: str, body: str) -> str:
+    """The hatch patterns this chart uses (only those: fewer elements, faster PDF); ids carry the chart's
+    prefix so several charts can share a page."""
+    out = []
+    for i, (colour, kind) in enumerate(zip(FILLS, PATTERNS, strict=True)):
+        if kind == "solid" or f"url(#{uid}p{i})" not in body:
+            continue
+        motif = {
+            "diag": f'<path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" stroke="{INK}" stroke-width="1.2"/>',
+            "dots": f'<circle cx="3" cy="3" r="1.3" fill="{INK}"/>',
+            "cross": f'<path d="M0 0L6 6M6 0L0 6" stroke="{INK}" stroke-width="0.8"/>',
+            "horiz": f'<path d="M0 3H6" stroke="{INK}" stroke-width="1.2"/>',
+            "vert": f'<path d="M3 0V6" stroke="{INK}" stroke-width="1.2"/>',
+        }[kind]
+        out.append(f'<pattern id="{uid}p{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                   f'<rect width="6" height="6" fill="{colour}"/>{motif}</pattern>')
+    return f"<defs>{''.join(out)}</defs>"
+
+
+def _fill(uid: str, i: int) -> str:
+    i %= len(FILLS)
+    return FILLS[i] if PATTERNS[i] == "solid" else f"url(#{uid}p{i})"
+
+
+def _svg(uid: str, width: int, height: int, title: str, body: Sequence[str]) -> Markup:
+    inner = "".join(body)
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_e(title)}" font-family="{FONT}" '
+        f'font-size="10" fill="{INK}"><title>{_e(title)}</title>{_defs(uid, inner)}{inner}</svg>')
+
+
+def _marker(kind: str, x: float, y: float, r: float = 3.2) -> str:
+    if kind == "square":
+        return f'<rect x="{_n(x - r)}" y="{_n(y - r)}" width="{_n(2 * r)}" height="{_n(2 * r)}" fill="#fff" stroke="{INK}" stroke-width="1.2"/>'
+    if kind == "triangle":
+        pts = f"{_n(x)},{_n(y - r * 1.2)} {_n(x - r * 1.1)},{_n(y + r * 0.8)} {_n(x + r * 1.1)},{_n(y + r * 0.8)}"
+        return f'<polygon points="{pts}" fill="{INK}"/>'
+    if kind == "diamond":
+        pts = f"{_n(x)},{_n(y - r * 1.3)} {_n(x + r * 1.3)},{_n(y)} {_n(x)},{_n(y + r * 1.3)} {_n(x - r * 1.3)},{_n(y)}"
+        return f'<polygon points="{pts}" fill="#fff" stroke="{INK}" stroke-width="1.2"/>'
+    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{INK}"/>'
+
+
+def _legend(uid: str, names: Sequence[str], x: float, y: float, kind: str = "box") -> str:
+    out, cx = [], x
+    for i, name in enumerate(names):
+        if kind == "box":
+            out.append(f'<rect x="{_n(cx)}" y="{_n(y - 8)}" width="12" height="9" fill="{_fill(uid, i)}" stroke="{INK}" stroke-width="0.6"/>')
+        else:
+            dash = DASHES[i % len(DASHES)]
+            out.append(f'<line x1="{_n(cx)}" y1="{_n(y - 4)}" x2="{_n(cx + 16)}" y2="{_n(y - 4)}" stroke="{INK}" '
+                       f'stroke-width="1.5"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
+            out.append(_marker(MARKERS[i % len(MARKERS)], cx + 8, y - 4, 2.6))
+        label = str(name)
+        out.append(f'<text x="{_n(cx + 19)}" y="{_n(y)}">{_e(label)}</text>')
+        cx += 30 + _text_width(label, 10)
+    return "".join(out)
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough advance width: CJK glyphs are square, Latin about half as wide."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.56 for ch in text)
+
+
+def _scale(values: Sequence[float | None]) -> tuple[float, float]:
+    """A 'nice' axis maximum and step covering the data (0 at the bottom)."""
+    top = max([v for v in values if v is not None and math.isfinite(v)] + [0.0])
+    if top <= 0:
+        return 1.0, 0.25
+    raw = top / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw)
+    return step * math.ceil(top / step - 1e-9), step
+
+
+def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], fmt: Formatter, *,
+              title: str, uid: str, width: int = 340, height: int = 200,
+              label: Callable[[float], str] | None = None, reference: float | None = None) -> Markup:
+    """Grouped vertical bars with a value label on each bar (labels thinned when the bars get narrow)."""
+    label = label or fmt.compact
+    left, right, top, bottom = 52, 8, 26, 34
+    pw, ph = width - left - right, height - top - bottom
+    vmax, step = _scale([v for _, vals in series for v in vals] + ([reference] if reference else []))
+    body = []
+    y = 0.0
+    while y <= vmax + 1e-9:
+        py = top + ph - y / vmax * ph
+        body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
+        y += step
+    n, k = max(len(categories), 1), max(len(series), 1)
+    group = pw / n
+    bw = min(group * 0.8 / k, 28)
+    show_values = bw >= 9
+    for ci, cat in enumerate(categories):
+        gx = left + ci * group + (group - bw * k) / 2
+        for si, (_, vals) in enumerate(series):
+            v = vals[ci] if ci < len(vals) else None
+            if v is None or not math.isfinite(v):
+                continue
+            h = max(v, 0) / vmax * ph
+            x, y0 = gx + si * bw, top + ph - h
+            body.append(f'<rect x="{_n(x)}" y="{_n(y0)}" width="{_n(bw - 1)}" height="{_n(h)}" fill="{_fill(uid, si)}" '
+                        f'stroke="{INK}" stroke-width="0.5"/>')
+            if show_values and si == k - 1:
+                body.append(f'<text x="{_n(x + bw / 2)}" y="{_n(y0 - 2)}" text-anchor="middle" font-size="6.5">{_e(label(v))}</text>')
+        body.append(f'<text x="{_n(left + ci * group + group / 2)}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">'
+                    f'{_e(_clip(cat, group, 8.5))}</text>')
+    if reference:
+        py = top + ph - reference / vmax * ph
+        body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{INK}" stroke-width="1" stroke-dasharray="5 3"/>')
+    body.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="{INK}" stroke-width="0.8"/>')
+    body.append(_legend(uid, [name for name, _ in series], left, 12))
+    return _svg(uid, width, height, title, body)
+
+
+def _clip(text: str, room: float, size: float) -> str:
+    text = str(text)
+    while len(text) > 1 and _text_width(text, size) > room - 2:
+        text = text[:-2] + "…"
+    return text
+
+
+def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], fmt: Formatter, *,
+               title: str, uid: str, width: int = 340, height: int = 200,
+               label: Callable[[float], str] | None = None) -> Markup:
+    """Lines with a different dash and marker per series, and the last value written next to each line."""
+    label = label or fmt.compact
+    left, right, top, bottom = 52, 74, 26, 30
+    pw, ph = width - left - right, height - top - bottom
+    vmax, step = _scale([v for _, vals in series for v in vals])
+    body = []
+    y = 0.0
+    while y <= vmax + 1e-9:
+        py = top + ph - y / vmax * ph
+        body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
+        y += step
+    n = len(categories)
+    dx = pw / max(n - 1, 1)
+    for ci, cat in enumerate(categories):
+        body.append(f'<text x="{_n(left + ci * dx)}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">{_e(cat)}</text>')
+    ends: list[float] = []
+    for si, (_, vals) in enumerate(series):
+        pts = [(left + ci * dx, top + ph - v / vmax * ph) for ci, v in enumerate(vals)
+               if v is not None and math.isfinite(v)]
+        if not pts:
+            continue
+        dash = DASHES[si % len(DASHES)]
+        body.append(f'<polyline points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in pts)}" fill="none" stroke="{INK}" '
+                    f'stroke-width="1.6"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
+        body.extend(_marker(MARKERS[si % len(MARKERS)], x, y) for x, y in pts)
+        last = [v for v in vals if v is not None and math.isfinite(v)][-1]
+        ly = pts[-1][1] + 3
+        while any(abs(ly - e) < 10 for e in ends):  # keep end labels from overlapping
+            ly += 10
+        ends.append(ly)
+        body.append(f'<text x="{_n(pts[-1][0] + 7)}" y="{_n(ly)}" font-size="8.5">{_e(label(last))}</text>')
+    body.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="{INK}" stroke-width="0.8"/>')
+    body.append(_legend(uid, [name for name, _ in series], left, 12, kind="line"))
+    return _svg(uid, width, height, title, body)
+
+
+def pie_chart(slices: Sequence[tuple[str, float]], fmt: Formatter, *, title: str, uid: str,
+              width: int = 340, height: int = 190, max_slices: int = 6, other: str = "Other") -> Markup:
+    """Pie with hatch-patterned slices and a direct label (name, share) beside each slice."""
+    data = [(str(k), float(v)) for k, v in slices if v is not None and math.isfinite(v) and v > 0]
+    data.sort(key=lambda kv: (-kv[1], kv[0]))
+    if len(data) > max_slices:
+        data = [*data[:max_slices - 1], (other, sum(v for _, v in data[max_slices - 1:]))]
+    total = sum(v for _, v in data)
+    r = min(height / 2 - 10, width * 0.26)
+    cx, cy = r + 10, height / 2
+    body = []
+    if total <= 0:
+        body.append(f'<text x="{_n(width / 2)}" y="{_n(height / 2)}" text-anchor="middle">–</text>')
+        return _svg(uid, width, height, title, body)
+    angle = -math.pi / 2
+    for i, (_, v) in enumerate(data):
+        frac = v / total
+        a2 = angle + frac * 2 * math.pi
+        if frac >= 0.9999:
+            body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{_fill(uid, i)}" stroke="#fff" stroke-width="1"/>')
+        else:
+            x1, y1 = cx + r * math.cos(angle), cy + r * math.sin(angle)
+            x2, y2 = cx + r * math.cos(a2), cy + r * math.sin(a2)
+            large = 1 if frac > 0.5 else 0
+            body.append(f'<path d="M{_n(cx)} {_n(cy)}L{_n(x1)} {_n(y1)}A{_n(r)} {_n(r)} 0 {large} 1 {_n(x2)} {_n(y2)}Z" '
+                        f'fill="{_fill(uid, i)}" stroke="#fff" stroke-width="1"/>')
+        angle = a2
+    # the key beside the pie: pattern swatch, name and share, in slice order (clockwise from 12 o'clock)
+    lx = cx + r + 16
+    y0 = cy - (len(data) - 1) * 9
+    for i, (name, v) in enumerate(data):
+        y = y0 + i * 18
+        body.append(f'<rect x="{_n(lx)}" y="{_n(y - 9)}" width="13" height="11" fill="{_fill(uid, i)}" stroke="{INK}" stroke-width="0.6"/>')
+        body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">'
+                    f'{_e(_clip(name, width - lx - 70, 9.5))}  {_e(fmt.percent(v / total))}</text>')
+    return _svg(uid, width, height, title, body)
+
+
+def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], fmt: Formatter, *,
+                title: str, uid: str, width: int = 380, height: int = 230, ceiling: float = 1.5) -> Markup:
+    """Radar of KPI scores (1.0 = on target): rings at 50/100/150 %, a dashed target polygon, labelled points."""
+    n = len(axes)
+    cx, cy, r = width / 2, height / 2 + 10, height / 2 - 34
+    body = []
+    if n < 3:
+        return bar_chart(list(axes), series, fmt, title=title, uid=uid, width=width, height=height,
+                         label=lambda v: fmt.percent(v, 0))
+    top = max([ceiling] + [v for _, vals in series for v in vals if v is not None and math.isfinite(v)])
+    top = math.ceil(top * 2) / 2
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        a = -math.pi / 2 + 2 * math.pi * i / n
+        rr = r * max(min(v, top), 0) / top
+        return cx + rr * math.cos(a), cy + rr * math.sin(a)
+
+    ring = 0.5
+    while ring <= top + 1e-9:
+        pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(n)))
+        body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="0.7"/>')
+        ring += 0.5
+    for i, name in enumerate(axes):
+        x, y = point(i, top)
+        body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID}" stroke-width="0.7"/>')
+        lx, ly = cx + (x - cx) * 1.1, cy + (y - cy) * 1.1
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        body.append(f'<text x="{_n(lx)}" y="{_n(ly + 3)}" text-anchor="{anchor}" font-size="9">{_e(name)}</text>')
+    for si, (_, vals) in enumerate(series):
+        pts = [point(i, v if v is not None and math.isfinite(v) else 0.0) for i, v in enumerate(vals)]
+        dash = DASHES[si % len(DASHES)]
+        fill = "none" if si else _fill(uid, 2)
+        opacity = "" if si else ' fill-opacity="0.55"'
+        body.append(f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in pts)}" fill="{fill}"{opacity} '
+                    f'stroke="{INK}" stroke-width="1.5"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
+        if si == 0:
+            for (x, y), v in zip(pts, vals, strict=False):
+                body.append(_marker(MARKERS[0], x, y, 2.6))
+                if v is not None and math.isfinite(v):
+                    body.append(f'<text x="{_n(x + 4)}" y="{_n(y - 4)}" font-size="7.5">{_e(fmt.percent(v, 0))}</text>')
+    body.append(_legend(uid, [name for name, _ in series], 8, 12, kind="line"))
+    return _svg(uid, width, height, title, body)

@@ -1,0 +1,429 @@
+"""Review contexts built from a computed workbook: plain dicts of numbers and text, no DataFrames.
+
+The workbook is read once and indexed once (``ReviewData``); each review's context is then a cheap
+lookup, small enough to ship to a worker process or a Dask worker. Every section is optional: when an
+engine's output table (or a column it needs) is absent, that section is ``None`` and the template skips it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from salesbook.book.file_book import FileBook
+from salesbook.book.validate import load_book, read_table
+from salesbook.errors import InputError
+from salesbook.reports.periods import Period, parse_period
+from salesbook.schemas import REGISTRY
+from salesbook.schemas.core import ROLE_CHOICES
+
+OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_LeadScores")
+GRADES = ("A", "B", "C", "D")
+
+
+@dataclass
+class ReviewData:
+    """The computed workbook, validated and indexed for quick per-review lookups."""
+
+    settings: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    source: str = ""
+    monthly: pd.DataFrame | None = None   # rep_id x month: target, actual (actual from deals when no review)
+    mix: pd.DataFrame | None = None       # rep_id x month x product_line: amount (booked deals)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def has(self, table: str, *columns: str) -> bool:
+        frame = self.tables.get(table)
+        return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
+
+
+def load_review_data(path: str | Path) -> ReviewData:
+    """Inputs through the normal validation, plus whichever Out_ tables the engines wrote."""
+    path = Path(path)
+    with FileBook(path) as book:
+        loaded = load_book(book)
+        tables = dict(loaded.tables)
+        present = set(book.table_names())
+        for name in OUTPUT_TABLES:
+            if name not in present:
+                continue
+            raw = book.read_raw(name)
+            if raw is None or not raw.rows:
+                continue
+            frame, problems, _ = read_table(raw, REGISTRY[name])
+            if problems:
+                raise InputError(problems)
+            tables[name] = frame
+    return index_review_data(loaded.settings, tables, source=path.name)
+
+
+def index_review_data(settings: dict[str, Any], tables: dict[str, pd.DataFrame], source: str = "") -> ReviewData:
+    data = ReviewData(settings=dict(settings), tables=tables, source=source)
+    deals = tables.get("Deals")
+    if deals is not None and len(deals):
+        d = deals[deals["status"].fillna("booked").eq("booked")].copy()
+        d["month"] = pd.to_datetime(d["date"]).dt.strftime("%Y-%m")
+        products = tables.get("Products")
+        if products is not None and len(products):
+            d = d.merge(products[["product_id", "product_line"]], on="product_id", how="left")
+        else:
+            d["product_line"] = d["product_id"]
+        d["product_line"] = d["product_line"].fillna(d["product_id"]).astype(str)
+        data.mix = d.groupby(["rep_id", "month", "product_line"], observed=True)["amount"].sum().reset_index()
+    if data.has("Out_TargetReview", "rep_id", "period", "target", "actual"):
+        r = tables["Out_TargetReview"]
+        data.monthly = r[r["period"].astype(str).str.match(r"^\d{4}-\d{2}$")][["rep_id", "period", "target", "actual"]] \
+            .rename(columns={"period": "month"}).astype({"target": float, "actual": float})
+    elif data.mix is not None:
+        m = data.mix.groupby(["rep_id", "month"])["amount"].sum().reset_index().rename(columns={"amount": "actual"})
+        m["target"] = math.nan
+        data.monthly = m
+    return data
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _f(x: object) -> float | None:
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _text(x: object) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else str(x)
+
+
+def _role_label(role: str, lang: str) -> str:
+    for c in ROLE_CHOICES:
+        if c.value == role:
+            return c.zh if lang == "zh" else c.value.capitalize()
+    return role
+
+
+def common(data: ReviewData, period: Period, lang: str) -> dict[str, Any]:
+    s = data.settings
+    return {"lang": lang, "company": _text(s.get("company_name")) or "salesbook", "currency": _text(s.get("currency")) or "CNY",
+            "period": {"key": period.key, "kind": period.kind, "label": period.label(lang),
+                       "months": list(period.months), "ytd": list(period.year_months)},
+            "as_of": _text(s.get("as_of_date"))}
+
+
+def _reps(data: ReviewData) -> pd.DataFrame:
+    return data.tables["Reps"].set_index("rep_id", drop=False)
+
+
+def _region_names(data: ReviewData) -> dict[str, str]:
+    regions = data.tables.get("Regions")
+    if regions is None or not len(regions):
+        return {}
+    return {str(k): _text(v) for k, v in zip(regions["region_id"], regions["name"], strict=True)}
+
+
+@dataclass
+class PeriodIndex:
+    """Everything the reviews of one period need, grouped by rep once with vectorised pandas and kept
+    as plain dicts; building 1,000 contexts is then dictionary lookups, not 1,000 DataFrame filters."""
+
+    monthly: dict[str, dict[str, tuple[float | None, float | None]]]   # rep -> month -> (target, actual)
+    mix: dict[str, dict[str, float]]                                     # rep -> product line -> amount
+    kpi: dict[str, dict[str, Any]]                                       # rep -> KPI section
+    commission: dict[str, dict[str, Any]]                                # rep -> statement section
+    leads: dict[str, dict[str, tuple[int, int | None]]]                  # rep -> grade -> (count, overdue)
+    leads_overdue: bool
+    totals: dict[str, dict[str, Any]]                                    # rep -> target/actual/achievement/rank
+    reps: dict[str, dict[str, str]]                                      # rep -> name, region_id, role
+    regions: dict[str, str]
+    has_target: bool
+
+
+def period_index(data: ReviewData, period: Period) -> PeriodIndex:
+    key = ("index", period.key)
+    if key not in data.extras:
+        data.extras[key] = _build_index(data, period)
+    return data.extras[key]
+
+
+def _build_index(data: ReviewData, period: Period) -> PeriodIndex:
+    months, ytd = list(period.months), list(period.year_months)
+    reps_frame = data.tables["Reps"]
+    reps = {str(r): {"name": _text(n), "region_id": _text(g), "role": _text(o)}
+            for r, n, g, o in zip(reps_frame["rep_id"], reps_frame["name"], reps_frame["region_id"], reps_frame["role"],
+                                  strict=True)}
+    monthly: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    has_target = False
+    if data.monthly is not None:
+        m = data.monthly[data.monthly["month"].isin(ytd)]
+        for rep, month, t, a in zip(m["rep_id"], m["month"], m["target"], m["actual"], strict=True):
+            cell = monthly.setdefault(str(rep), {})
+            old_t, old_a = cell.get(month, (None, None))
+            t, a = _f(t), _f(a)
+            has_target = has_target or t is not None
+            cell[month] = (t if old_t is None else old_t + (t or 0.0), a if old_a is None else old_a + (a or 0.0))
+    totals = _totals(monthly, months, reps)
+    mix: dict[str, dict[str, float]] = {}
+    if data.mix is not None:
+        g = data.mix[data.mix["month"].isin(months)].groupby(["rep_id", "product_line"])["amount"].sum()
+        for (rep, line), v in g.items():
+            mix.setdefault(str(rep), {})[str(line)] = float(v)
+    leads: dict[str, dict[str, tuple[int, int | None]]] = {}
+    overdue_known = False
+    if data.has("Out_LeadScores", "assigned_rep", "grade"):
+        ls = data.tables["Out_LeadScores"]
+        overdue_known = "overdue" in ls.columns
+        frame = pd.DataFrame({"rep": ls["assigned_rep"], "grade": ls["grade"],
+                              "overdue": ls["overdue"].fillna(False).astype(bool) if overdue_known else False})
+        g = frame.groupby(["rep", "grade"]).agg(count=("grade", "size"), overdue=("overdue", "sum"))
+        for (rep, grade), row in g.iterrows():
+            leads.setdefault(str(rep), {})[str(grade)] = (int(row["count"]), int(row["overdue"]) if overdue_known else None)
+    return PeriodIndex(monthly=monthly, mix=mix, kpi=_kpi_index(data, months), commission=_commission_index(data, months),
+                       leads=leads, leads_overdue=overdue_known, totals=totals, reps=reps,
+                       regions=_region_names(data), has_target=has_target)
+
+
+def _totals(monthly: dict, months: list[str], reps: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Period target/actual per rep and the rank by achievement within the rep's region."""
+    out: dict[str, dict[str, Any]] = {}
+    for rep, cells in monthly.items():
+        ts = [cells[m][0] for m in months if m in cells and cells[m][0] is not None]
+        acts = [cells[m][1] for m in months if m in cells and cells[m][1] is not None]
+        if not ts and not acts:
+            continue
+        t = sum(ts) if ts else None
+        a = sum(acts) if acts else 0.0
+        out[rep] = {"target": t, "actual": a, "achievement": a / t if t else None,
+                    "region_id": reps.get(rep, {}).get("region_id", "")}
+    by_region: dict[str, list[str]] = {}
+    for rep, row in out.items():
+        by_region.setdefault(row["region_id"], []).append(rep)
+    for members in by_region.values():
+        scores = {r: (out[r]["achievement"] if out[r]["achievement"] is not None else -1.0) for r in members}
+        ordered = sorted(members, key=lambda r: (-scores[r], -(out[r]["actual"] or 0.0), r))
+        for rep in ordered:  # competition ranking: ties share the better rank
+            out[rep]["rank"] = 1 + sum(1 for other in members if scores[other] > scores[rep])
+            out[rep]["rank_of"] = len(members)
+        by_region[out[ordered[0]]["region_id"]] = ordered
+    for rep in out:
+        out[rep]["peers"] = by_region[out[rep]["region_id"]]
+    return out
+
+
+def _kpi_index(data: ReviewData, months: list[str]) -> dict[str, dict[str, Any]]:
+    if not data.has("Out_Scorecards", "rep_id", "period", "name", "score"):
+        return {}
+    c = data.tables["Out_Scorecards"]
+    c = c[c["period"].isin(months)]
+    if not len(c):
+        return {}
+    kpi_key = "kpi_id" if "kpi_id" in c.columns else "name"
+    cols = [x for x in ("actual", "target", "attainment", "score", "weight", "weighted_score") if x in c.columns]
+    by = c.groupby(["rep_id", kpi_key], sort=False).agg(name=("name", "first"), **{x: (x, "mean") for x in cols})
+    out: dict[str, dict[str, Any]] = {}
+    for (rep, _), row in by.iterrows():
+        sec = out.setdefault(str(rep), {"rows": []})
+        sec["rows"].append({"name": _text(row["name"]), **{x: _f(row[x]) for x in cols}})
+    per_month = c.drop_duplicates(["rep_id", "period"]).sort_values(["rep_id", "period"])
+    agg: dict[str, tuple[str, str]] = {"months": ("period", "size")}
+    if "total" in c.columns:
+        agg["total"] = ("total", "mean")
+    if "bonus" in c.columns:
+        agg["bonus"] = ("bonus", "sum")
+    for col in ("rating", "rank_in_region"):
+        if col in c.columns:
+            agg[col] = (col, "last")
+    summary = per_month.groupby("rep_id").agg(**agg)
+    for rep, row in summary.iterrows():
+        sec = out.get(str(rep))
+        if sec is None:
+            continue
+        rank = _f(row.get("rank_in_region"))
+        sec.update(total=_f(row.get("total")), rating=_text(row.get("rating")) if "rating" in row else "",
+                   bonus=_f(row.get("bonus")), rank_in_region=int(rank) if rank else None, months=int(row["months"]))
+    return out
+
+
+def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str, Any]]:
+    if not data.has("Out_Statements", "rep_id", "period", "payable"):
+        return {}
+    st = data.tables["Out_Statements"]
+    st = st[st["period"].isin(months)]
+    cols = [c for c in ("quota", "credited", "attainment", "earned", "spiffs", "overrides", "clawbacks", "payable")
+            if c in st.columns]
+    sums = [c for c in cols if c != "attainment"]
+    agg = {c: (c, "sum") for c in sums}
+    if "attainment" in cols:
+        agg["attainment"] = ("attainment", "mean")
+    by = st.groupby(["rep_id", "period"], sort=True).agg(**agg)
+    out: dict[str, dict[str, Any]] = {}
+    for (rep, period), row in by.iterrows():
+        sec = out.setdefault(str(rep), {"rows": [], "columns": cols, "total": dict.fromkeys(
+            [c for c in cols if c not in ("attainment", "quota")], 0.0)})
+        sec["rows"].append({"period": str(period), **{c: _f(row[c]) for c in cols}})
+        for c in sec["total"]:
+            sec["total"][c] += _f(row[c]) or 0.0
+    return out
+
+
+def _series(ix: PeriodIndex, rep_ids: list[str], months: list[str]) -> dict[str, Any] | None:
+    """Monthly target/actual summed over reps, with cumulative figures for the trend line."""
+    cells = [ix.monthly[r] for r in rep_ids if r in ix.monthly]
+    if not cells:
+        return None
+    rows, ct, ca = [], 0.0, 0.0
+    for month in months:
+        ts = [c[month][0] for c in cells if month in c and c[month][0] is not None]
+        acts = [c[month][1] for c in cells if month in c and c[month][1] is not None]
+        t = sum(ts) if ts else None
+        a = sum(acts) if acts else None
+        ct += t or 0.0
+        ca += a or 0.0
+        rows.append({"month": month, "target": t, "actual": a, "achievement": _ratio(a, t),
+                     "cum_target": ct if ix.has_target else None, "cum_actual": ca})
+    total_target = ct if ix.has_target else None
+    return {"rows": rows, "has_target": ix.has_target,
+            "total": {"target": total_target, "actual": ca, "achievement": _ratio(ca, total_target)}}
+
+
+def _mix(ix: PeriodIndex, rep_ids: list[str]) -> dict[str, Any] | None:
+    lines: dict[str, float] = {}
+    for rep in rep_ids:
+        for line, v in ix.mix.get(rep, {}).items():
+            lines[line] = lines.get(line, 0.0) + v
+    total = sum(lines.values())
+    if not lines or total <= 0:
+        return None
+    ordered = sorted(lines.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"rows": [{"line": k, "amount": v, "share": v / total} for k, v in ordered], "total": total}
+
+
+def _leads(ix: PeriodIndex, rep_ids: list[str]) -> dict[str, Any] | None:
+    grades: dict[str, list[int]] = {}
+    for rep in rep_ids:
+        for grade, (n, late) in ix.leads.get(rep, {}).items():
+            cell = grades.setdefault(grade, [0, 0])
+            cell[0] += n
+            cell[1] += late or 0
+    if not grades:
+        return None
+    order = [g for g in GRADES if g in grades] + sorted(g for g in grades if g not in GRADES)
+    rows = [{"grade": g, "count": grades[g][0], "overdue": grades[g][1] if ix.leads_overdue else None} for g in order]
+    return {"rows": rows, "total": sum(r["count"] for r in rows),
+            "overdue": sum(grades[g][1] for g in order) if ix.leads_overdue else None}
+
+
+# -- the three reviews -------------------------------------------------------------------------------
+def rep_context(data: ReviewData, rep_id: str, period: Period, lang: str) -> dict[str, Any]:
+    ix = period_index(data, period)
+    rep = ix.reps[rep_id]
+    region_id = rep["region_id"]
+    mine = ix.totals.get(rep_id)
+    peers = None
+    if mine is not None:
+        order = mine["peers"]
+        at = order.index(rep_id)
+        keep = sorted(set(range(min(3, len(order)))) | {i for i in (at - 1, at, at + 1) if 0 <= i < len(order)})
+        peers = [{"name": ix.reps.get(order[i], {}).get("name", order[i]), "me": order[i] == rep_id,
+                  **{k: ix.totals[order[i]][k] for k in ("target", "actual", "achievement", "rank")}} for i in keep]
+    ctx = common(data, period, lang)
+    commission = ix.commission.get(rep_id)
+    ctx.update(kind="rep", key=rep_id,
+               subject={"id": rep_id, "name": rep["name"], "region_id": region_id,
+                        "region": ix.regions.get(region_id, region_id), "role": _role_label(rep["role"], lang)},
+               summary={k: (mine or {}).get(k) for k in ("target", "actual", "achievement", "rank", "rank_of")},
+               trend=_series(ix, [rep_id], list(period.year_months)), mix=_mix(ix, [rep_id]),
+               kpi=ix.kpi.get(rep_id), commission=commission, leads=_leads(ix, [rep_id]), peers=peers)
+    if commission:
+        ctx["summary"]["payable"] = commission["total"].get("payable")
+    return ctx
+
+
+def region_context(data: ReviewData, region_id: str, period: Period, lang: str) -> dict[str, Any]:
+    ix = period_index(data, period)
+    members = [r for r, v in ix.reps.items() if v["region_id"] == region_id]
+    rows = []
+    for rid in members:
+        t = ix.totals.get(rid, {})
+        kpi = ix.kpi.get(rid) or {}
+        com = ix.commission.get(rid)
+        rows.append({"id": rid, "name": ix.reps[rid]["name"], "role": _role_label(ix.reps[rid]["role"], lang),
+                     "target": t.get("target"), "actual": t.get("actual"), "achievement": t.get("achievement"),
+                     "rank": t.get("rank"), "kpi_total": kpi.get("total"), "rating": kpi.get("rating", ""),
+                     "payable": com["total"].get("payable") if com else None})
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -(r["actual"] or 0), r["id"]))
+    target = sum(r["target"] or 0 for r in rows) if any(r["target"] is not None for r in rows) else None
+    actual = sum(r["actual"] or 0 for r in rows)
+    ctx = common(data, period, lang)
+    manager = ""
+    regions = data.tables.get("Regions")
+    if regions is not None and len(regions):
+        mid = _text(regions.set_index("region_id")["manager_id"].get(region_id))
+        manager = ix.reps.get(mid, {}).get("name", "")
+    payables = [r["payable"] for r in rows if r["payable"] is not None]
+    ctx.update(kind="region", key=region_id,
+               subject={"id": region_id, "name": ix.regions.get(region_id, region_id), "manager": manager,
+                        "reps": len(rows)},
+               summary={"target": target, "actual": actual, "achievement": _ratio(actual, target),
+                        "payable": sum(payables) if payables else None},
+               reps=rows, trend=_series(ix, members, list(period.year_months)), mix=_mix(ix, members),
+               leads=_leads(ix, members))
+    return ctx
+
+
+def company_context(data: ReviewData, period: Period, lang: str) -> dict[str, Any]:
+    ix = period_index(data, period)
+    regions = []
+    for region_id in sorted({v["region_id"] for v in ix.reps.values()}):
+        members = [r for r, v in ix.reps.items() if v["region_id"] == region_id]
+        ts = [ix.totals[r]["target"] for r in members if r in ix.totals and ix.totals[r]["target"] is not None]
+        acts = [ix.totals[r]["actual"] for r in members if r in ix.totals]
+        target, actual = (sum(ts) if ts else None), (sum(acts) if acts else None)
+        regions.append({"id": region_id, "name": ix.regions.get(region_id, region_id), "reps": len(members),
+                        "target": target, "actual": actual, "achievement": _ratio(actual, target)})
+    regions.sort(key=lambda r: (-(r["achievement"] or -1), r["id"]))
+    ranked = sorted(ix.totals.items(), key=lambda kv: (-(kv[1]["achievement"] or -1), -(kv[1]["actual"] or 0), kv[0]))
+    leaders = [{"name": ix.reps.get(r, {}).get("name", r), "region": ix.regions.get(v["region_id"], v["region_id"]),
+                **{k: v[k] for k in ("target", "actual", "achievement")}} for r, v in ranked[:10]]
+    target = sum(r["target"] or 0 for r in regions) if any(r["target"] is not None for r in regions) else None
+    actual = sum(r["actual"] or 0 for r in regions)
+    all_reps = list(ix.reps)
+    payables = [sec["total"].get("payable") or 0.0 for sec in ix.commission.values()]
+    ctx = common(data, period, lang)
+    ctx.update(kind="company", key="company",
+               subject={"id": "company", "name": ctx["company"], "reps": len(all_reps), "regions": len(regions)},
+               summary={"target": target, "actual": actual, "achievement": _ratio(actual, target),
+                        "payable": sum(payables) if ix.commission else None},
+               regions=regions, leaders=leaders, trend=_series(ix, all_reps, list(period.year_months)),
+               mix=_mix(ix, all_reps), leads=_leads(ix, all_reps))
+    return ctx
+
+
+def review_keys(data: ReviewData, per: str) -> list[str]:
+    """Which reviews a batch makes: every rep, every region with reps, or the company."""
+    reps = data.tables["Reps"]
+    if per == "rep":
+        return [str(x) for x in reps["rep_id"]]
+    if per == "region":
+        return sorted({str(x) for x in reps["region_id"].dropna()})
+    return ["company"]
+
+
+def build_context(data: ReviewData, per: str, key: str, period: Period, lang: str) -> dict[str, Any]:
+    if per == "rep":
+        return rep_context(data, key, period, lang)
+    if per == "region":
+        return region_context(data, key, period, lang)
+    return company_context(data, period, lang)
+
+
+def period_for(data: ReviewData, text: str | None) -> Period:
+    s = data.settings
+    return parse_period(text, fiscal_year=int(s.get("fiscal_year") or 2026),
+                        start_month=int(s.get("fiscal_year_start_month") or 1))

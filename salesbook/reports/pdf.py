@@ -1,0 +1,77 @@
+"""HTML -> PDF with WeasyPrint, set up once per process and reused for every document it renders.
+
+What is shared across documents: the restricted fetcher, one ``FontConfiguration`` with the batch's
+small CJK subset registered through ``@font-face``, and the parsed stylesheet. Each document then only
+pays for its own layout and drawing. The PDF identifier is derived from the HTML, and the creation and
+modification dates come from the HTML's ``dcterms`` meta tags, so a pinned date gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from salesbook.reports.fonts import FontFiles
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    fonts: FontFiles | None = None
+    user_dir: str | None = None
+    default_path: bool = False   # plain WeasyPrint (system fonts, fresh setup per document): the benchmark baseline
+
+
+class PdfRenderer:
+    """Renders many documents in one process with the same fonts and stylesheet."""
+
+    def __init__(self, options: PdfOptions):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from salesbook.reports.fetcher import ASSETS, AssetFetcher
+        from salesbook.reports.templates import stylesheet
+
+        self.options = options
+        roots = [ASSETS]
+        if options.fonts is not None:
+            roots.append(options.fonts.regular.parent)
+        self.fetcher = AssetFetcher(roots)
+        self.font_config = FontConfiguration()
+        css = stylesheet(options.user_dir)
+        if options.fonts is not None and not options.default_path:
+            css = options.fonts.css(self.fetcher.url_for) + css
+        self._css_text = css
+        self.css = CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher)
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    def render(self, html: str) -> bytes:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        identifier = hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode()
+        if self.options.default_path:  # what a naive caller does: new font setup and stylesheet per document
+            font_config = FontConfiguration()
+            css = CSS(string=self._css_text, font_config=font_config, url_fetcher=self.fetcher)
+            doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[css], font_config=font_config)
+        else:
+            doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[self.css], font_config=self.font_config)
+        return doc.write_pdf(pdf_identifier=identifier)
+
+
+_RENDERERS: dict[PdfOptions, PdfRenderer] = {}
+
+
+def renderer(options: PdfOptions) -> PdfRenderer:
+    """The process's renderer for these options (created on first use, then reused)."""
+    r = _RENDERERS.get(options)
+    if r is None:
+        r = _RENDERERS[options] = PdfRenderer(options)
+    return r
+
+
+def write_pdf(html: str, target: Path, options: PdfOptions) -> Path:
+    target.write_bytes(renderer(options).render(html))
+    return target

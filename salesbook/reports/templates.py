@@ -1,0 +1,175 @@
+"""The jinja2 environment: packaged templates, a user's override folder in front, autoescape always on.
+
+Autoescaping is switched on for every template whatever its file name (``autoescape=True``), because
+every value comes from workbook cells that anyone may have typed into: a rep named ``<script>`` must
+show as text. Charts are exposed as template functions that read the language and formatter from the
+render context, so templates stay declarative and a user's override can place them anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from salesbook.reports import charts
+from salesbook.reports.formatting import Formatter
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
+TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html"}
+
+
+def template_dirs(user_dir: str | Path | None) -> list[Path]:
+    dirs = [Path(user_dir)] if user_dir else []
+    return [*dirs, DEFAULT_TEMPLATES]
+
+
+@cache
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """One environment per override folder and process (jinja caches compiled templates in it)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(user_dir)]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.Undefined)
+    env.filters.update(money=_money, num=_num, pct=_pct, compact=_compact, month=_month)
+    env.globals.update(target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
+                       kpi_radar=_kpi_radar, reps_bar=_reps_bar, regions_bar=_regions_bar, leads_bar=_leads_bar)
+    return env
+
+
+@cache
+def labels(user_dir: str | None, lang: str) -> dict[str, str]:
+    """Label texts: the packaged labels.json, overlaid key by key with the user's labels.json."""
+    out: dict[str, str] = {}
+    for d in reversed(template_dirs(user_dir)):
+        f = d / "labels.json"
+        if f.is_file():
+            data = json.loads(f.read_text(encoding="utf-8"))
+            out.update(data.get("en", {}))
+            out.update(data.get(lang, {}))
+    return out
+
+
+def stylesheet(user_dir: str | None) -> str:
+    """report.css from the override folder if it has one, else the packaged one."""
+    source, _, _ = environment(user_dir).loader.get_source(environment(user_dir), "report.css")  # type: ignore[union-attr]
+    return source
+
+
+def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_css: bool = True,
+                created: str = "") -> str:
+    """The review as one HTML string (self-contained when ``inline_css``: CSS and SVG inline)."""
+    env = environment(user_dir)
+    lang = ctx["lang"]
+    t = labels(user_dir, lang)
+    title_key = {"rep": "rep_review", "region": "region_review", "company": "company_summary"}[ctx["kind"]]
+    doc_title = f"{t.get(title_key, title_key)} · {ctx['subject']['name']} · {ctx['period']['label']}"
+    page = t.get("page", "Page {page} of {pages}")
+    page_a, _, rest = page.partition("{page}")
+    page_b, _, page_c = rest.partition("{pages}")
+    # string-set trims ordinary spaces at the ends; no-break spaces keep "第 1 页 共 2 页" readable
+    page_a, page_b, page_c = (p.replace(" ", "\u00a0") for p in (page_a, page_b, page_c))
+    template = env.get_template(TEMPLATE_FOR[ctx["kind"]])
+    return template.render(c=ctx, t=t, fmt=Formatter(lang, ctx.get("currency", "CNY")), doc_title=doc_title,
+                           inline_css=Markup(stylesheet(user_dir)) if inline_css else "", created=created,
+                           page_a=page_a, page_b=page_b, page_c=page_c)
+
+
+# -- filters -------------------------------------------------------------------------------------
+@jinja2.pass_context
+def _money(context: jinja2.runtime.Context, value: object, digits: int = 2) -> str:
+    return context["fmt"].money(value, digits)
+
+
+@jinja2.pass_context
+def _num(context: jinja2.runtime.Context, value: object, digits: int = 0) -> str:
+    return context["fmt"].number(value, digits)
+
+
+@jinja2.pass_context
+def _pct(context: jinja2.runtime.Context, value: object, digits: int = 1) -> str:
+    return context["fmt"].percent(value, digits)
+
+
+@jinja2.pass_context
+def _compact(context: jinja2.runtime.Context, value: object) -> str:
+    return context["fmt"].compact(value)
+
+
+@jinja2.pass_context
+def _month(context: jinja2.runtime.Context, value: object) -> str:
+    return context["fmt"].month(str(value))
+
+
+# -- charts --------------------------------------------------------------------------------------
+def _ft(context: jinja2.runtime.Context) -> tuple[Formatter, Mapping[str, str]]:
+    return context["fmt"], context["t"]
+
+
+@jinja2.pass_context
+def _target_bar(context: jinja2.runtime.Context, trend: Mapping[str, Any], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    rows = trend["rows"]
+    series = [(t["actual"], [r["actual"] for r in rows])]
+    if trend.get("has_target"):
+        series.insert(0, (t["target"], [r["target"] for r in rows]))
+    return charts.bar_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["target_vs_actual"], uid=uid)
+
+
+@jinja2.pass_context
+def _cumulative_line(context: jinja2.runtime.Context, trend: Mapping[str, Any], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    rows = trend["rows"]
+    series = [(t["cum_actual"], [r["cum_actual"] for r in rows])]
+    if trend.get("has_target"):
+        series.insert(0, (t["cum_target"], [r["cum_target"] for r in rows]))
+    return charts.line_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["cumulative"], uid=uid)
+
+
+@jinja2.pass_context
+def _mix_pie(context: jinja2.runtime.Context, mix: Mapping[str, Any], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    return charts.pie_chart([(r["line"], r["amount"]) for r in mix["rows"]], fmt, title=t["product_mix"], uid=uid,
+                            other=t["other"])
+
+
+@jinja2.pass_context
+def _kpi_radar(context: jinja2.runtime.Context, kpi: Mapping[str, Any], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    rows = kpi["rows"]
+    return charts.radar_chart([r["name"] for r in rows],
+                              [(t["score"], [r.get("score") for r in rows]), (t["on_target"], [1.0] * len(rows))],
+                              fmt, title=t["kpi_scorecard"], uid=uid)
+
+
+@jinja2.pass_context
+def _reps_bar(context: jinja2.runtime.Context, reps: list[Mapping[str, Any]], uid: str, limit: int = 16) -> Markup:
+    fmt, t = _ft(context)
+    shown = reps[:limit]
+    return charts.bar_chart([r["name"] for r in shown], [(t["achievement"], [r["achievement"] for r in shown])], fmt,
+                            title=t["reps_compared"], uid=uid, label=lambda v: fmt.percent(v, 0), reference=1.0,
+                            width=680, height=220)
+
+
+@jinja2.pass_context
+def _regions_bar(context: jinja2.runtime.Context, regions: list[Mapping[str, Any]], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    return charts.bar_chart([r["name"] for r in regions],
+                            [(t["target"], [r["target"] for r in regions]), (t["actual"], [r["actual"] for r in regions])],
+                            fmt, title=t["regions_compared"], uid=uid, width=680, height=220)
+
+
+@jinja2.pass_context
+def _leads_bar(context: jinja2.runtime.Context, leads: Mapping[str, Any], uid: str) -> Markup:
+    fmt, t = _ft(context)
+    rows = leads["rows"]
+    series = [(t["count"], [r["count"] for r in rows])]
+    if leads.get("overdue") is not None:
+        series.append((t["overdue"], [r["overdue"] for r in rows]))
+    return charts.bar_chart([r["grade"] for r in rows], series, fmt, title=t["leads"], uid=uid, width=300, height=180,
+                            label=lambda v: fmt.number(v))
