@@ -13,8 +13,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from salesbook.book.file_book import FileBook
 from salesbook.book.template import write_book
+from salesbook.book.validate import load_book
 from salesbook.demo import build_demo_tables
+from salesbook.jobs import get_job
 from salesbook.pipeline import run_book
 
 
@@ -65,10 +68,18 @@ def run(args) -> list[tuple[str, str, str]]:
         result = run_book(book, tmp / "computed.xlsx", only=["commissions"])
         t_sb = time.perf_counter() - t
         lines = len(result.outputs["Out_Commissions"])
+        t = time.perf_counter()
+        loaded = load_book(FileBook(book))
+        t_read = time.perf_counter() - t
+        t = time.perf_counter()
+        get_job("commissions").run(loaded)
+        t_engine = time.perf_counter() - t
     return [(f"LibreOffice recalculating {n_deals:,} VLOOKUP + SUMIFS formulas", f"{t_lo:.1f} s",
              "load + recalculate + save, headless"),
             (f"salesbook run (commissions) on the same {n_deals:,} deals", f"{t_sb:.1f} s",
-             f"{lines:,} lines with splits, clawbacks, tiers; {t_lo / t_sb:.1f}x faster (goal >= 10x)")]
+             f"{lines:,} lines with splits, clawbacks, tiers; {t_lo / t_sb:.1f}x faster (goal >= 10x)"),
+            ("  of which: read + validate the workbook", f"{t_read:.1f} s", "load_book"),
+            ("  of which: commissions engine (job)", f"{t_engine:.2f} s", "the rest is writing the output workbook")]
 
 
 if __name__ == "__main__":  # pragma: no cover
