@@ -103,10 +103,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from salesbook.reports import build_reports
+
+    result = build_reports(args.book, args.out, per=args.per, formats=tuple(f.strip() for f in args.format.split(",")),
+                           period=args.period, workers=args.workers, scheduler=args.scheduler, zip_output=args.zip,
+                           templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
+                           progress=args.progress)
+    print(result.summary(args.lang or _env_lang()))
+    return EXIT_OK if result.ok else EXIT_INTERNAL
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from salesbook.demo.runner import run_demo
 
-    out = run_demo(Path(args.out), lang=args.lang, scale=args.scale, seed=args.seed)
+    out = run_demo(Path(args.out), lang=args.lang, scale=args.scale, seed=args.seed, reports=not args.no_reports,
+                   progress=args.progress)
     for line in out.lines(args.lang):
         print(line)
     return EXIT_OK if out.ok else EXIT_INTERNAL
@@ -144,11 +156,26 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(sp)
     sp.set_defaults(func=cmd_run)
 
-    sp = sub.add_parser("demo", help="write the demo workbook and compute it / 生成并计算演示工作簿")
+    sp = sub.add_parser("report", help="HTML/PDF performance reviews / 生成绩效报告")
+    sp.add_argument("book", help="a computed workbook (output of `salesbook run`)")
+    sp.add_argument("--out", required=True, help="folder for the reports")
+    sp.add_argument("--per", choices=["rep", "region", "company"], default="rep")
+    sp.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html")
+    sp.add_argument("--period", help="2026, 2026Q1 or 2026-03 (default: the fiscal year)")
+    sp.add_argument("--workers", type=int, help="parallel processes (default: CPU count)")
+    sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    sp.add_argument("--zip", action="store_true", help="also pack the reports into one .zip")
+    sp.add_argument("--templates", help="folder with your own templates overriding the built-in ones")
+    sp.add_argument("--creation-date", help="pin the PDF creation date (e.g. 2026-01-01) for identical bytes")
+    add_common(sp)
+    sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("demo", help="write the demo workbook, compute it and make the reviews / 演示")
     sp.add_argument("--out", default="demo_output", help="folder for the demo files (default: demo_output)")
     sp.add_argument("--lang", choices=["en", "zh"], default="zh")
     sp.add_argument("--scale", type=float, default=1.0, help="data volume multiplier (benchmarks: 5, 10 ...)")
     sp.add_argument("--seed", type=int, default=20260101)
+    sp.add_argument("--no-reports", action="store_true", help="skip the HTML/PDF reviews")
     sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=progress_default)
     sp.set_defaults(func=cmd_demo)
     return p

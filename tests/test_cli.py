@@ -85,8 +85,21 @@ def test_internal_errors_exit_1_with_a_traceback(small_book, monkeypatch, capsys
     assert "RuntimeError: boom" in err and "internal error" in err
 
 
-@pytest.mark.parametrize("command", ["new", "validate", "run", "demo"])
+@pytest.mark.parametrize("command", ["new", "validate", "run", "report", "demo"])
 def test_every_command_has_help(command):
     with pytest.raises(SystemExit) as info:
         cli.build_parser().parse_args([command, "--help"])
     assert info.value.code == 0
+
+
+def test_report_command_writes_reviews_from_a_computed_book(small_book, tmp_path):
+    from salesbook.pipeline import run_book
+
+    computed = run_book(small_book, tmp_path / "computed.xlsx", lang="en").output
+    r = sb("report", str(computed), "--out", str(tmp_path / "reviews"), "--per", "region", "--format", "pdf,html",
+           "--workers", "1", "--no-progress", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    pdfs = sorted((tmp_path / "reviews").glob("*.pdf"))
+    htmls = sorted((tmp_path / "reviews").glob("*.html"))
+    assert pdfs and len(pdfs) == len(htmls)
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
