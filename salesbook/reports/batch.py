@@ -118,8 +118,10 @@ def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[
             if "html" in spec.formats:
                 files["html"] = render_html(job.context, user_dir=spec.user_dir, created=spec.created).encode("utf-8")
             if "pdf" in spec.formats:
-                html = render_html(job.context, user_dir=spec.user_dir, created=spec.created, inline_css=False)
-                files["pdf"] = renderer(options).render(html)
+                charts: dict[str, str] = {}
+                html = render_html(job.context, user_dir=spec.user_dir, created=spec.created, inline_css=False,
+                                   chart_sink=charts)
+                files["pdf"] = renderer(options).render(html, charts)
             out.append((job.name, files))
         except Exception as exc:  # one bad review must not sink the batch: report it and go on
             out.append((job.name, _reason(exc)))
@@ -144,7 +146,7 @@ def safe_stem(*parts: str) -> str:
 
 def chunked(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
     """Chunks big enough to amortise setup, small enough to balance load and show progress."""
-    size = max(1, min(24, math.ceil(len(jobs) / max(workers * 6, 1))))
+    size = max(1, min(6, math.ceil(len(jobs) / max(workers * 8, 1))))
     return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
 
 

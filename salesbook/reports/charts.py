@@ -120,12 +120,7 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     pw, ph = width - left - right, height - top - bottom
     vmax, step = _scale([v for _, vals in series for v in vals] + ([reference] if reference else []))
     body = []
-    y = 0.0
-    while y <= vmax + 1e-9:
-        py = top + ph - y / vmax * ph
-        body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
-        body.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
-        y += step
+    body.extend(_grid(left, top, pw, ph, vmax, step, label))
     n, k = max(len(categories), 1), max(len(series), 1)
     group = pw / n
     bw = min(group * 0.8 / k, 28)
@@ -152,6 +147,20 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     return _svg(uid, width, height, title, body)
 
 
+def _grid(left: float, top: float, pw: float, ph: float, vmax: float, step: float,
+          label: Callable[[float], str]) -> list[str]:
+    """Horizontal grid lines; the value axis labels every other line (text is the costly part to print)."""
+    out, i = [], 0
+    while i * step <= vmax + 1e-9:
+        y = i * step
+        py = top + ph - y / vmax * ph
+        out.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
+        if i % 2 == 0:
+            out.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
+        i += 1
+    return out
+
+
 def _clip(text: str, room: float, size: float) -> str:
     text = str(text)
     while len(text) > 1 and _text_width(text, size) > room - 2:
@@ -168,12 +177,7 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
     pw, ph = width - left - right, height - top - bottom
     vmax, step = _scale([v for _, vals in series for v in vals])
     body = []
-    y = 0.0
-    while y <= vmax + 1e-9:
-        py = top + ph - y / vmax * ph
-        body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
-        body.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
-        y += step
+    body.extend(_grid(left, top, pw, ph, vmax, step, label))
     n = len(categories)
     dx = pw / max(n - 1, 1)
     for ci, cat in enumerate(categories):
@@ -200,14 +204,15 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
 
 
 def pie_chart(slices: Sequence[tuple[str, float]], fmt: Formatter, *, title: str, uid: str,
-              width: int = 340, height: int = 190, max_slices: int = 6, other: str = "Other") -> Markup:
-    """Pie with hatch-patterned slices and a direct label (name, share) beside each slice."""
+              width: int = 340, height: int = 190, max_slices: int = 6, other: str = "Other",
+              amounts: bool = False) -> Markup:
+    """Pie with hatch-patterned slices and a key beside it: pattern, name, share (and amount)."""
     data = [(str(k), float(v)) for k, v in slices if v is not None and math.isfinite(v) and v > 0]
     data.sort(key=lambda kv: (-kv[1], kv[0]))
     if len(data) > max_slices:
         data = [*data[:max_slices - 1], (other, sum(v for _, v in data[max_slices - 1:]))]
     total = sum(v for _, v in data)
-    r = min(height / 2 - 10, width * 0.26)
+    r = min(height / 2 - 10, width * 0.2)
     cx, cy = r + 10, height / 2
     body = []
     if total <= 0:
@@ -232,8 +237,9 @@ def pie_chart(slices: Sequence[tuple[str, float]], fmt: Formatter, *, title: str
     for i, (name, v) in enumerate(data):
         y = y0 + i * 18
         body.append(f'<rect x="{_n(lx)}" y="{_n(y - 9)}" width="13" height="11" fill="{_fill(uid, i)}" stroke="{INK}" stroke-width="0.6"/>')
-        body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">'
-                    f'{_e(_clip(name, width - lx - 70, 9.5))}  {_e(fmt.percent(v / total))}</text>')
+        tail = f"  {fmt.percent(v / total)}" + (f"  {fmt.compact(v)}" if amounts else "")
+        room = width - lx - 20 - _text_width(tail, 9.5)
+        body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">{_e(_clip(name, room, 9.5))}{_e(tail)}</text>')
     return _svg(uid, width, height, title, body)
 
 

@@ -269,7 +269,13 @@ def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str
         sec["rows"].append({"period": str(period), **{c: _f(row[c]) for c in cols}})
         for c in sec["total"]:
             sec["total"][c] += _f(row[c]) or 0.0
+    for sec in out.values():  # adjustments nobody had this period (often SPIFFs, clawbacks) are left out
+        sec["columns"] = [c for c in sec["columns"] if c not in _OPTIONAL_PAY
+                          or any(abs(r[c] or 0.0) > 0.005 for r in sec["rows"])]
     return out
+
+
+_OPTIONAL_PAY = ("spiffs", "overrides", "clawbacks")
 
 
 def _series(ix: PeriodIndex, rep_ids: list[str], months: list[str]) -> dict[str, Any] | None:
@@ -331,7 +337,9 @@ def rep_context(data: ReviewData, rep_id: str, period: Period, lang: str) -> dic
         at = order.index(rep_id)
         keep = sorted(set(range(min(3, len(order)))) | {i for i in (at - 1, at, at + 1) if 0 <= i < len(order)})
         peers = [{"name": ix.reps.get(order[i], {}).get("name", order[i]), "me": order[i] == rep_id,
-                  **{k: ix.totals[order[i]][k] for k in ("target", "actual", "achievement", "rank")}} for i in keep]
+                  "gap": n > 0 and keep[n - 1] != i - 1,
+                  **{k: ix.totals[order[i]][k] for k in ("target", "actual", "achievement", "rank")}}
+                 for n, i in enumerate(keep)]
     ctx = common(data, period, lang)
     commission = ix.commission.get(rep_id)
     ctx.update(kind="rep", key=rep_id,

@@ -47,11 +47,15 @@ class PdfRenderer:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, charts: dict[str, str] | None = None) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        identifier = hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode()
+        identifier = hashlib.md5(html.encode("utf-8"), usedforsecurity=False)
+        for key in sorted(charts or ()):
+            identifier.update(charts[key].encode("utf-8"))  # type: ignore[index]
+        identifier = identifier.hexdigest().encode()
+        self.fetcher.charts = dict(charts or {})
         if self.options.default_path:  # what a naive caller does: new font setup and stylesheet per document
             font_config = FontConfiguration()
             css = CSS(string=self._css_text, font_config=font_config, url_fetcher=self.fetcher)

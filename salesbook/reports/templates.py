@@ -9,6 +9,7 @@ render context, so templates stay declarative and a user's override can place th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -62,8 +63,13 @@ def stylesheet(user_dir: str | None) -> str:
 
 
 def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_css: bool = True,
-                created: str = "") -> str:
-    """The review as one HTML string (self-contained when ``inline_css``: CSS and SVG inline)."""
+                created: str = "", chart_sink: dict[str, str] | None = None) -> str:
+    """The review as one HTML string (self-contained when ``inline_css``: CSS and SVG inline).
+
+    With ``chart_sink`` (the PDF path) charts are collected there and referenced as ``<img src="sbchart:N">``:
+    WeasyPrint then parses each chart with its fast XML parser instead of running the HTML parser and the
+    CSS cascade over every SVG node, which saves about a sixth of the time per review.
+    """
     env = environment(user_dir)
     lang = ctx["lang"]
     t = labels(user_dir, lang)
@@ -77,7 +83,7 @@ def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_c
     template = env.get_template(TEMPLATE_FOR[ctx["kind"]])
     return template.render(c=ctx, t=t, fmt=Formatter(lang, ctx.get("currency", "CNY")), doc_title=doc_title,
                            inline_css=Markup(stylesheet(user_dir)) if inline_css else "", created=created,
-                           page_a=page_a, page_b=page_b, page_c=page_c)
+                           page_a=page_a, page_b=page_b, page_c=page_c, chart_sink=chart_sink)
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -111,6 +117,19 @@ def _ft(context: jinja2.runtime.Context) -> tuple[Formatter, Mapping[str, str]]:
     return context["fmt"], context["t"]
 
 
+def _place(context: jinja2.runtime.Context, svg: Markup) -> Markup:
+    """Inline SVG for the HTML file; a reference to the collected chart for the PDF renderer."""
+    sink = context.get("chart_sink")
+    if sink is None:
+        return svg
+    key = str(len(sink))
+    sink[key] = str(svg)
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    dims = f' width="{size[1]}" height="{size[2]}"' if size else ""
+    title = re.search(r'aria-label="([^"]*)"', svg)
+    return Markup(f'<img class="chart" src="sbchart:{key}"{dims} alt="{title[1] if title else ""}">')
+
+
 @jinja2.pass_context
 def _target_bar(context: jinja2.runtime.Context, trend: Mapping[str, Any], uid: str) -> Markup:
     fmt, t = _ft(context)
@@ -118,7 +137,7 @@ def _target_bar(context: jinja2.runtime.Context, trend: Mapping[str, Any], uid: 
     series = [(t["actual"], [r["actual"] for r in rows])]
     if trend.get("has_target"):
         series.insert(0, (t["target"], [r["target"] for r in rows]))
-    return charts.bar_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["target_vs_actual"], uid=uid)
+    return _place(context, charts.bar_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["target_vs_actual"], uid=uid))
 
 
 @jinja2.pass_context
@@ -128,40 +147,40 @@ def _cumulative_line(context: jinja2.runtime.Context, trend: Mapping[str, Any], 
     series = [(t["cum_actual"], [r["cum_actual"] for r in rows])]
     if trend.get("has_target"):
         series.insert(0, (t["cum_target"], [r["cum_target"] for r in rows]))
-    return charts.line_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["cumulative"], uid=uid)
+    return _place(context, charts.line_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["cumulative"], uid=uid))
 
 
 @jinja2.pass_context
-def _mix_pie(context: jinja2.runtime.Context, mix: Mapping[str, Any], uid: str) -> Markup:
+def _mix_pie(context: jinja2.runtime.Context, mix: Mapping[str, Any], uid: str, amounts: bool = False) -> Markup:
     fmt, t = _ft(context)
-    return charts.pie_chart([(r["line"], r["amount"]) for r in mix["rows"]], fmt, title=t["product_mix"], uid=uid,
-                            other=t["other"])
+    return _place(context, charts.pie_chart([(r["line"], r["amount"]) for r in mix["rows"]], fmt, title=t["product_mix"],
+                                            uid=uid, other=t["other"], amounts=amounts))
 
 
 @jinja2.pass_context
 def _kpi_radar(context: jinja2.runtime.Context, kpi: Mapping[str, Any], uid: str) -> Markup:
     fmt, t = _ft(context)
     rows = kpi["rows"]
-    return charts.radar_chart([r["name"] for r in rows],
+    return _place(context, charts.radar_chart([r["name"] for r in rows],
                               [(t["score"], [r.get("score") for r in rows]), (t["on_target"], [1.0] * len(rows))],
-                              fmt, title=t["kpi_scorecard"], uid=uid)
+                              fmt, title=t["kpi_scorecard"], uid=uid))
 
 
 @jinja2.pass_context
 def _reps_bar(context: jinja2.runtime.Context, reps: list[Mapping[str, Any]], uid: str, limit: int = 16) -> Markup:
     fmt, t = _ft(context)
     shown = reps[:limit]
-    return charts.bar_chart([r["name"] for r in shown], [(t["achievement"], [r["achievement"] for r in shown])], fmt,
+    return _place(context, charts.bar_chart([r["name"] for r in shown], [(t["achievement"], [r["achievement"] for r in shown])], fmt,
                             title=t["reps_compared"], uid=uid, label=lambda v: fmt.percent(v, 0), reference=1.0,
-                            width=680, height=220)
+                            width=680, height=220))
 
 
 @jinja2.pass_context
 def _regions_bar(context: jinja2.runtime.Context, regions: list[Mapping[str, Any]], uid: str) -> Markup:
     fmt, t = _ft(context)
-    return charts.bar_chart([r["name"] for r in regions],
+    return _place(context, charts.bar_chart([r["name"] for r in regions],
                             [(t["target"], [r["target"] for r in regions]), (t["actual"], [r["actual"] for r in regions])],
-                            fmt, title=t["regions_compared"], uid=uid, width=680, height=220)
+                            fmt, title=t["regions_compared"], uid=uid, width=680, height=220))
 
 
 @jinja2.pass_context
@@ -171,5 +190,5 @@ def _leads_bar(context: jinja2.runtime.Context, leads: Mapping[str, Any], uid: s
     series = [(t["count"], [r["count"] for r in rows])]
     if leads.get("overdue") is not None:
         series.append((t["overdue"], [r["overdue"] for r in rows]))
-    return charts.bar_chart([r["grade"] for r in rows], series, fmt, title=t["leads"], uid=uid, width=300, height=180,
-                            label=lambda v: fmt.number(v))
+    return _place(context, charts.bar_chart([r["grade"] for r in rows], series, fmt, title=t["leads"], uid=uid, width=300, height=180,
+                            label=lambda v: fmt.number(v)))

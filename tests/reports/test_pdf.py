@@ -1,0 +1,128 @@
+"""Real PDFs, read back with poppler: Chinese and English text, embedded CJK font, page X of Y,
+bookmarks, metadata, repeated table headers, rows kept whole, and identical bytes for a pinned date."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import CREATED, outline, pdffonts, pdfinfo, pdftotext
+
+from salesbook.reports import build_reports
+from salesbook.reports.batch import created_stamp
+from salesbook.reports.context import load_review_data, period_for, region_context
+from salesbook.reports.fonts import charset, ensure_fonts
+from salesbook.reports.pdf import PdfOptions, PdfRenderer
+from salesbook.reports.templates import render_html
+
+pytestmark = pytest.mark.usefixtures("poppler")
+
+
+def _streams(pdf: Path) -> bytes:
+    """Every stream of the file, inflated (the catalog sits in a compressed object stream)."""
+    raw = pdf.read_bytes()
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            out.append(zlib.decompress(m[1]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)
+
+
+def _rep_pdf(folder: Path, rep_id: str) -> Path:
+    [pdf] = folder.glob(f"rep_{rep_id}_*.pdf")
+    return pdf
+
+
+def test_zh_rep_review_pdf(zh_reports, computed_zh):
+    out, result = zh_reports
+    data = load_review_data(computed_zh)
+    reps = data.tables["Reps"]
+    assert result.ok, result.summary()
+    assert len(result.files) == 2 * len(reps)
+    rep = reps.iloc[2]
+    pdf = _rep_pdf(out, rep["rep_id"])
+    info = pdfinfo(pdf)
+    pages = int(info["Pages"])
+    assert info["Page size"].endswith("(A4)")
+    assert info["Title"] == f"销售代表业绩回顾 · {rep['name']} · 2026财年第1季度"
+    assert info["CreationDate"].startswith("Wed Apr  1 09:00:00 2026")
+    assert b"/Lang (zh-CN)" in _streams(pdf)
+    text = pdftotext(pdf)
+    for needle in ("销售代表业绩回顾", rep["name"], "目标与实际（按月）", "产品组合", "KPI 考核", "达成率", "¥"):
+        assert needle in text, needle
+    assert f"第 1 页 共 {pages} 页" in pdftotext(pdf, 1, 1)
+    assert f"第 {pages} 页 共 {pages} 页" in pdftotext(pdf, pages, pages)
+    assert data.settings["company_name"] in pdftotext(pdf, pages, pages)  # running header on every page
+    fonts = pdffonts(pdf)
+    assert fonts and all(row[-5] == "yes" for row in fonts)  # every font embedded
+    assert any("SB-CJK-Sans" in row[0] for row in fonts)      # our Chinese subset, not a fallback
+    marks = outline(pdf)
+    assert marks[0].startswith("销售代表业绩回顾") and {"概览", "目标与实际（按月）", "产品组合"} <= set(marks)
+
+
+def test_en_region_review_pdf(tmp_path, computed_en):
+    result = build_reports(computed_en, tmp_path, per="region", formats=("pdf",), period="2026-03", workers=1,
+                           progress=False, creation_date="2026-04-02")
+    assert result.ok, result.summary()
+    pdf = result.files[0]
+    pages = int(pdfinfo(pdf)["Pages"])
+    text = pdftotext(pdf)
+    assert "Region performance review" in text and "March 2026" in text and "Reps compared" in text
+    assert f"Page {pages} of {pages}" in pdftotext(pdf, pages, pages)
+    assert b"/Lang (en)" in _streams(pdf)
+    assert all(row[-5] == "yes" for row in pdffonts(pdf))
+    assert "Reps compared" in outline(pdf)
+
+
+def test_long_table_repeats_its_header_and_never_splits_a_row(tmp_path, computed_zh):
+    data = load_review_data(computed_zh)
+    ctx = region_context(data, data.tables["Reps"]["region_id"].iloc[0], period_for(data, "2026Q1"), "zh")
+    base = ctx["reps"][0]
+    ctx["reps"] = [{**base, "id": f"X{i:03d}", "name": f"测试代表{i:03d}", "payable": 1000.0 + i, "rank": i + 1}
+                   for i in range(90)]
+    html = render_html(ctx, created=created_stamp(CREATED), inline_css=False)
+    fonts = ensure_fonts(charset([html]))
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(PdfRenderer(PdfOptions(fonts=fonts)).render(html))
+    pages = int(pdfinfo(pdf)["Pages"])
+    assert pages >= 3
+    seen = {}
+    for page in range(1, pages + 1):
+        text = pdftotext(pdf, page, page)
+        names = re.findall(r"测试代表(\d{3})", text)
+        if names:
+            assert re.search(r"区域内排名\s+姓名\s+岗位", text), f"page {page} has rows but no header"
+        for line in text.splitlines():
+            if m := re.search(r"测试代表(\d{3})", line):
+                i = int(m[1])
+                assert f"¥{1000 + i:,}" in line, f"row {i} split across lines or pages"
+                seen[i] = page
+    assert sorted(seen) == list(range(90))
+
+
+def test_same_input_and_pinned_date_give_the_same_bytes(tmp_path, computed_zh):
+    runs = []
+    for name, created in (("a", CREATED), ("b", CREATED), ("c", "2026-05-01")):
+        result = build_reports(computed_zh, tmp_path / name, per="company", formats=("pdf", "html"), workers=1,
+                               progress=False, creation_date=created, zip_output=True)
+        runs.append({p.name: p.read_bytes() for p in [*result.files, result.zip_path]})
+    assert runs[0] == runs[1]
+    pdf = next(k for k in runs[0] if k.endswith(".pdf"))
+    assert runs[0][pdf] != runs[2][pdf]  # the date is really in the file
+
+
+def test_pages_are_not_blank(zh_reports, tmp_path):
+    from PIL import Image
+
+    out, _ = zh_reports
+    pdf = sorted(out.glob("rep_*.pdf"))[0]
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    [png] = tmp_path.glob("p*.png")
+    im = Image.open(png).convert("L")
+    ink = sum(1 for v in im.getdata() if v < 200) / (im.width * im.height)
+    assert ink > 0.03

@@ -1,0 +1,103 @@
+"""Periods, locale formatting and SVG charts: pure functions, checked against hand-worked values."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from salesbook.errors import InputError
+from salesbook.reports import charts
+from salesbook.reports.formatting import Formatter
+from salesbook.reports.periods import parse_period
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_periods_month_quarter_year():
+    m = parse_period("2026-03", fiscal_year=2026)
+    assert (m.kind, m.months, m.year_months[-1], len(m.year_months)) == ("month", ("2026-03",), "2026-03", 3)
+    q = parse_period("2026q2", fiscal_year=2026)
+    assert q.key == "2026Q2" and q.months == ("2026-04", "2026-05", "2026-06") and len(q.year_months) == 6
+    y = parse_period(None, fiscal_year=2026)
+    assert y.kind == "year" and len(y.months) == 12 and y.months[0] == "2026-01"
+    assert q.label("zh") == "2026财年第2季度" and q.label("en") == "FY2026 Q2"
+    assert m.label("zh") == "2026年3月" and m.label("en") == "March 2026"
+
+
+def test_fiscal_year_starting_in_april():
+    q1 = parse_period("2026Q1", fiscal_year=2026, start_month=4)
+    assert q1.months == ("2026-04", "2026-05", "2026-06")
+    fy = parse_period("2026", fiscal_year=2026, start_month=4)
+    assert fy.months[0] == "2026-04" and fy.months[-1] == "2027-03"
+    feb = parse_period("2027-02", fiscal_year=2026, start_month=4)
+    assert feb.year_months[0] == "2026-04" and len(feb.year_months) == 11
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "Q5", "26Q1", "next year"])
+def test_bad_period_is_an_input_error_in_both_languages(bad):
+    with pytest.raises(InputError) as err:
+        parse_period(bad, fiscal_year=2026)
+    assert bad in err.value.render("en") and "期间" in err.value.render("zh")
+
+
+def test_money_and_percent_per_locale():
+    zh, en = Formatter("zh", "CNY"), Formatter("en", "USD")
+    assert zh.money(1234567.891) == "¥1,234,567.89"
+    assert en.money(-1234.5, 0) == "-$1,234"
+    assert en.money(-0.001) == "$0.00"
+    assert Formatter("en", "SEK").money(10) == "SEK 10.00"
+    assert zh.percent(0.7612) == "76.1%" and en.percent(None) == "–" and en.money(math.nan) == "–"
+    assert zh.compact(1_234_567) == "123.5万" and zh.compact(250_000_000) == "2.50亿" and en.compact(1_234_567) == "1.2M"
+    assert zh.month("2026-03") == "3月" and en.month("2026-03") == "Mar"
+
+
+def _parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def _used_and_defined_patterns(root: ET.Element) -> tuple[set[str], set[str]]:
+    defined = {p.get("id") for p in root.iter(f"{SVG}pattern")}
+    used = {e.get("fill")[5:-1] for e in root.iter() if (e.get("fill") or "").startswith("url(#")}
+    return used, defined
+
+
+def test_every_chart_is_valid_svg_with_its_patterns_defined():
+    fmt = Formatter("zh", "CNY")
+    made = [
+        charts.bar_chart(["1月", "2月", "3月"], [("目标", [5e5, 4e5, 6e5]), ("实际", [6e5, 2e5, None])], fmt,
+                         title="目标与实际", uid="b"),
+        charts.line_chart(["1月", "2月"], [("累计目标", [1.0, 2.0]), ("累计实际", [1.5, 2.5])], fmt, title="累计", uid="l"),
+        charts.pie_chart([(f"产品线{i}", 10 - i) for i in range(8)], fmt, title="产品组合", uid="p", other="其他"),
+        charts.radar_chart(["销售额", "毛利", "增长率", "客户满意度"], [("得分", [1.1, 0.9, 1.3, None]),
+                                                                ("目标线", [1.0] * 4)], fmt, title="KPI", uid="r"),
+    ]
+    for svg in made:
+        root = _parse(svg)
+        used, defined = _used_and_defined_patterns(root)
+        assert used <= defined, f"fills point at undefined patterns: {used - defined}"
+        assert root.find(f"{SVG}title").text
+        assert "<script" not in svg
+    pie = _parse(made[2])
+    labels = ["".join(t.itertext()) for t in pie.iter(f"{SVG}text")]
+    assert len(labels) == 6 and labels[-1].startswith("其他")  # 8 slices folded into 5 + "other"
+
+
+def test_series_are_told_apart_without_colour():
+    fmt = Formatter("en")
+    root = _parse(charts.bar_chart(["A", "B"], [("Target", [1, 2]), ("Actual", [2, 1])], fmt, title="t", uid="x"))
+    fills = {r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("height") not in (None, "0")}
+    assert any(f.startswith("url(#") for f in fills) and any(f.startswith("#") for f in fills)
+    line = _parse(charts.line_chart(["A", "B"], [("T", [1, 2]), ("A", [2, 1])], fmt, title="t", uid="y"))
+    dashes = {p.get("stroke-dasharray") for p in line.iter(f"{SVG}polyline")}
+    assert len(dashes) == 2  # one solid, one dashed
+    assert {e.tag for e in line.iter()} >= {f"{SVG}circle", f"{SVG}rect"}  # different marker shapes
+
+
+def test_chart_labels_from_cells_are_escaped():
+    evil = '<img src="file:///etc/passwd"><script>alert(1)</script>'
+    svg = charts.bar_chart([evil], [(evil, [1.0])], Formatter("en"), title=evil, uid="e")
+    root = _parse(svg)  # still well-formed XML
+    assert not list(root.iter(f"{SVG}script")) and not list(root.iter("img")) and not list(root.iter(f"{SVG}img"))
+    assert "&lt;script&gt;" in svg
