@@ -101,3 +101,44 @@ def _row_order(rem: np.ndarray, w: np.ndarray) -> np.ndarray:
     cols = np.tile(np.arange(k), n)
     idx = np.lexsort((cols, -w.ravel(), -rem.ravel(), rows))
     return cols[idx].reshape(n, k)
+
+
+def split_groups(totals: np.ndarray, groups: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Largest remainder within groups over flat arrays (no padding to a matrix).
+
+    ``totals`` (g,) integer units per group, ``groups`` (n,) group number of each part (0..g-1, every
+    group with a non-zero total must have a part), ``weights`` (n,) >= 0.  A group whose weights are
+    all zero is split evenly.  Same tie rule as ``largest_remainder``; each group sums exactly.
+    """
+    totals = np.asarray(totals, dtype=np.int64)
+    groups = np.asarray(groups, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float64).copy()
+    n, g = len(w), len(totals)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    gsum = np.bincount(groups, weights=w, minlength=g)
+    w[gsum[groups] <= 0] = 1.0
+    gsum = np.bincount(groups, weights=w, minlength=g)
+    sign = np.where(totals < 0, -1, 1)
+    mag = np.abs(totals)
+    exact = w / gsum[groups] * mag[groups]
+    base = np.floor(exact).astype(np.int64)
+    over = _group_sum(base, groups, g) - mag
+    for grp in np.flatnonzero(over > 0):  # float drift (rare): take back from the smallest remainders
+        members = np.flatnonzero(groups == grp)
+        for _ in range(int(over[grp])):
+            j = members[np.argmax(base[members] - exact[members])]
+            base[j] -= 1
+    left = mag - _group_sum(base, groups, g)
+    order = np.lexsort((np.arange(n), -w, -(exact - base), groups))
+    sorted_groups = groups[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.searchsorted(sorted_groups, sorted_groups, side="left")
+    base += (rank < left[groups]).astype(np.int64)
+    return base * sign[groups]
+
+
+def _group_sum(values: np.ndarray, groups: np.ndarray, g: int) -> np.ndarray:
+    out = np.zeros(g, dtype=np.int64)
+    np.add.at(out, groups, values)
+    return out

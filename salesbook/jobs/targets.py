@@ -1,4 +1,4 @@
-"""Job: decompose the company target into Out_Targets, Out_TargetsByMonth and Out_TargetReview."""
+"""Job: decompose the company target into Out_Targets and its companion sheets."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from salesbook.book.validate import LoadedBook
 from salesbook.engines.targets import Level, decompose_targets
 from salesbook.errors import InputError, problem
 from salesbook.jobs import Job
+from salesbook.schemas import REGISTRY
 
-DEFAULT_LEVELS = (Level("product_line"), Level("region_id"), Level("rep_id"))
+DIMENSION_WORDS = {"product_line": "product_line", "产品线": "product_line", "product line": "product_line",
+                   "region_id": "region_id", "region": "region_id", "区域": "region_id",
+                   "rep_id": "rep_id", "rep": "rep_id", "代表": "rep_id", "销售代表": "rep_id"}
 
 
 def parse_blend(text: str, row: int) -> tuple[tuple[str, float], ...]:
@@ -30,9 +33,20 @@ def parse_blend(text: str, row: int) -> tuple[tuple[str, float], ...]:
     return tuple(parts)
 
 
-def levels_from(frame: pd.DataFrame) -> tuple[Level, ...]:
+def parse_hierarchy(text: str) -> tuple[Level, ...]:
+    """'product_line > region_id > rep_id' (or 产品线 > 区域 > 代表) -> levels by prior-year share."""
+    words = [w.strip().lower() for w in re.split(r"[>,，/、]", str(text or "")) if w.strip()]
+    dims = [DIMENSION_WORDS.get(w) for w in words]
+    if not dims or None in dims:
+        raise InputError(problem("cannot read the hierarchy '{t}'; write e.g. product_line > region_id > rep_id.",
+                                 "无法识别层级“{t}”；请写成 产品线 > 区域 > 代表。", table="Settings",
+                                 column="target_hierarchy", t=text))
+    return tuple(Level(d) for d in dims)
+
+
+def levels_from(frame: pd.DataFrame | None, hierarchy: str) -> tuple[Level, ...]:
     if frame is None or frame.empty:
-        return DEFAULT_LEVELS
+        return parse_hierarchy(hierarchy)
     rows = frame.sort_values("level")
     return tuple(Level(dimension=r.dimension, method=r.method,
                        weight_column=None if pd.isna(r.weight_column) else str(r.weight_column),
@@ -51,17 +65,27 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         raise InputError(problem("no company target for fiscal year {fy} (the Settings fiscal_year).",
                                  "公司目标表中没有财年 {fy}（设置中的财年）的目标。", table="CompanyTarget",
                                  column="fiscal_year", fy=fy))
+    if len(row) > 1:
+        raise InputError(problem("fiscal year {fy} has more than one company target.", "财年 {fy} 有多个公司目标。",
+                                 table="CompanyTarget", row=row.index[1], column="fiscal_year", fy=fy))
     ramp = t.get("RampProfile")
     ramp_shares = ramp.sort_values("tenure_month")["share"].tolist() if ramp is not None and len(ramp) else []
+    if ramp_shares and ramp.sort_values("tenure_month")["tenure_month"].tolist() != list(range(1, len(ramp) + 1)):
+        raise InputError(problem("tenure months must run 1, 2, 3 ... without gaps.", "入职月序号须从 1 起连续。",
+                                 table="RampProfile", column="tenure_month"))
+    growth = row["growth"].iloc[0] if "growth" in row else None
+    target = row["target"].iloc[0]
     result = decompose_targets(
-        float(row["target"].iloc[0]), products=t["Products"], regions=t["Regions"], reps=t["Reps"],
-        history=t["History"], seasonality=t["Seasonality"], levels=levels_from(t.get("TargetLevels")),
+        None if pd.isna(target) else float(target), growth=None if pd.isna(growth) else float(growth),
+        products=t["Products"], regions=t["Regions"], reps=t["Reps"], history=t["History"],
+        seasonality=t["Seasonality"], levels=levels_from(t.get("TargetLevels"), str(s.get("target_hierarchy"))),
         fiscal_year=fy, fiscal_start_month=int(s["fiscal_year_start_month"]), unit=float(s["rounding_unit"]),
         adjustments=t.get("TargetAdjustments"), ramp=ramp_shares, freed=str(s.get("target_freed", "redistribute")),
-        deals=t.get("Deals"), credits=t.get("Credits"), commitments=t.get("Commitments"),
-        lang=str(s["language"]))
-    return {"Out_Targets": result.targets, "Out_TargetsByMonth": result.by_month,
-            "Out_TargetReview": result.review}
+        proration=str(s.get("target_proration", "days")), deals=t.get("Deals"), credits=t.get("Credits"),
+        commitments=t.get("Commitments"), lang=str(s["language"]))
+    out = {"Out_Targets": result.targets, "Out_TargetsByMonth": result.by_month, "Out_TargetReview": result.review,
+           "Out_TargetVariance": result.variance, "Out_TargetCheck": result.check}
+    return {name: frame.reindex(columns=REGISTRY[name].column_names) for name, frame in out.items()}
 
 
 JOB = Job(
@@ -69,5 +93,6 @@ JOB = Job(
     needs=("CompanyTarget", "Seasonality", "Products", "Regions", "Reps"),
     uses=("CompanyTarget", "Seasonality", "Products", "Regions", "Reps", "History", "TargetLevels",
           "TargetAdjustments", "RampProfile", "Commitments", "Deals", "Credits"),
-    writes=("Out_Targets", "Out_TargetsByMonth", "Out_TargetReview"), run=run, order=10,
+    writes=("Out_Targets", "Out_TargetsByMonth", "Out_TargetReview", "Out_TargetVariance", "Out_TargetCheck"),
+    run=run, order=10,
 )

@@ -20,11 +20,28 @@ METHOD_CHOICES = (
     Choice("blend", "混合", ("weighted blend",)),
 )
 
+FREED_CHOICES = (Choice("redistribute", "重新分配", ("再分配",)), Choice("unassigned", "列为未分配", ("未分配",)))
+PRORATION_CHOICES = (
+    Choice("days", "按在岗天数", ("按天",)),
+    Choice("half_month", "满半月计整月", ("半月",)),
+    Choice("any_day", "在岗即计整月", ("整月",)),
+)
+
 SETTINGS = (
     Setting("target_freed", K.CHOICE, "redistribute", "空缺目标处理",
-            "Target a rep cannot carry (not yet hired, ramping, left): redistribute to colleagues, or report as "
-            "unassigned.", "代表无法承担的目标（未入职、爬坡中、已离职）：重新分给同事，或列为未分配。",
-            (Choice("redistribute", "重新分配", ("再分配",)), Choice("unassigned", "列为未分配", ("未分配",)))),
+            "Target a rep cannot carry (not yet hired, ramping, left): redistribute to colleagues under the same "
+            "parent, or report it as an (unassigned) node.",
+            "代表无法承担的目标（未入职、爬坡中、已离职）：重新分给同一上级下的同事，或列为“未分配”节点。",
+            FREED_CHOICES),
+    Setting("target_proration", K.CHOICE, "days", "入离职折算",
+            "Months of a mid-month hire or leaver: days (share of calendar days employed), half_month (whole month "
+            "if employed at least half of it, else nothing) or any_day (whole month if employed any day).",
+            "月中入职或离职当月的折算：days 按在岗天数比例；half_month 在岗满半月计整月，否则不计；any_day 在岗一天即计整月。",
+            PRORATION_CHOICES),
+    Setting("target_hierarchy", K.TEXT, "product_line > region_id > rep_id", "分解层级顺序",
+            "Order of the levels when the TargetLevels table is empty, e.g. region_id > rep_id (each by prior-year "
+            "share). Also accepts 产品线 > 区域 > 代表.",
+            "未填写分解层级表时使用的层级顺序，如 region_id > rep_id（均按上年占比）；也可写 产品线 > 区域 > 代表。"),
 )
 
 TABLES = (
@@ -33,22 +50,31 @@ TABLES = (
         (
             C("fiscal_year", K.INT, "财年", "Fiscal year", required=True, aliases=("year", "年度"),
               doc_en="Year the target is for.", doc_zh="目标所属年度。"),
-            C("target", K.MONEY, "目标金额", "Target", required=True, min_value=0, aliases=("amount", "目标"),
-              doc_en="Company sales target for the year.", doc_zh="公司年度销售目标。"),
+            C("target", K.MONEY, "目标金额", "Target", min_value=0, aliases=("amount", "目标"),
+              doc_en="Company sales target for the year (leave blank to use growth).",
+              doc_zh="公司年度销售目标（留空则按增长率计算）。"),
+            C("growth", K.PERCENT, "增长率", "Growth over prior year", aliases=("growth", "增长"),
+              doc_en="Used when the target is blank: prior-year actuals (History) x (1 + growth).",
+              doc_zh="目标留空时使用：上年实际（历史业绩）×（1 + 增长率）。"),
         ),
-        doc_en="The company's annual target, the root of the decomposition.", doc_zh="公司年度目标，分解的起点。",
+        doc_en="The company's annual target, the root of the decomposition: an amount, or growth over the prior "
+               "year.", doc_zh="公司年度目标，分解的起点：填写金额，或填写相对上年的增长率。",
         key=("fiscal_year",), domain="targets",
     ),
     Table(
         "Seasonality", "季节性",
         (
+            C("product_line", K.TEXT, "产品线", "Product line", aliases=("line",),
+              doc_en="Blank = the default profile; a product line = that line's own profile.",
+              doc_zh="留空 = 默认分布；填写产品线 = 该产品线自己的分布。"),
             C("month", K.INT, "月份", "Month", required=True, min_value=1, max_value=12, aliases=("月",),
               doc_en="Fiscal month number 1-12.", doc_zh="财年月份序号 1-12。"),
             C("share", K.PERCENT, "占比", "Share", required=True, min_value=0, aliases=("比例", "weight"),
               doc_en="Share of the year's target in this month (all months total 100%).",
               doc_zh="该月占全年目标的比例（各月合计 100%）。"),
         ),
-        doc_en="Monthly seasonality profile.", doc_zh="月度季节性分布。", key=("month",), domain="targets",
+        doc_en="Monthly seasonality profile(s); each profile's 12 months must total exactly 100%.",
+        doc_zh="月度季节性分布；每组 12 个月合计须恰好为 100%。", key=("product_line", "month"), domain="targets",
     ),
     Table(
         "TargetLevels", "分解层级",
@@ -56,14 +82,19 @@ TABLES = (
             C("level", K.INT, "层级", "Level", required=True, min_value=1, max_value=3,
               doc_en="1 = first split below the company, 3 = reps.", doc_zh="1 = 公司下第一层，3 = 代表。"),
             C("dimension", K.CHOICE, "维度", "Dimension", required=True, choices=DIMENSION_CHOICES,
-              doc_en="product_line, region_id or rep_id (reps must be the last level).",
-              doc_zh="产品线、区域或销售代表（代表须在最后一层）。"),
+              doc_en="product_line, region_id or rep_id; one to three levels in any order, reps last.",
+              doc_zh="产品线、区域或销售代表；一到三层，顺序任意，代表须在最后一层。"),
             C("method", K.CHOICE, "分解方法", "Method", required=True, choices=METHOD_CHOICES,
-              doc_en="even, prior_year, trailing_12m, weight (a Reps column) or blend.",
-              doc_zh="平均、上年占比、近12个月占比、按权重列（销售代表表中的列）或混合。"),
+              doc_en="even; prior_year or trailing_12m (share of History actuals; all-zero history under a parent "
+                     "-> even; a rep without history gets the siblings' average); weight (a column); blend.",
+              doc_zh="平均；上年占比或近12个月占比（按历史业绩；某上级下全无历史则平均；无历史的新人取同级平均）；"
+                     "按权重列；混合。"),
             C("weight_column", K.TEXT, "权重列", "Weight column", aliases=("weight",),
-              doc_en="For method weight: the Reps column to use (e.g. capacity).",
-              doc_zh="按权重方法时使用的销售代表表列（如 产能系数 capacity）。"),
+              doc_en="For method weight: a column of this level's table (Regions, Products, Reps), else the sum of "
+                     "a Reps column over the node's reps (e.g. capacity), or headcount. Blank cells count as 0; "
+                     "negative values are an error.",
+              doc_zh="按权重方法时使用的列：本层表（区域、产品、销售代表）中的列，否则为节点下代表该列之和"
+                     "（如 capacity），或 headcount（人数）。空白按 0 计；负数报错。"),
             C("blend", K.TEXT, "混合方式", "Blend",
               doc_en="For method blend: e.g. prior_year:70%, even:30%.", doc_zh="混合方法时填写，如 prior_year:70%, even:30%。"),
             C("padding", K.PERCENT, "加码比例", "Padding", min_value=0,
@@ -93,8 +124,11 @@ TABLES = (
               doc_zh="该节点目标上限。"),
             C("note", K.TEXT, "备注", "Note", doc_en="Why.", doc_zh="原因。"),
         ),
-        doc_en="Manual adjustments at any node: fill the path columns down to the node's level.",
-        doc_zh="任意节点的手工调整：按层级填写路径列至该节点。", domain="targets", optional=True,
+        doc_en="Manual adjustments at any node: fill the hierarchy columns down to the node; a blank column above "
+               "it matches every parent (e.g. only rep_id = that rep under every product line). Locks and minimums "
+               "above the parent are an error; siblings share what is left.",
+        doc_zh="任意节点的手工调整：按层级填写到该节点；上层留空表示匹配所有上级（如只填代表 = 该代表在每条产品线下）。"
+               "锁定与下限合计超过上级目标时报错；同级其余节点分配剩余部分。", domain="targets", optional=True,
     ),
     Table(
         "RampProfile", "新人爬坡",
@@ -111,11 +145,14 @@ TABLES = (
         "Commitments", "代表承诺",
         (
             C("rep_id", K.ID, "销售代表编号", "Rep ID", required=True, ref="Reps.rep_id", doc_en="Rep.", doc_zh="代表。"),
+            C("product_line", K.TEXT, "产品线", "Product line", aliases=("line",),
+              doc_en="Optional: the commitment for one product line; blank = spread like the rep's targets.",
+              doc_zh="可选：针对某产品线的承诺；留空则按该代表各产品线目标比例分摊。"),
             C("amount", K.MONEY, "承诺金额", "Commitment", required=True, min_value=0,
               doc_en="The rep's own bottom-up commitment for the year.", doc_zh="代表自下而上承诺的年度金额。"),
         ),
         doc_en="Bottom-up commitments compared with the top-down targets.", doc_zh="自下而上承诺，与自上而下目标对比。",
-        key=("rep_id",), domain="targets", optional=True,
+        key=("rep_id", "product_line"), domain="targets", optional=True,
     ),
     Table(
         "Out_Targets", "目标分解",
@@ -126,11 +163,15 @@ TABLES = (
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),
             C("period", K.TEXT, "期间", "Period"),
             C("target", K.MONEY, "目标", "Target"),
+            C("share", K.PERCENT, "占上级比例", "Share of parent",
+              doc_en="FY rows: this node's target / its parent's.", doc_zh="全年行：本节点目标 / 上级目标。"),
             C("method", K.TEXT, "方法", "Method"),
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
-        doc_en="Targets by node and period (FY = full year); each node's children sum to it exactly.",
-        doc_zh="按节点与期间的目标（FY = 全年）；下级之和精确等于上级。", output=True, domain="targets",
+        doc_en="Targets by node (level 0 = company) and period (FY, months, quarters); each node's children sum to "
+               "it exactly, except padding, which the explanation and Out_TargetCheck report.",
+        doc_zh="按节点（0 层 = 公司）与期间（全年、月、季度）的目标；下级之和精确等于上级，加码除外（在说明与目标核对表中列明）。",
+        output=True, domain="targets",
     ),
     Table(
         "Out_TargetsByMonth", "代表月度目标",
@@ -153,8 +194,46 @@ TABLES = (
             C("achievement", K.PERCENT, "达成率", "Achievement"),
             C("commitment", K.MONEY, "承诺", "Commitment"),
             C("gap", K.MONEY, "承诺差额", "Commitment gap"),
+            C("explanation", K.TEXT, "说明", "Explanation"),
         ),
-        doc_en="Target vs credited actuals by month, achievement, and the bottom-up gap.",
-        doc_zh="按月目标与实际（按业绩分配）对比、达成率及自下而上差额。", output=True, domain="targets",
+        doc_en="Per rep: target vs credited actuals by month, achievement, and the bottom-up gap.",
+        doc_zh="按代表：按月目标与实际（按业绩分配）对比、达成率及自下而上差额。", output=True, domain="targets",
+    ),
+    Table(
+        "Out_TargetVariance", "目标差异",
+        (
+            C("level", K.INT, "层级", "Level"),
+            C("product_line", K.TEXT, "产品线", "Product line"),
+            C("region_id", K.ID, "区域编号", "Region ID"),
+            C("rep_id", K.ID, "销售代表编号", "Rep ID"),
+            C("period", K.TEXT, "期间", "Period"),
+            C("target", K.MONEY, "目标", "Target"),
+            C("actual", K.MONEY, "实际", "Actual"),
+            C("achievement", K.PERCENT, "达成率", "Achievement"),
+            C("commitment", K.MONEY, "承诺", "Commitment"),
+            C("gap", K.MONEY, "承诺差额", "Commitment gap"),
+            C("explanation", K.TEXT, "说明", "Explanation"),
+        ),
+        doc_en="Every node and period: target vs credited actuals (overlays count at rep level only) and, on FY "
+               "rows, bottom-up commitments minus the top-down target.",
+        doc_zh="每个节点与期间：目标与实际（叠加业绩只计入代表层）对比；全年行另列自下而上承诺减去自上而下目标的差额。",
+        output=True, domain="targets",
+    ),
+    Table(
+        "Out_TargetCheck", "目标核对",
+        (
+            C("level", K.INT, "层级", "Level"),
+            C("product_line", K.TEXT, "产品线", "Product line"),
+            C("region_id", K.ID, "区域编号", "Region ID"),
+            C("rep_id", K.ID, "销售代表编号", "Rep ID"),
+            C("target", K.MONEY, "目标", "Target"),
+            C("children_total", K.MONEY, "下级合计", "Children total"),
+            C("months_total", K.MONEY, "各月合计", "Months total"),
+            C("difference", K.MONEY, "差额", "Difference"),
+            C("explanation", K.TEXT, "说明", "Explanation"),
+        ),
+        doc_en="Reconciliation: each node's target against its children's total (difference only from padding) "
+               "and its months' total.",
+        doc_zh="核对：每个节点目标与下级合计（差额仅来自加码）及各月合计。", output=True, domain="targets",
     ),
 )

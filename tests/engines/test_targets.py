@@ -124,7 +124,7 @@ def test_growth_padding_min_and_ramp():
     bob = r.targets[(r.targets["rep_id"] == "B") & (r.targets["level"] == 3) & (r.targets["period"] != "FY")]
     assert (bob[bob["period"].str.fullmatch(r"2026-0[1-6]")]["target"] == 0).all()
     july = bob[bob["period"] == "2026-07"]["explanation"].iloc[0]
-    assert "ramp/proration 50% (tenure month 1)" in july
+    assert "ramp 50% (month 1)" in july
 
 
 @st.composite

@@ -1,0 +1,54 @@
+"""Explanation sentences of the target engine, in English and Chinese."""
+
+from __future__ import annotations
+
+TEXT = {
+    "en": {
+        "company": "company target", "company_growth": "prior-year actuals {base} {g:+.1%} growth",
+        "even": "(even split)", "prior_year": "of prior-year actuals", "trailing_12m": "of trailing-12-month actuals",
+        "weight": "by {col}", "blend": "blend {parts}", "share": "{dim} share {pct}",
+        "product_line": "product line", "region_id": "region", "rep_id": "rep",
+        "growth": "{g:+.0%} growth", "locked": "locked at {amt}", "min": "raised to minimum {amt}",
+        "max": "capped at maximum {amt}", "padding": "padding {p:.0%} at this level",
+        "no_history": "no history under this parent: even split",
+        "sibling_avg": "no history (new): sibling average",
+        "no_reps": "nobody to carry it here: unassigned", "unassigned": "not assigned: hires, leavers and ramp",
+        "all_fixed": "left over after locks and maximums: unassigned",
+        "carries": "carries {a:.0%} of a full year (hire date, leave date, ramp)", "freed": "{amt} freed",
+        "season": "season {pct}", "ramp": "ramp {r:.0%} (month {m})", "active": "active {d}/{n} days",
+        "off": "not employed this month", "absent_lock": "locked but not employed all year: spread by season",
+        "sum": "sum of children", "quarter": "sum of the quarter's months",
+        "exact": "children add up exactly", "months_ok": "months add up to the year", "nobody": "unassigned", "padded": "children total {r:.2%} of the parent: padding {p:.0%}",
+        "leftover": "children short of the parent by {amt}",
+        "actual": "booked deals credited by Credits shares", "actual_overlay": "booked deals credited by Credits "
+        "shares, overlays included", "commit": "commitment {c} vs target {t} ({k} of {n} reps committed)",
+    },
+    "zh": {
+        "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
+        "even": "（平均分配）", "prior_year": "按上年实际", "trailing_12m": "按近12个月实际",
+        "weight": "按{col}", "blend": "混合 {parts}", "share": "{dim}占比 {pct}",
+        "product_line": "产品线", "region_id": "区域", "rep_id": "代表",
+        "growth": "增长调整 {g:+.0%}", "locked": "锁定为 {amt}", "min": "提高到下限 {amt}",
+        "max": "封顶到上限 {amt}", "padding": "本层加码 {p:.0%}",
+        "no_history": "上级下无历史数据：平均分配", "sibling_avg": "无历史（新人）：取同级平均",
+        "no_reps": "此处无人承担：未分配", "unassigned": "未分配：新人、离职与爬坡空出的目标",
+        "all_fixed": "锁定与上限之后的剩余：未分配",
+        "carries": "承担全年的 {a:.0%}（入职、离职、爬坡）", "freed": "空出 {amt}",
+        "season": "季节占比 {pct}", "ramp": "爬坡 {r:.0%}（入职第 {m} 个月）", "active": "在岗 {d}/{n} 天",
+        "off": "本月不在岗", "absent_lock": "已锁定但全年不在岗：按季节分摊",
+        "sum": "下级合计", "quarter": "本季各月合计",
+        "exact": "下级合计与上级精确相等", "months_ok": "各月合计等于全年", "nobody": "未分配", "padded": "下级合计为上级的 {r:.2%}：加码 {p:.0%}",
+        "leftover": "下级合计比上级少 {amt}",
+        "actual": "已成交订单按业绩分配比例计入", "actual_overlay": "已成交订单按业绩分配比例计入（含叠加业绩）",
+        "commit": "承诺 {c}，目标 {t}（{n} 名代表中 {k} 名已承诺）",
+    },
+}
+
+
+def say(lang: str, key: str, **kw: object) -> str:
+    """One explanation fragment in the book's language."""
+    return TEXT["zh" if lang == "zh" else "en"][key].format(**kw)
+
+
+def money(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
