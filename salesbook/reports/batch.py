@@ -121,7 +121,7 @@ def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[
                 charts: dict[str, str] = {}
                 html = render_html(job.context, user_dir=spec.user_dir, created=spec.created, inline_css=False,
                                    chart_sink=charts)
-                files["pdf"] = renderer(options).render(html, charts)
+                files["pdf"] = renderer(options).render(html, charts, job.context.get("lang", "en"))
             out.append((job.name, files))
         except Exception as exc:  # one bad review must not sink the batch: report it and go on
             out.append((job.name, _reason(exc)))

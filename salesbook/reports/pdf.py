@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,6 @@ class PdfRenderer:
     """Renders many documents in one process with the same fonts and stylesheet."""
 
     def __init__(self, options: PdfOptions):
-        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from salesbook.reports.fetcher import ASSETS, AssetFetcher
@@ -43,11 +43,28 @@ class PdfRenderer:
         if options.fonts is not None and not options.default_path:
             css = options.fonts.css(self.fetcher.url_for) + css
         self._css_text = css
-        self.css = CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher)
+        self._css: dict[str, object] = {}
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-    def render(self, html: str, charts: dict[str, str] | None = None) -> bytes:
+    def stylesheet_text(self, lang: str) -> str:
+        """The shared stylesheet plus the footer's "page X of Y" in the document's language."""
+        from salesbook.reports.templates import labels
+
+        text = labels(self.options.user_dir, lang).get("page", "Page {page} of {pages}")
+        parts = re.split(r"(\{page\}|\{pages\})", text)
+        content = " ".join(f"counter({p[1:-1]})" if p in ("{page}", "{pages}") else _css_string(p) for p in parts if p)
+        return self._css_text + f"\n@page {{ @bottom-right {{ content: {content}; }} }}\n"
+
+    def css(self, lang: str):
+        from weasyprint import CSS
+
+        if lang not in self._css:
+            self._css[lang] = CSS(string=self.stylesheet_text(lang), font_config=self.font_config,
+                                  url_fetcher=self.fetcher)
+        return self._css[lang]
+
+    def render(self, html: str, charts: dict[str, str] | None = None, lang: str = "en") -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
@@ -58,11 +75,17 @@ class PdfRenderer:
         self.fetcher.charts = dict(charts or {})
         if self.options.default_path:  # what a naive caller does: new font setup and stylesheet per document
             font_config = FontConfiguration()
-            css = CSS(string=self._css_text, font_config=font_config, url_fetcher=self.fetcher)
+            css = CSS(string=self.stylesheet_text(lang), font_config=font_config, url_fetcher=self.fetcher)
             doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[css], font_config=font_config)
         else:
-            doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[self.css], font_config=self.font_config)
+            doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[self.css(lang)],
+                                                                    font_config=self.font_config)
         return doc.write_pdf(pdf_identifier=identifier)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (labels come from a user's labels.json)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
 
 _RENDERERS: dict[PdfOptions, PdfRenderer] = {}

@@ -75,15 +75,10 @@ def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_c
     t = labels(user_dir, lang)
     title_key = {"rep": "rep_review", "region": "region_review", "company": "company_summary"}[ctx["kind"]]
     doc_title = f"{t.get(title_key, title_key)} · {ctx['subject']['name']} · {ctx['period']['label']}"
-    page = t.get("page", "Page {page} of {pages}")
-    page_a, _, rest = page.partition("{page}")
-    page_b, _, page_c = rest.partition("{pages}")
-    # string-set trims ordinary spaces at the ends; no-break spaces keep "第 1 页 共 2 页" readable
-    page_a, page_b, page_c = (p.replace(" ", "\u00a0") for p in (page_a, page_b, page_c))
     template = env.get_template(TEMPLATE_FOR[ctx["kind"]])
     return template.render(c=ctx, t=t, fmt=Formatter(lang, ctx.get("currency", "CNY")), doc_title=doc_title,
                            inline_css=Markup(stylesheet(user_dir)) if inline_css else "", created=created,
-                           page_a=page_a, page_b=page_b, page_c=page_c, chart_sink=chart_sink)
+                           chart_sink=chart_sink)
 
 
 # -- filters -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,9 @@ from salesbook.book.template import write_book
 from salesbook.demo import build_demo_tables
 from salesbook.pipeline import run_book
 
-EVIL_IMG = '<img src="file:///etc/passwd">'
-EVIL_SCRIPT = "<script>alert(1)</script>"
-CREATED = "2026-04-01T09:00:00Z"
+sys.path.insert(0, str(Path(__file__).parent))  # tests import reportkit (pytest runs in importlib mode)
+
+from reportkit import CREATED, EVIL_IMG, EVIL_SCRIPT
 
 
 def _computed(tmp: Path, lang: str, scale: float, evil: bool = False) -> Path:
@@ -53,34 +53,6 @@ def zh_reports(tmp_path_factory, computed_zh):
     result = build_reports(computed_zh, out, per="rep", period="2026Q1", workers=2, progress=False,
                            creation_date=CREATED)
     return out, result
-
-
-def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
-    if first:
-        args += ["-f", str(first)]
-    if last:
-        args += ["-l", str(last)]
-    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def pdfinfo(pdf: Path) -> dict[str, str]:
-    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
-
-
-def pdffonts(pdf: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-    return [line.split() for line in out[2:] if line.strip()]
-
-
-def outline(pdf: Path) -> list[str]:
-    """PDF bookmark titles, via poppler's XML export."""
-    import xml.etree.ElementTree as ET
-
-    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", str(pdf)], capture_output=True, check=True).stdout
-    root = ET.fromstring(xml)
-    return ["".join(item.itertext()).strip() for item in root.iter("item")]
 
 
 @pytest.fixture(scope="session")

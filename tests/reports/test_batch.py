@@ -8,7 +8,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import CREATED
+from reportkit import CREATED
 
 from salesbook.errors import InputError
 from salesbook.reports import build_reports, render_reviews
@@ -51,7 +51,9 @@ def test_sections_without_their_engine_output_are_left_out(tmp_path, computed_zh
     bare = index_review_data(data.settings, tables)
     result = render_reviews(bare, tmp_path, per="rep", formats=("html", "pdf"), workers=1, progress=False)
     assert result.ok, result.summary()
-    html = sorted(tmp_path.glob("*.html"))[0].read_text(encoding="utf-8")
+    rep_id = data.tables["Out_TargetReview"]["rep_id"].iloc[0]  # a rep with targets and deals
+    [page] = tmp_path.glob(f"rep_{rep_id}_*.html")
+    html = page.read_text(encoding="utf-8")
     assert "目标与实际（按月）" in html and "产品组合" in html
     assert "KPI 考核" not in html and "提成对账单" not in html and "线索跟进" not in html
 

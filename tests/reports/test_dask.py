@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CREATED, pdfinfo
+from reportkit import CREATED, pdfinfo
 
 from salesbook.reports import build_reports
 from salesbook.reports.context import load_review_data

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import EVIL_IMG, EVIL_SCRIPT, pdftotext
+from reportkit import EVIL_IMG, EVIL_SCRIPT, pdftotext
 
 from salesbook.reports import build_reports
 from salesbook.reports.fetcher import ASSETS, AssetFetcher, RefusedURL
