@@ -18,17 +18,25 @@ def _unit(unit: Any) -> float:
 @xw.arg("total", doc="Amount to split / 待分配金额")
 @xw.arg("weights", doc="Weights, a row or column / 权重（一行或一列）")
 @xw.arg("unit", doc="Rounding unit, default 1 (0.01 for cents) / 取整单位，默认 1")
+@xw.arg("locked", doc="Optional fixed amounts beside the weights; blank = not locked / 可选：锁定金额，空白为不锁定")
 @xw.ret(expand="table")
 @cell_safe("SB_ALLOCATE")
-def SB_ALLOCATE(total: Any, weights: Any, unit: Any = None) -> Any:
+def SB_ALLOCATE(total: Any, weights: Any, unit: Any = None, locked: Any = None) -> Any:
     """Split a total in proportion to weights; the parts add up exactly (largest remainder).
-    按权重拆分金额，结果之和精确等于总额（最大余数法）。"""
+    Locked cells keep their amount and the others share the rest.
+    按权重拆分金额，结果之和精确等于总额（最大余数法）；锁定的单元格保持原值，其余分配剩余部分。"""
     cells = flat(weights, skip_blanks=False) if weights is not None else []
     w = [0.0 if is_blank(v) else number(v, "weights") for v in cells]  # a blank weight cell counts as 0
     if not w:
         raise CellError("weights: no values")
+    fixed: dict[int, float] = {}
+    if not is_blank(locked):
+        lock_cells = flat(locked, skip_blanks=False)
+        if len(lock_cells) != len(w):
+            raise CellError(f"locked: {len(lock_cells)} cells for {len(w)} weights")
+        fixed = {i: number(v, "locked") for i, v in enumerate(lock_cells) if not is_blank(v)}
     try:
-        parts = allocate(number(total, "total"), w, unit=_unit(unit))
+        parts = allocate(number(total, "total"), w, unit=_unit(unit), locked=fixed)
     except AllocationError as exc:
         raise CellError(str(exc)) from exc
     return column([float(p) for p in parts])
