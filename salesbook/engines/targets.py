@@ -149,7 +149,8 @@ def decompose_targets(
         par.months = split_rows(par.units, sums.astype(float))
     targets = _long(tiers, dims, months, float(u), lang, data, season, av)
     by_month = _wide(tiers[-1], dims, data, float(u), lang)
-    review, variance = review_tables(tiers, dims, months, float(u), data, deals, credits, commitments, lang)
+    review, variance = review_tables(tiers, dims, months, float(u), data, deals, credits, commitments, lang,
+                                     targets)
     return TargetResult(targets=targets, by_month=by_month, review=review, variance=variance,
                         check=check_table(tiers, dims, float(u), lang))
 
@@ -225,15 +226,20 @@ def _node_name(frame: pd.DataFrame, i: int, path: list[str]) -> str:
     return " / ".join(str(frame.at[i, d]) for d in path) or "company"
 
 
-def _season_of(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> np.ndarray:
-    """(n, 12) seasonality row for each node: its product line's profile, else the default."""
+def _season_codes(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct seasonality rows (p, 12) and, per node, which one it follows (its line's, else the default)."""
     if "product_line" in frame:
-        keys = frame["product_line"].astype(object).to_numpy()
         lines = [k for k in season if k is not None]
         table = np.vstack([season[k] for k in lines] + [season.get(None, season[lines[0]] if lines else np.ones(12))])
-        code = pd.Index(lines).get_indexer(keys)
-        return table[np.where(code < 0, len(lines), code)]
-    return np.broadcast_to(season[None], (len(frame), 12))
+        code = pd.Index(lines).get_indexer(frame["product_line"].astype(object).to_numpy())
+        return table, np.where(code < 0, len(lines), code)
+    return season[None][None, :], np.zeros(len(frame), dtype=np.int64)
+
+
+def _season_of(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> np.ndarray:
+    """(n, 12) seasonality row for each node."""
+    table, code = _season_codes(frame, season)
+    return table[code]
 
 
 def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], data: PlanData, adj: pd.DataFrame,
@@ -346,46 +352,42 @@ def _long(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: flo
     """Out_Targets: per level, per node: FY, 12 months, 4 quarters; built column-wise with numpy."""
     labels = np.array(["FY", *month_labels(months), *quarter_labels(months)], dtype=object)
     decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
-    frames = []
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("level", *DIMENSIONS, "target", "share", "method",
+                                                          "explanation")}
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
         q = tier.months.reshape(n, 4, 3).sum(axis=2)
-        values = np.column_stack([tier.units, tier.months, q]).ravel()
-        cols: dict[str, object] = {"level": np.full(n * 17, depth, dtype=np.int64)}
+        parts["level"].append(np.full(n * 17, depth, dtype=np.int64))
         for d in DIMENSIONS:
-            cols[d] = np.repeat(tier.frame[d].astype(object).to_numpy(), 17) if d in tier.frame else None
-        cols["period"] = np.tile(labels, n)
-        cols["target"] = np.round(values * u, decimals)
+            parts[d].append(np.repeat(tier.frame[d].astype(object).to_numpy(), 17) if d in tier.frame
+                            else np.full(n * 17, None, dtype=object))
+        parts["target"].append(np.round(np.column_stack([tier.units, tier.months, q]).ravel() * u, decimals))
         share = np.full((n, 17), np.nan)
         if depth:
             par = tiers[depth - 1].units[tier.frame["parent"].to_numpy()]
             with np.errstate(invalid="ignore", divide="ignore"):
                 share[:, 0] = np.where(par != 0, tier.units / np.where(par != 0, par, 1), np.nan)
-        cols["share"] = share.ravel()
-        method = np.full((n, 17), "sum", dtype=object)
-        method[:, 0] = tier.method
-        expl = np.full((n, 17), say(lang, "quarter"), dtype=object)
-        expl[:, 0] = tier.expl
-        if depth == len(tiers) - 1:
-            method[:, 1:13] = "season"
-            expl[:, 1:13] = _month_text(tier, dims, data, season, av, lang)
-        else:
-            expl[:, 1:13] = say(lang, "sum")
-        cols["method"] = method.ravel()
-        cols["explanation"] = expl.ravel()
-        frames.append(pd.DataFrame(cols))
-    out = pd.concat(frames, ignore_index=True)
-    for d in DIMENSIONS:
-        out[d] = out[d].astype(object)
-    return out[["level", *DIMENSIONS, "period", "target", "share", "method", "explanation"]]
+        parts["share"].append(share.ravel())
+        leaf = depth == len(tiers) - 1
+        method = np.empty((n, 17), dtype=object)
+        method[:, 0], method[:, 1:13], method[:, 13:] = tier.method, "season" if leaf else "sum", "sum"
+        expl = np.empty((n, 17), dtype=object)
+        expl[:, 0], expl[:, 13:] = tier.expl, say(lang, "quarter")
+        expl[:, 1:13] = _month_text(tier, dims, data, season, av, lang) if leaf else say(lang, "sum")
+        parts["method"].append(method.ravel())
+        parts["explanation"].append(expl.ravel())
+    n_rows = sum(len(x) for x in parts["level"])
+    cols = {k: pd.Series(np.concatenate(v), dtype=object if k in (*DIMENSIONS, "method", "explanation") else None,
+                         copy=False) for k, v in parts.items()}
+    cols["period"] = pd.Series(np.tile(labels, n_rows // 17), dtype=object)
+    return pd.DataFrame(cols, copy=False)[["level", *DIMENSIONS, "period", "target", "share", "method", "explanation"]]
 
 
 def _month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str) -> np.ndarray:
     """(n, 12) explanation of each leaf month: the node's reasons, its season share, ramp or proration."""
-    s = _season_of(leaf.frame, season)
-    uniq, inv = np.unique(s, axis=0, return_inverse=True)
-    words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in uniq], dtype=object)
-    text = np.array(leaf.expl, dtype=object)[:, None] + words[inv.ravel()]
+    table, code = _season_codes(leaf.frame, season)
+    words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
+    text = np.array(leaf.expl, dtype=object)[:, None] + words[code]
     if dims and dims[-1] == "rep_id":
         pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
         has = pos.notna().to_numpy()

@@ -10,7 +10,7 @@ import pandas as pd
 from salesbook.engines.money import largest_remainder, round_array, to_decimal
 from salesbook.engines.targets_plan import DIMENSIONS, UNASSIGNED, PlanData
 from salesbook.engines.targets_text import money, say
-from salesbook.engines.targets_time import month_labels, quarter_labels
+from salesbook.engines.targets_time import month_labels
 from salesbook.errors import InputError, Problem, problem
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def credited(deals: pd.DataFrame | None, credits: pd.DataFrame | None, data: Pla
         return pd.DataFrame(columns=cols)
     status = deals["status"].fillna("booked") if "status" in deals else pd.Series("booked", index=deals.index)
     d = deals[(status == "booked").to_numpy()][["deal_id", "date", "rep_id", "product_id", "amount"]].copy()
-    labels = month_labels(months)
-    d["j"] = pd.Index(labels).get_indexer(pd.to_datetime(d["date"]).dt.strftime("%Y-%m"))
-    d = d[d["j"] >= 0]
+    when = pd.to_datetime(d["date"])
+    d["j"] = (when.dt.year * 12 + when.dt.month - (months[0].year * 12 + months[0].month)).to_numpy()
+    d = d[(d["j"] >= 0) & (d["j"] < 12)]
     d["overlay"] = False
     if credits is not None and len(credits):
         c = credits[["deal_id", "rep_id", "share"]].assign(
@@ -136,8 +136,11 @@ def _commitments(leaf: Tier, dims: list[str], commitments: pd.DataFrame, u: floa
 
 def review_tables(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, data: PlanData,
                   deals: pd.DataFrame | None, credits: pd.DataFrame | None, commitments: pd.DataFrame | None,
-                  lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Out_TargetReview (rep x month, for the reviews) and Out_TargetVariance (every node x period)."""
+                  lang: str, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out_TargetReview (rep x month, for the reviews) and Out_TargetVariance (every node x period).
+
+    ``targets`` is Out_Targets, whose rows are in the same node x period order: its keys are reused.
+    """
     dec = _decimals(u)
     act = credited(deals, credits, data, months)
     commit: list[np.ndarray | None] = [None] * len(tiers)
@@ -152,37 +155,35 @@ def review_tables(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp]
             commit[depth - 1], cover[depth - 1], count[depth - 1] = (
                 np.bincount(parent, weights=x, minlength=n_up).round().astype(np.int64)
                 for x in (commit[depth], cover[depth], count[depth]))
-    labels = np.array(["FY", *month_labels(months), *quarter_labels(months)], dtype=object)
-    frames = []
+    acts, comms, texts = [], [], []
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
         rep_tier = depth == len(tiers) - 1 and dims and dims[-1] == "rep_id"
         a = _actual_matrix(tier, dims[:depth], act, overlays=bool(rep_tier))
-        t = np.column_stack([tier.units, tier.months, tier.months.reshape(n, 4, 3).sum(axis=2)]) * u
-        a = np.column_stack([a.sum(axis=1), a, a.reshape(n, 4, 3).sum(axis=2)])
+        acts.append(np.column_stack([a.sum(axis=1), a, a.reshape(n, 4, 3).sum(axis=2)]).ravel())
         c = np.full((n, 17), np.nan)
-        expl = np.full((n, 17), say(lang, "actual_overlay" if rep_tier else "actual"), dtype=object)
+        expl = np.empty((n, 17), dtype=object)
+        expl[:] = say(lang, "actual_overlay" if rep_tier else "actual")
         if commit[depth] is not None:
             some = cover[depth] > 0
             c[some, 0] = commit[depth][some] * u
             expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}; {expl[0, 0]}"
                              for x, y, k, m in zip(commit[depth][some], tier.units[some], cover[depth][some],
                                                    count[depth][some], strict=True)]
-        frames.append(_rows(depth, tier, labels, t, a, c, expl, dec))
-    variance = pd.concat(frames, ignore_index=True)[VARIANCE_COLUMNS]
+        comms.append(c.ravel())
+        texts.append(expl.ravel())
+    variance = targets[["level", *DIMENSIONS, "period", "target"]].copy()
+    t = variance["target"].to_numpy()
+    a = np.round(np.concatenate(acts), 2)
+    c = np.concatenate(comms)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance["actual"] = a
+        variance["achievement"] = np.where(t > 0, a / np.where(t > 0, t, 1), np.nan)
+    variance["commitment"] = c
+    variance["gap"] = c - t
+    variance["explanation"] = pd.Series(np.concatenate(texts), dtype=object, index=variance.index)
     last = None if commit[-1] is None else np.where(cover[-1] > 0, commit[-1], -1)
     return _rep_review(tiers[-1], dims, months, u, act, last, dec, lang), variance
-
-
-def _rows(depth: int, tier: Tier, labels: np.ndarray, t: np.ndarray, a: np.ndarray, c: np.ndarray,
-          expl: np.ndarray, dec: int) -> pd.DataFrame:
-    n = len(tier.units)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ach = np.where(t > 0, a / np.where(t > 0, t, 1), np.nan)
-    keys = {d: (np.repeat(v, 17) if v is not None else None) for d, v in _keys(tier).items()}
-    return pd.DataFrame({"level": depth, **keys, "period": np.tile(labels, n), "target": np.round(t, dec).ravel(),
-                         "actual": np.round(a, 2).ravel(), "achievement": ach.ravel(), "commitment": c.ravel(),
-                         "gap": (c - np.round(t, dec)).ravel(), "explanation": expl.ravel()})
 
 
 def _rep_review(leaf: Tier, dims: list[str], months: list[pd.Timestamp], u: float, act: pd.DataFrame,

@@ -26,3 +26,16 @@ def test_bad_arguments_give_a_message_not_a_traceback():
 def test_seasonalize_splits_by_profile():
     profile = [[0.25], [0.25], [0.5]]
     assert SB_SEASONALIZE(1000.0, profile) == [[250.0], [250.0], [500.0]]
+
+
+def test_allocate_with_locked_cells_rebalances_the_rest():
+    # 1,000 over weights 1:1:2 with the first cell locked at 400 -> the other 600 split 1:2
+    assert SB_ALLOCATE(1000.0, [[1.0], [1.0], [2.0]], None, [[400.0], [None], [""]]) == [[400.0], [200.0], [400.0]]
+    assert SB_ALLOCATE(1000.0, [[1.0], [1.0]], None, [[600.0], [500.0]]) == \
+        "SB_ALLOCATE: locked amounts 1100.0 exceed the total 1000.0"
+    assert SB_ALLOCATE(1000.0, [[1.0], [1.0]], None, [[600.0]]) == "SB_ALLOCATE: locked: 1 cells for 2 weights"
+
+
+def test_seasonalize_a_million_at_cents_reconciles():
+    out = SB_SEASONALIZE(1_000_000.0, [[1 / 12]] * 12, 0.01)
+    assert [r[0] for r in out] == [83_333.34] * 4 + [83_333.33] * 8
