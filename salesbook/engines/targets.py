@@ -268,7 +268,7 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
             leftover_extra[stuck] = totals[stuck]  # nobody here can carry anything this year
             totals = np.where(stuck, 0, totals)
     names = [_node_name(prev.frame, p, path) for p in range(len(prev.units))]
-    units, leftover, notes = split_level(totals, parent, weights, fx, names, u, lang)
+    units, leftover, notes, pinned = split_level(totals, parent, weights, fx, names, u, lang)
     leftover += leftover_extra
     expl = [[h] for h in how]
     for k in np.flatnonzero(fx.growth != 0):
@@ -281,7 +281,7 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
         for k in np.flatnonzero(partial):
             expl[k].append(say(lang, "carries", a=carry[k]))
         if freed == "unassigned":
-            keep = np.isnan(fx.locked) & partial
+            keep = ~pinned & partial  # a locked or bounded amount is what the rep carries
             carried = np.where(keep, np.floor(units * carry + 0.5).astype(np.int64), units)
             loose = units - carried
             for k in np.flatnonzero(loose):
@@ -408,7 +408,7 @@ def _month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, l
 
 def _wide(leaf: Tier, dims: list[str], data: PlanData, u: float, lang: str) -> pd.DataFrame:
     """Rep x month, one row per rep (summed over product lines); unassigned per region; for printing."""
-    cols = ["rep_id", "name", "region_id", *(f"m{i:02d}" for i in range(1, 13)), "total"]
+    cols = ["rep_id", "name", "region_id", *(f"m{i:02d}" for i in range(1, 13)), "total", "explanation"]
     if not dims or dims[-1] != "rep_id":
         return pd.DataFrame(columns=cols)
     decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
@@ -418,7 +418,13 @@ def _wide(leaf: Tier, dims: list[str], data: PlanData, u: float, lang: str) -> p
     key = pd.DataFrame({"rep_id": f["rep_id"].astype(object),
                         "region_id": np.where(f["rep_id"] == UNASSIGNED, region, None)})
     m = pd.DataFrame(leaf.months, columns=[f"m{i:02d}" for i in range(1, 13)])
-    g = pd.concat([key, m], axis=1).groupby(["rep_id", "region_id"], dropna=False, sort=False).sum()
+    # why: the rep's row is the sum of their leaf nodes, e.g. "HW 300,000 + SW 100,000"
+    label = f["product_line"].astype(str) if "product_line" in f else f["region_id"].astype(str) if "region_id" in f \
+        else pd.Series(say(lang, "rep_id"), index=f.index)
+    part = label + " " + pd.Series([money(x * u) for x in leaf.units], index=f.index)
+    key["explanation"] = part
+    g = pd.concat([key, m], axis=1).groupby(["rep_id", "region_id"], dropna=False, sort=False).agg(
+        {**{c: "sum" for c in m.columns}, "explanation": " + ".join})
     g = g.reset_index()
     g["region_id"] = g["region_id"].astype(object)
     names = data.sellers.set_index("rep_id")

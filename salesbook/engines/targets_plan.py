@@ -265,13 +265,15 @@ def match_adjustments(adj: pd.DataFrame, kids: pd.DataFrame, dims: list[str], de
 
 
 def split_level(totals: np.ndarray, parent: np.ndarray, weights: np.ndarray, fx: Fixes, node_names: list[str],
-                unit: float, lang: str) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+                unit: float, lang: str) -> tuple[np.ndarray, np.ndarray, list[list[str]], np.ndarray]:
     """Exact split of each parent's units: vectorised, with a small loop only where locks or bounds apply.
 
-    Returns (child units, units left over per parent for an unassigned child, notes per child).
+    Returns (child units, units left over per parent for an unassigned child, notes per child, and
+    which children are pinned by a lock, minimum or maximum).
     """
     units = split_groups(totals, parent, weights)
     leftover = np.zeros(len(totals), dtype=np.int64)
+    pinned = ~np.isnan(fx.locked)
     notes: list[list[str]] = [[] for _ in range(len(parent))]
     touched = ~np.isnan(fx.locked) | ~np.isnan(fx.lo) | ~np.isnan(fx.hi)
     problems: list[Problem] = []
@@ -305,7 +307,8 @@ def split_level(totals: np.ndarray, parent: np.ndarray, weights: np.ndarray, fx:
         units[idx] = part
         for j, k in enumerate(idx):
             if not np.isnan(fixed[j]) and np.isnan(fx.locked[k]):
+                pinned[k] = True
                 notes[k].append(say(lang, "min" if fixed[j] == fx.lo[k] else "max", amt=money(fixed[j] * unit)))
     if problems:
         raise InputError(problems)
-    return units, leftover, notes
+    return units, leftover, notes, pinned

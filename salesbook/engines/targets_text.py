@@ -51,4 +51,6 @@ def say(lang: str, key: str, **kw: object) -> str:
 
 
 def money(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
+    """1,234 for whole amounts, 1,234.50 otherwise (cents always shown in pairs)."""
+    text = f"{x:,.2f}"
+    return text[:-3] if text.endswith(".00") else text

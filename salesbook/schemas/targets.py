@@ -181,8 +181,10 @@ TABLES = (
             C("region_id", K.ID, "区域编号", "Region ID"),
             *(C(f"m{i:02d}", K.MONEY, f"{i}月", f"M{i:02d}") for i in range(1, 13)),
             C("total", K.MONEY, "全年", "Year"),
+            C("explanation", K.TEXT, "说明", "Explanation",
+              doc_en="What the row adds up, e.g. HW 300,000 + SW 100,000.", doc_zh="本行由哪些目标相加而成。"),
         ),
-        doc_en="Rep x month targets, for printing.", doc_zh="代表 × 月份目标表，可打印。", output=True, domain="targets",
+        doc_en="Rep x month targets, for printing (M01 = first fiscal month); unassigned rows per region.", doc_zh="代表 × 月份目标表，可打印。", output=True, domain="targets",
     ),
     Table(
         "Out_TargetReview", "目标达成",
