@@ -159,9 +159,22 @@ def run_local(chunks: list[list[Job]], spec: RenderSpec, workers: int) -> Iterat
             except Exception as exc:
                 yield chunk, exc
         return
+    import gc
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    # Forked workers inherit the caller's whole heap (the workbook's tables). Freezing it first keeps the
+    # workers' garbage collector from walking -- and so copying -- those pages again and again while
+    # WeasyPrint churns through millions of small objects.
+    gc.collect()
+    gc.freeze()
+    try:
+        yield from _pool(chunks, spec, workers, ctx)
+    finally:
+        gc.unfreeze()
+
+
+def _pool(chunks: list[list[Job]], spec: RenderSpec, workers: int, ctx: Any) -> Iterator[tuple[list[Job], Any]]:
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending = {pool.submit(render_chunk, chunk, spec): chunk for chunk in chunks}
         while pending:

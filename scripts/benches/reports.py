@@ -118,16 +118,24 @@ def run(args) -> list[tuple[str, str, str]]:
         data = _replicate(base, n // len(base.tables["Reps"]))
         rows.append(("setup: demo book + 25x reps", f"{time.perf_counter() - t0:.1f} s", "not part of the timings below"))
 
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         result = render_reviews(data, tmp / "out", per="rep", formats=("pdf",), period=PERIOD, workers=WORKERS,
                                 lang="zh", creation_date=CREATED, progress=False)
         wall = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = [sum(getattr(b, f) - getattr(a, f) for f in ("ru_utime", "ru_stime")) for a, b in zip(cpu0, cpu1, strict=True)]
         pdfs = sorted((tmp / "out").glob("*.pdf"))
         parent_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         rows += [
             (f"ours: {result.reviews} zh rep reviews, PDF, {WORKERS} workers (cold font cache)", f"{wall:.1f} s",
              f"{result.reviews / wall:.1f} reviews/s; {len(result.failures)} failed; goal <= 120 s for 1,000"),
+            ("ours: CPU time of that batch", f"{cpu[0]:.0f} s caller + {cpu[1]:.0f} s workers",
+             f"{cpu[1] / result.reviews * 1000:.0f} ms per review in workers; (caller+workers)/{WORKERS} = "
+             f"{sum(cpu) / WORKERS:.0f} s if the {WORKERS} CPUs were ours alone"),
+            (f"ours: load average at the end (other work on this machine; {os.cpu_count()} CPUs)",
+             f"{os.getloadavg()[0]:.1f}", "wall-clock timings above include that contention"),
             ("ours: mean PDF size", f"{statistics.mean(p.stat().st_size for p in pdfs) / 1024:.0f} KB",
              f"{len(pdfs)} files"),
             ("ours: peak memory", f"{parent_rss:.0f} MB parent, {child_rss:.0f} MB largest worker", "max RSS"),
