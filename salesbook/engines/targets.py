@@ -178,6 +178,8 @@ def _plan_data(products: pd.DataFrame, regions: pd.DataFrame, reps: pd.DataFrame
                          how="left")
     if "rep_id" not in hist:
         hist["rep_id"] = None
+    for k in DIMENSIONS:  # factorised once: every level groups History by these keys
+        hist[k] = hist[k].astype(object).astype("category")
     last = hist["period"].max() + pd.offsets.MonthBegin(1) if len(hist) else start
     windows = {"prior_year": (start - pd.DateOffset(years=1), start),
                "trailing_12m": (last - pd.DateOffset(years=1), last)}
@@ -413,27 +415,32 @@ def _wide(leaf: Tier, dims: list[str], data: PlanData, u: float, lang: str) -> p
         return pd.DataFrame(columns=cols)
     decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
     f = leaf.frame
-    region = f["region_id"].astype(object) if "region_id" in f else f["rep_id"].map(
-        data.sellers.set_index("rep_id")["region_id"]).astype(object)
-    key = pd.DataFrame({"rep_id": f["rep_id"].astype(object),
-                        "region_id": np.where(f["rep_id"] == UNASSIGNED, region, None)})
-    m = pd.DataFrame(leaf.months, columns=[f"m{i:02d}" for i in range(1, 13)])
+    reps = f["rep_id"].astype(object).to_numpy()
+    by_rep = data.sellers.drop_duplicates("rep_id").set_index("rep_id")
+    region = (f["region_id"].astype(object).to_numpy() if "region_id" in f
+              else pd.Series(reps).map(by_rep["region_id"]).astype(object).to_numpy())
+    real = reps != UNASSIGNED
+    # one row per rep, and one '(unassigned)' row per region; reps first, in order of appearance
+    row_key = np.where(real, reps, UNASSIGNED + "\x00" + region.astype(str))
+    code, uniq = pd.factorize(row_key)
+    order = np.concatenate([np.flatnonzero(~pd.Index(uniq).str.startswith(UNASSIGNED)),
+                            np.flatnonzero(pd.Index(uniq).str.startswith(UNASSIGNED))])
+    units = np.zeros((len(uniq), 12), dtype=np.int64)
+    np.add.at(units, code, leaf.months)
     # why: the rep's row is the sum of their leaf nodes, e.g. "HW 300,000 + SW 100,000"
-    label = f["product_line"].astype(str) if "product_line" in f else f["region_id"].astype(str) if "region_id" in f \
-        else pd.Series(say(lang, "rep_id"), index=f.index)
-    part = label + " " + pd.Series([money(x * u) for x in leaf.units], index=f.index)
-    key["explanation"] = part
-    g = pd.concat([key, m], axis=1).groupby(["rep_id", "region_id"], dropna=False, sort=False).agg(
-        {**{c: "sum" for c in m.columns}, "explanation": " + ".join})
-    g = g.reset_index()
-    g["region_id"] = g["region_id"].astype(object)
-    names = data.sellers.set_index("rep_id")
-    real = g["rep_id"] != UNASSIGNED
-    g.loc[real, "region_id"] = g.loc[real, "rep_id"].map(names["region_id"])
-    g["name"] = g["rep_id"].map(names["name"]).where(real, say(lang, "nobody"))
+    label = (f["product_line"] if "product_line" in f else f["region_id"] if "region_id" in f
+             else pd.Series(say(lang, "rep_id"), index=f.index)).astype(str).to_numpy()
+    pieces: list[list[str]] = [[] for _ in range(len(uniq))]
+    for c, lab, x in zip(code, label, leaf.units, strict=True):
+        pieces[c].append(f"{lab} {money(x * u)}")
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[code[::-1]] = np.arange(len(code))[::-1]
+    rep = np.where(real[first], reps[first], UNASSIGNED)
+    out = pd.DataFrame({"rep_id": pd.Series(rep, dtype=object),
+                        "name": pd.Series(rep, dtype=object).map(by_rep["name"]).where(real[first], say(lang, "nobody")),
+                        "region_id": pd.Series(region[first], dtype=object)})
     month_cols = [f"m{i:02d}" for i in range(1, 13)]
-    units = g[month_cols].to_numpy(dtype=np.int64)
-    g[month_cols] = np.round(units * u, decimals)
-    g["total"] = np.round(units.sum(axis=1) * u, decimals)
-    g = pd.concat([g[real], g[~real]], ignore_index=True)
-    return g[cols]
+    out[month_cols] = np.round(units * u, decimals)
+    out["total"] = np.round(units.sum(axis=1) * u, decimals)
+    out["explanation"] = [" + ".join(p) for p in pieces]
+    return out.iloc[order].reset_index(drop=True)[cols]
