@@ -19,12 +19,14 @@ import pandas as pd
 
 from salesbook.engines.allocation import split_rows
 from salesbook.engines.money import round_half_away, to_decimal
+from salesbook.engines.targets_output import long_form, wide_form
 from salesbook.engines.targets_plan import (
     DIMENSIONS,
     METHODS,
     UNASSIGNED,
     Level,
     PlanData,
+    Tier,
     check_levels,
     children,
     level_shares,
@@ -37,9 +39,8 @@ from salesbook.engines.targets_time import (
     PRORATION,
     check_seasonality,
     fiscal_months,
-    month_labels,
-    quarter_labels,
     rep_availability,
+    season_rows,
     seasonality_profiles,
 )
 from salesbook.errors import InputError, problem
@@ -59,18 +60,6 @@ class TargetResult:
     review: pd.DataFrame         # Out_TargetReview: rep x month target vs actual, commitments gap
     variance: pd.DataFrame       # Out_TargetVariance: every node x period target vs actual, commitments gap
     check: pd.DataFrame          # Out_TargetCheck: each node vs its children and its months
-
-
-@dataclass
-class Tier:
-    """The nodes of one level: keys, parent row in the level above, FY units, months, wording."""
-
-    frame: pd.DataFrame
-    units: np.ndarray
-    months: np.ndarray
-    expl: list[str]
-    method: str
-    padding: float = 0.0
 
 
 def prior_year_total(history: pd.DataFrame, fiscal_year: int, fiscal_start_month: int = 1) -> float:
@@ -147,8 +136,8 @@ def decompose_targets(
         sums = np.zeros((len(par.units), 12), dtype=np.int64)
         np.add.at(sums, child.frame["parent"].to_numpy(), child.months)
         par.months = split_rows(par.units, sums.astype(float))
-    targets = _long(tiers, dims, months, float(u), lang, data, season, av)
-    by_month = _wide(tiers[-1], dims, data, float(u), lang)
+    targets = long_form(tiers, dims, months, float(u), lang, data, season, av)
+    by_month = wide_form(tiers[-1], dims, data, float(u), lang)
     review, variance = review_tables(tiers, dims, months, float(u), data, deals, credits, commitments, lang,
                                      targets)
     return TargetResult(targets=targets, by_month=by_month, review=review, variance=variance,
@@ -228,22 +217,6 @@ def _node_name(frame: pd.DataFrame, i: int, path: list[str]) -> str:
     return " / ".join(str(frame.at[i, d]) for d in path) or "company"
 
 
-def _season_codes(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct seasonality rows (p, 12) and, per node, which one it follows (its line's, else the default)."""
-    if "product_line" in frame:
-        lines = [k for k in season if k is not None]
-        table = np.vstack([season[k] for k in lines] + [season.get(None, season[lines[0]] if lines else np.ones(12))])
-        code = pd.Index(lines).get_indexer(frame["product_line"].astype(object).to_numpy())
-        return table, np.where(code < 0, len(lines), code)
-    return season[None][None, :], np.zeros(len(frame), dtype=np.int64)
-
-
-def _season_of(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> np.ndarray:
-    """(n, 12) seasonality row for each node."""
-    table, code = _season_codes(frame, season)
-    return table[code]
-
-
 def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], data: PlanData, adj: pd.DataFrame,
            season: dict, av, freed: str, u: float, lang: str) -> tuple[Tier, list]:
     """Split every node of ``prev`` over its children at this level."""
@@ -260,7 +233,7 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
     if dim == "rep_id":
         pos = kids["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"])).to_numpy()
         has = real & ~pd.isna(pos)
-        s = _season_of(kids, season)
+        s = season_rows(kids, season)
         carry = np.where(has, (s * av.share[np.where(has, pos, 0).astype(int)]).sum(axis=1), 1.0)
         if freed == "redistribute":
             weights = weights * carry
@@ -330,7 +303,7 @@ def _add_unassigned(kids: pd.DataFrame, units: np.ndarray, expl: list[list[str]]
 
 def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, pieces: list, lang: str) -> None:
     """Leaves into months: reps by season x availability, everything else by season; freed pieces added."""
-    s = _season_of(leaf.frame, season)
+    s = season_rows(leaf.frame, season)
     w = np.array(s, dtype=float)
     direct = leaf.units.copy()
     for target, n, _ in pieces:
@@ -347,100 +320,3 @@ def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, 
     leaf.months = split_rows(direct, w)
     for target, n, rows in pieces:
         np.add.at(leaf.months, target, split_rows(n, rows))
-
-
-def _long(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, lang: str, data: PlanData,
-          season: dict, av) -> pd.DataFrame:
-    """Out_Targets: per level, per node: FY, 12 months, 4 quarters; built column-wise with numpy."""
-    labels = np.array(["FY", *month_labels(months), *quarter_labels(months)], dtype=object)
-    decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("level", *DIMENSIONS, "target", "share", "method",
-                                                          "explanation")}
-    for depth, tier in enumerate(tiers):
-        n = len(tier.units)
-        q = tier.months.reshape(n, 4, 3).sum(axis=2)
-        parts["level"].append(np.full(n * 17, depth, dtype=np.int64))
-        for d in DIMENSIONS:
-            parts[d].append(np.repeat(tier.frame[d].astype(object).to_numpy(), 17) if d in tier.frame
-                            else np.full(n * 17, None, dtype=object))
-        parts["target"].append(np.round(np.column_stack([tier.units, tier.months, q]).ravel() * u, decimals))
-        share = np.full((n, 17), np.nan)
-        if depth:
-            par = tiers[depth - 1].units[tier.frame["parent"].to_numpy()]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                share[:, 0] = np.where(par != 0, tier.units / np.where(par != 0, par, 1), np.nan)
-        parts["share"].append(share.ravel())
-        leaf = depth == len(tiers) - 1
-        method = np.empty((n, 17), dtype=object)
-        method[:, 0], method[:, 1:13], method[:, 13:] = tier.method, "season" if leaf else "sum", "sum"
-        expl = np.empty((n, 17), dtype=object)
-        expl[:, 0], expl[:, 13:] = tier.expl, say(lang, "quarter")
-        expl[:, 1:13] = _month_text(tier, dims, data, season, av, lang) if leaf else say(lang, "sum")
-        parts["method"].append(method.ravel())
-        parts["explanation"].append(expl.ravel())
-    n_rows = sum(len(x) for x in parts["level"])
-    cols = {k: pd.Series(np.concatenate(v), dtype=object if k in (*DIMENSIONS, "method", "explanation") else None,
-                         copy=False) for k, v in parts.items()}
-    cols["period"] = pd.Series(np.tile(labels, n_rows // 17), dtype=object)
-    return pd.DataFrame(cols, copy=False)[["level", *DIMENSIONS, "period", "target", "share", "method", "explanation"]]
-
-
-def _month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str) -> np.ndarray:
-    """(n, 12) explanation of each leaf month: the node's reasons, its season share, ramp or proration."""
-    table, code = _season_codes(leaf.frame, season)
-    words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
-    text = np.array(leaf.expl, dtype=object)[:, None] + words[code]
-    if dims and dims[-1] == "rep_id":
-        pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
-        has = pos.notna().to_numpy()
-        p = np.where(has, pos.fillna(0).astype(int).to_numpy(), 0)
-        for i, j in zip(*np.nonzero(has[:, None] & (av.share[p] < 1)), strict=True):
-            r = p[i]
-            parts = []
-            if av.share[r, j] <= 0:
-                parts.append(say(lang, "off"))
-            else:
-                if av.ramp[r, j] < 1:
-                    parts.append(say(lang, "ramp", r=av.ramp[r, j], m=int(av.tenure[r, j])))
-                if av.employed[r, j] < 1:
-                    parts.append(say(lang, "active", d=int(av.active_days[r, j]), n=int(av.days[j])))
-            text[i, j] = f"{text[i, j]}; {'; '.join(parts)}"
-    return text
-
-
-def _wide(leaf: Tier, dims: list[str], data: PlanData, u: float, lang: str) -> pd.DataFrame:
-    """Rep x month, one row per rep (summed over product lines); unassigned per region; for printing."""
-    cols = ["rep_id", "name", "region_id", *(f"m{i:02d}" for i in range(1, 13)), "total", "explanation"]
-    if not dims or dims[-1] != "rep_id":
-        return pd.DataFrame(columns=cols)
-    decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
-    f = leaf.frame
-    reps = f["rep_id"].astype(object).to_numpy()
-    by_rep = data.sellers.drop_duplicates("rep_id").set_index("rep_id")
-    region = (f["region_id"].astype(object).to_numpy() if "region_id" in f
-              else pd.Series(reps).map(by_rep["region_id"]).astype(object).to_numpy())
-    real = reps != UNASSIGNED
-    # one row per rep, and one '(unassigned)' row per region; reps first, in order of appearance
-    row_key = np.where(real, reps, UNASSIGNED + "\x00" + region.astype(str))
-    code, uniq = pd.factorize(row_key)
-    order = np.concatenate([np.flatnonzero(~pd.Index(uniq).str.startswith(UNASSIGNED)),
-                            np.flatnonzero(pd.Index(uniq).str.startswith(UNASSIGNED))])
-    units = np.zeros((len(uniq), 12), dtype=np.int64)
-    np.add.at(units, code, leaf.months)
-    # why: the rep's row is the sum of their leaf nodes, e.g. "HW 300,000 + SW 100,000"
-    label = (f["product_line"] if "product_line" in f else f["region_id"] if "region_id" in f
-             else pd.Series(say(lang, "rep_id"), index=f.index)).astype(str).to_numpy()
-    pieces: list[list[str]] = [[] for _ in range(len(uniq))]
-    for c, lab, x in zip(code, label, leaf.units, strict=True):
-        pieces[c].append(f"{lab} {money(x * u)}")
-    first = np.zeros(len(uniq), dtype=np.int64)
-    first[code[::-1]] = np.arange(len(code))[::-1]
-    rep = np.where(real[first], reps[first], UNASSIGNED)
-    out = pd.DataFrame({"rep_id": pd.Series(rep, dtype=object),
-                        "name": pd.Series(rep, dtype=object).map(by_rep["name"]).where(real[first], say(lang, "nobody")),
-                        "region_id": pd.Series(region[first], dtype=object)})
-    month_cols = [f"m{i:02d}" for i in range(1, 13)]
-    out[month_cols] = np.round(units * u, decimals)
-    out["total"] = np.round(units.sum(axis=1) * u, decimals)
-    out["explanation"] = [" + ".join(p) for p in pieces]
-    return out.iloc[order].reset_index(drop=True)[cols]

@@ -56,6 +56,18 @@ class PlanData:
     lang: str
 
 
+@dataclass
+class Tier:
+    """The nodes of one level: keys, parent row in the level above, FY units, months, wording."""
+
+    frame: pd.DataFrame
+    units: np.ndarray
+    months: np.ndarray
+    expl: list[str]
+    method: str
+    padding: float = 0.0
+
+
 def check_levels(levels: Sequence[Level]) -> None:
     """Distinct dimensions, 1 to 3 levels, reps (if present) last; known methods; sane blends."""
     dims = [lv.dimension for lv in levels]

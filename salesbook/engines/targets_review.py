@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import largest_remainder, round_array, to_decimal
-from salesbook.engines.targets_plan import DIMENSIONS, UNASSIGNED, PlanData
+from salesbook.engines.targets_plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
 from salesbook.engines.targets_text import money, say
 from salesbook.engines.targets_time import month_labels
 from salesbook.errors import InputError, Problem, problem
-
-if TYPE_CHECKING:
-    from salesbook.engines.targets import Tier
 
 REVIEW_COLUMNS = ["rep_id", "period", "target", "actual", "achievement", "commitment", "gap", "explanation"]
 VARIANCE_COLUMNS = ["level", *DIMENSIONS, "period", "target", "actual", "achievement", "commitment", "gap",

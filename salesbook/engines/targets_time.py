@@ -128,3 +128,19 @@ def rep_availability(hire: Sequence, leave: Sequence, months: list[pd.Timestamp]
     if not ramp:
         ramp_share = (tenure >= 1).astype(float)
     return Availability(employed * ramp_share, employed, ramp_share, tenure, active_days, days)
+
+
+def season_codes(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct seasonality rows (p, 12) and, per node, which one it follows (its line's, else the default)."""
+    if "product_line" in frame:
+        lines = [k for k in season if k is not None]
+        table = np.vstack([season[k] for k in lines] + [season.get(None, season[lines[0]] if lines else np.ones(12))])
+        code = pd.Index(lines).get_indexer(frame["product_line"].astype(object).to_numpy())
+        return table, np.where(code < 0, len(lines), code)
+    return season[None][None, :], np.zeros(len(frame), dtype=np.int64)
+
+
+def season_rows(frame: pd.DataFrame, season: dict[object, np.ndarray]) -> np.ndarray:
+    """(n, 12) seasonality row for each node."""
+    table, code = season_codes(frame, season)
+    return table[code]
