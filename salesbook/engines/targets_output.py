@@ -90,11 +90,13 @@ def wide_form(leaf: Tier, dims: list[str], data: PlanData, u: float, lang: str) 
     units = np.zeros((len(uniq), 12), dtype=np.int64)
     np.add.at(units, code, leaf.months)
     # why: the rep's row is the sum of their leaf nodes, e.g. "HW 300,000 + SW 100,000"
-    label = (f["product_line"] if "product_line" in f else f["region_id"] if "region_id" in f
-             else pd.Series(say(lang, "rep_id"), index=f.index)).astype(str).to_numpy()
     pieces: list[list[str]] = [[] for _ in range(len(uniq))]
-    for c, lab, x in zip(code, label, leaf.units, strict=True):
-        pieces[c].append(f"{lab} {money(x * u)}")
+    if "product_line" in f:  # one leaf per product line: name each part
+        for c, lab, x in zip(code, f["product_line"].astype(str), leaf.units, strict=True):
+            pieces[c].append(f"{lab} {money(x * u)}")
+    else:  # one leaf per rep: its own reasons
+        for c, text in zip(code, leaf.expl, strict=True):
+            pieces[c].append(text)
     first = np.zeros(len(uniq), dtype=np.int64)
     first[code[::-1]] = np.arange(len(code))[::-1]
     rep = np.where(real[first], reps[first], UNASSIGNED)

@@ -237,6 +237,9 @@ def test_any_order_and_depth_reconciles(dims):
     assert np.allclose(c["difference"].dropna(), 0) and np.allclose(c["months_total"], c["target"])
     assert round(r.targets[(r.targets["level"] == len(dims)) & (r.targets["period"] == "FY")]["target"].sum(), 2) \
         == 123_456.78
+    if dims[-1] == "rep_id":  # the printable sheet explains each rep's row
+        want = "HW " if "product_line" in dims else "rep share "
+        assert r.by_month["explanation"].str.startswith(want).all()
 
 
 def test_hierarchy_rules():
