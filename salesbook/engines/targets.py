@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.allocation import split_rows
-from salesbook.engines.money import round_half_away, to_decimal
+from salesbook.engines.money import largest_remainder, round_half_away, to_decimal
 from salesbook.engines.targets_output import long_form, wide_form
 from salesbook.engines.targets_plan import (
     DIMENSIONS,
@@ -31,6 +31,7 @@ from salesbook.engines.targets_plan import (
     children,
     level_shares,
     match_adjustments,
+    match_month_locks,
     split_level,
 )
 from salesbook.engines.targets_review import check_table, review_tables
@@ -122,7 +123,7 @@ def decompose_targets(
     else:
         top = say(lang, "company")
     total = int(round_half_away(company_target, u) / u)
-    adj = _adjustments(adjustments, dims)
+    adj, month_adj = _adjustments(adjustments, dims)
     tiers = [Tier(pd.DataFrame(index=[0]), np.array([total], dtype=np.int64), np.zeros((1, 12), np.int64), [top],
                   "company")]
     freed_pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -130,7 +131,7 @@ def decompose_targets(
         tier, pieces = _level(tiers[-1], dims[: depth], lv, depth, dims, data, adj, season, av, freed, float(u), lang)
         tiers.append(tier)
         freed_pieces = pieces
-    _leaf_months(tiers[-1], dims, data, season, av, freed_pieces, lang)
+    _leaf_months(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u))
     for depth in range(len(tiers) - 1, 0, -1):  # parents: their own FY, shaped like their children's months
         child, par = tiers[depth], tiers[depth - 1]
         sums = np.zeros((len(par.units), 12), dtype=np.int64)
@@ -192,10 +193,11 @@ def _season_matrix(profiles: dict[str | None, np.ndarray], lines: list[str], by_
     return out
 
 
-def _adjustments(adj: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
-    cols = [*DIMENSIONS, "growth", "locked", "min_amount", "max_amount"]
+def _adjustments(adj: pd.DataFrame | None, dims: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node adjustments (growth, lock, bounds) and month locks (a locked amount with a fiscal month)."""
+    cols = [*DIMENSIONS, "month", "growth", "locked", "min_amount", "max_amount"]
     if adj is None or adj.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=cols)
     out = adj.reindex(columns=cols)
     for d in DIMENSIONS:
         out[d] = out[d].astype(object).where(out[d].notna() & (out[d].astype(str).str.strip() != ""), None)
@@ -208,9 +210,16 @@ def _adjustments(adj: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
             problems.append(problem("{d} is not a level of the hierarchy ({h}); leave it blank.",
                                     "{d} 不在分解层级（{h}）中；请留空。", table="TargetAdjustments",
                                     row=out.index[out[d].notna()][0], column=d, d=d, h=" > ".join(dims)))
+    monthly = out["month"].notna()
+    for row in out.index[monthly]:
+        r = out.loc[row]
+        if pd.isna(r["locked"]) or r[["growth", "min_amount", "max_amount"]].notna().any() or pd.isna(r[dims[-1]]):
+            problems.append(problem("a row with a month locks one {d}'s month: give the locked amount only.",
+                                    "填写月份的行用于锁定某个{d}的某月目标：只填锁定金额。", table="TargetAdjustments",
+                                    row=row, column="month", d=dims[-1]))
     if problems:
         raise InputError(problems)
-    return out
+    return out[~monthly], out[monthly]
 
 
 def _node_name(frame: pd.DataFrame, i: int, path: list[str]) -> str:
@@ -301,8 +310,12 @@ def _add_unassigned(kids: pd.DataFrame, units: np.ndarray, expl: list[list[str]]
     return kids, units[order], [expl[i] for i in order], mapped
 
 
-def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, pieces: list, lang: str) -> None:
-    """Leaves into months: reps by season x availability, everything else by season; freed pieces added."""
+def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, pieces: list, lang: str,
+                 month_adj: pd.DataFrame, u: float) -> None:
+    """Leaves into months: reps by season x availability, everything else by season; freed pieces added.
+
+    A locked month keeps its amount and the node's other months share the rest of its year.
+    """
     s = season_rows(leaf.frame, season)
     w = np.array(s, dtype=float)
     direct = leaf.units.copy()
@@ -318,5 +331,32 @@ def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, 
         for k in np.flatnonzero(dead):
             leaf.expl[k] = f"{leaf.expl[k]}; {say(lang, 'absent_lock')}"
     leaf.months = split_rows(direct, w)
+    if len(month_adj):
+        leaf.month_locks = match_month_locks(month_adj, leaf.frame, dims, u)
+        _apply_month_locks(leaf, direct, w, s, dims, u)
     for target, n, rows in pieces:
         np.add.at(leaf.months, target, split_rows(n, rows))
+
+
+def _apply_month_locks(leaf: Tier, direct: np.ndarray, w: np.ndarray, s: np.ndarray, dims: list[str],
+                       u: float) -> None:
+    locks = leaf.month_locks
+    problems = []
+    for i in np.flatnonzero(~np.isnan(locks).all(axis=1)):
+        fixed = ~np.isnan(locks[i])
+        rest = int(direct[i]) - int(locks[i][fixed].sum())
+        free = np.flatnonzero(~fixed)
+        if rest < 0 or (not len(free) and rest):
+            problems.append(problem("locked months of {node} total {l}, but its year is {t}.",
+                                    "{node} 锁定月份合计 {l}，而全年目标为 {t}。", table="TargetAdjustments",
+                                    column="month", node=_node_name(leaf.frame, i, dims),
+                                    l=money(locks[i][fixed].sum() * u), t=money(direct[i] * u)))
+            continue
+        row = np.zeros(12, dtype=np.int64)
+        row[fixed] = locks[i][fixed].astype(np.int64)
+        if len(free):
+            wf = w[i, free] if w[i, free].sum() > 0 else s[i, free] if s[i, free].sum() > 0 else np.ones(len(free))
+            row[free] = largest_remainder(rest, wf)
+        leaf.months[i] = row
+    if problems:
+        raise InputError(problems)

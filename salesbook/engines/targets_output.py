@@ -37,7 +37,7 @@ def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u:
         method[:, 0], method[:, 1:13], method[:, 13:] = tier.method, "season" if leaf else "sum", "sum"
         expl = np.empty((n, 17), dtype=object)
         expl[:, 0], expl[:, 13:] = tier.expl, say(lang, "quarter")
-        expl[:, 1:13] = month_text(tier, dims, data, season, av, lang) if leaf else say(lang, "sum")
+        expl[:, 1:13] = month_text(tier, dims, data, season, av, lang, u) if leaf else say(lang, "sum")
         parts["method"].append(method.ravel())
         parts["explanation"].append(expl.ravel())
     n_rows = sum(len(x) for x in parts["level"])
@@ -47,7 +47,7 @@ def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u:
     return pd.DataFrame(cols, copy=False)[["level", *DIMENSIONS, "period", "target", "share", "method", "explanation"]]
 
 
-def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str) -> np.ndarray:
+def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str, u: float) -> np.ndarray:
     """(n, 12) explanation of each leaf month: the node's reasons, its season share, ramp or proration."""
     table, code = season_codes(leaf.frame, season)
     words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
@@ -67,6 +67,9 @@ def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, la
                 if av.employed[r, j] < 1:
                     parts.append(say(lang, "active", d=int(av.active_days[r, j]), n=int(av.days[j])))
             text[i, j] = f"{text[i, j]}; {'; '.join(parts)}"
+    if leaf.month_locks is not None:
+        for i, j in zip(*np.nonzero(~np.isnan(leaf.month_locks)), strict=True):
+            text[i, j] = f"{text[i, j]}; {say(lang, 'locked', amt=money(leaf.month_locks[i, j] * u))}"
     return text
 
 

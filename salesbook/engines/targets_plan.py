@@ -66,6 +66,7 @@ class Tier:
     expl: list[str]
     method: str
     padding: float = 0.0
+    month_locks: np.ndarray | None = None   # (n, 12) locked units per leaf month, NaN = free
 
 
 def check_levels(levels: Sequence[Level]) -> None:
@@ -324,3 +325,27 @@ def split_level(totals: np.ndarray, parent: np.ndarray, weights: np.ndarray, fx:
     if problems:
         raise InputError(problems)
     return units, leftover, notes, pinned
+
+
+def match_month_locks(rows: pd.DataFrame, leaf: pd.DataFrame, dims: list[str], unit: float) -> np.ndarray:
+    """(n, 12) locked units per leaf node and fiscal month (NaN = not locked); blank columns above match any."""
+    locks = np.full((len(leaf), 12), np.nan)
+    filled = rows[dims].notna()
+    problems: list[Problem] = []
+    for pattern, group in rows.groupby(filled.apply(tuple, axis=1)):
+        on = [d for d, f in zip(dims, pattern, strict=True) if f]
+        m = leaf[on].astype(object).reset_index(names="_kid").merge(
+            group[on].astype(object).assign(_row=group.index), on=on, how="inner")
+        for row in group.index.difference(m["_row"]):
+            problems.append(problem("this month lock matches no {d} in the plan.", "该月度锁定在分解中找不到对应的{d}。",
+                                    table="TargetAdjustments", row=row, column=dims[-1], d=dims[-1]))
+        for kid, row in zip(m["_kid"], m["_row"], strict=True):
+            j = int(rows.at[row, "month"]) - 1
+            if not 0 <= j < 12 or not np.isnan(locks[kid, j]):
+                problems.append(problem("month must be 1-12 and locked once per node.", "月份须为 1-12，且每个节点每月只锁定一次。",
+                                        table="TargetAdjustments", row=row, column="month"))
+                continue
+            locks[kid, j] = np.floor(float(rows.at[row, "locked"]) / unit + 0.5 + 1e-9)
+    if problems:
+        raise InputError(problems)
+    return locks

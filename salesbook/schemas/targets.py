@@ -113,6 +113,10 @@ TABLES = (
             C("region_id", K.ID, "区域编号", "Region ID", ref="Regions.region_id", doc_en="Node path: region.",
               doc_zh="节点：区域。"),
             C("rep_id", K.ID, "销售代表编号", "Rep ID", ref="Reps.rep_id", doc_en="Node path: rep.", doc_zh="节点：代表。"),
+            C("month", K.INT, "月份", "Month", min_value=1, max_value=12,
+              doc_en="Optional fiscal month 1-12 with a locked amount: fixes that month of a last-level node; its "
+                     "other months share the rest of its year.",
+              doc_zh="可选，财年月份 1-12，与锁定金额一起填写：固定末层节点该月目标，其余月份分配全年剩余部分。"),
             C("growth", K.PERCENT, "增长调整", "Growth uplift",
               doc_en="Raises (or lowers) this node's weight among its siblings, e.g. 8%.",
               doc_zh="提高（或降低）该节点在同级中的权重，如 8%。"),

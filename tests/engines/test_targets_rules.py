@@ -158,6 +158,29 @@ def test_locks_wildcards_and_bounds():
     assert "raised to minimum 150,000" in expl[(3, "SW", "B", "FY")]
 
 
+def test_a_locked_month_and_the_other_months_share_the_rest():
+    """A's HW target is 300,000 (prior-year share); lock March at 50,000.
+
+    The other 11 months share 250,000: 22,727.27 each -> floors 11 x 22,727 = 249,997, the 3 units left
+    go to the earliest months (all remainders and weights tie): Jan, Feb, Apr 22,728, the rest 22,727.
+    """
+    adj = pd.DataFrame({"product_line": ["HW"], "region_id": ["E"], "rep_id": ["A"], "month": [3],
+                        "growth": [None], "locked": [50_000.0], "min_amount": [None], "max_amount": [None]})
+    r = decompose_targets(1_000_000, adjustments=adj, **book())
+    assert months_of(r, 3, product_line="HW", rep_id="A") == [22_728, 22_728, 50_000, 22_728] + [22_727] * 8
+    assert fy(r, 3)[("HW", "E", "A")] == 300_000
+    march = r.targets[(r.targets["rep_id"] == "A") & (r.targets["product_line"] == "HW")
+                      & (r.targets["period"] == "2026-03")]["explanation"].iloc[0]
+    assert march.endswith("locked at 50,000")
+    adj["locked"] = 400_000.0
+    with pytest.raises(InputError, match="locked months of HW / E / A total 400,000, but its year is 300,000"):
+        decompose_targets(1_000_000, adjustments=adj, **book())
+    adj["region_id"] = None  # a month lock must name a last-level node
+    adj["rep_id"] = None
+    with pytest.raises(InputError, match="locks one rep_id's month"):
+        decompose_targets(1_000_000, adjustments=adj, **book())
+
+
 def test_maximums_that_leave_something_over_go_to_unassigned():
     adj = pd.DataFrame({"product_line": ["HW", "HW"], "region_id": ["E", "E"], "rep_id": ["A", "B"],
                         "growth": [None, None], "locked": [None, None], "min_amount": [None, None],
