@@ -112,7 +112,9 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
                    default_path: bool = False) -> BatchResult:
     """``build_reports`` on already loaded data (the benchmark reuses one load for several runs)."""
     start = timer()
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in formats))
+    if isinstance(formats, str):  # "pdf,html" straight from the command line
+        formats = formats.split(",")
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     _check(per, formats, templates_dir, lang)
     user_dir = str(Path(templates_dir).resolve()) if templates_dir else None
     lang = lang or ("zh" if str(data.settings.get("language", "")).startswith("zh") else "en")
