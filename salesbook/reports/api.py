@@ -27,7 +27,7 @@ from salesbook.reports.batch import (
 )
 from salesbook.reports.context import ReviewData, build_context, load_review_data, period_for, review_keys
 from salesbook.reports.formatting import FORMAT_CHARS
-from salesbook.reports.templates import labels, template_dirs
+from salesbook.reports.templates import labels, template_files
 
 
 def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep",
@@ -95,8 +95,7 @@ def _strings(value: Any) -> Iterable[str]:
 def batch_fonts(jobs: Sequence[Job], templates_dir: str | None, lang: str) -> tuple[tuple[str, bytes], ...]:
     """The subset fonts covering every character this batch can print, as (name, bytes) to ship."""
     texts: list[str] = [FORMAT_CHARS, *labels(templates_dir, lang).values()]
-    for d in template_dirs(templates_dir):
-        texts += [f.read_text(encoding="utf-8", errors="replace") for f in sorted(d.glob("*.html"))]
+    texts += [text for name, text in template_files(templates_dir).items() if name.endswith(".html")]
     for job in jobs:
         texts.extend(_strings(job.context))
     files = fontlib.ensure_fonts(fontlib.charset(texts))
@@ -123,7 +122,7 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
     jobs, failures = plan(data, per, period, lang)
     blobs = batch_fonts(jobs, user_dir, lang) if "pdf" in formats and not default_path else ()
     spec = RenderSpec(formats=formats, user_dir=user_dir, created=created_stamp(creation_date), font_blobs=blobs,
-                      default_path=default_path)
+                      default_path=default_path, templates=tuple(sorted(template_files(user_dir).items())))
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     chunks = chunked(jobs, 1 if scheduler else n_workers)
     runner = run_dask(chunks, spec, scheduler) if scheduler else run_local(chunks, spec, min(n_workers, len(chunks)))

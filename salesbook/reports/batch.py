@@ -72,6 +72,7 @@ class RenderSpec:
     created: str
     font_blobs: tuple[tuple[str, bytes], ...] = ()   # (file name, bytes) of the subset fonts
     default_path: bool = False
+    templates: tuple[tuple[str, str], ...] = ()      # (name, source) of every template file, override applied
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,13 @@ def _worker_fonts(spec: RenderSpec) -> FontFiles | None:
 
 def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[str, bytes] | str]]:
     """Render several reviews in this process; a failing review becomes its reason, the rest go on."""
+    from salesbook.reports import pdf
     from salesbook.reports.pdf import PdfOptions, renderer
-    from salesbook.reports.templates import render_html
+    from salesbook.reports.templates import render_html, use_shipped
 
+    # Render what the caller sees, even on a worker that lacks its --templates folder or has an older copy.
+    if spec.templates and use_shipped(spec.user_dir, dict(spec.templates)):
+        pdf.forget_renderers()
     options = PdfOptions(fonts=_worker_fonts(spec), user_dir=spec.user_dir, default_path=spec.default_path)
     out: list[tuple[str, dict[str, bytes] | str]] = []
     for job in jobs:

@@ -99,6 +99,11 @@ def renderer(options: PdfOptions) -> PdfRenderer:
     return r
 
 
+def forget_renderers() -> None:
+    """Drop the set-up renderers (their stylesheet came from templates that have since changed)."""
+    _RENDERERS.clear()
+
+
 def write_pdf(html: str, target: Path, options: PdfOptions) -> Path:
     target.write_bytes(renderer(options).render(html))
     return target

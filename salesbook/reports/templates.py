@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -21,8 +22,26 @@ from markupsafe import Markup
 from salesbook.reports import charts
 from salesbook.reports.formatting import Formatter
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
 TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html"}
+TEMPLATE_SUFFIXES = (".html", ".css", ".json", ".svg")
+
+
+def _packaged_templates() -> Path:
+    """``report_templates/`` beside the package in a checkout, or where the wheel installed it."""
+    here = Path(__file__).resolve()
+    installed = Path("share") / "salesbook" / "report_templates"   # a wheel's data-files, beside lib/pythonX.Y
+    candidates = [here.parents[2] / "report_templates"]   # source checkout or editable install
+    if len(here.parents) > 5:                              # <prefix>/lib/pythonX.Y/site-packages/salesbook/reports
+        candidates.append(here.parents[5] / installed)
+    candidates.append(Path(sys.prefix) / installed)
+    return next((c for c in candidates if (c / "base.html").is_file()), candidates[0])
+
+
+DEFAULT_TEMPLATES = _packaged_templates()
+
+# Template sources received from a batch's caller, by override folder: a worker on another machine renders
+# exactly what the caller would (the caller's --templates folder does not exist there).
+_SHIPPED: dict[str | None, dict[str, str]] = {}
 
 
 def template_dirs(user_dir: str | Path | None) -> list[Path]:
@@ -30,11 +49,48 @@ def template_dirs(user_dir: str | Path | None) -> list[Path]:
     return [*dirs, DEFAULT_TEMPLATES]
 
 
+def template_files(user_dir: str | None) -> dict[str, str]:
+    """Every template, stylesheet and label file by name, the override folder's winning over the packaged.
+
+    ``labels.json`` is merged language by language, so an override folder need only hold the labels it changes.
+    """
+    if user_dir in _SHIPPED:
+        return _SHIPPED[user_dir]
+    files: dict[str, str] = {}
+    merged: dict[str, dict[str, str]] = {}
+    for d in reversed(template_dirs(user_dir)):
+        if not d.is_dir():
+            continue
+        for f in sorted(d.rglob("*")):
+            if not f.is_file() or f.suffix not in TEMPLATE_SUFFIXES:
+                continue
+            name = f.relative_to(d).as_posix()
+            text = f.read_text(encoding="utf-8")
+            if name == "labels.json":
+                for lang, texts in json.loads(text).items():
+                    merged.setdefault(lang, {}).update(texts)
+            else:
+                files[name] = text
+    files["labels.json"] = json.dumps(merged, ensure_ascii=False)
+    return files
+
+
+def use_shipped(user_dir: str | None, files: Mapping[str, str]) -> bool:
+    """Render from these sources (sent by the caller) instead of reading folders; True if they changed."""
+    files = dict(files)
+    if _SHIPPED.get(user_dir) == files:
+        return False
+    _SHIPPED[user_dir] = files
+    environment.cache_clear()
+    labels.cache_clear()
+    return True
+
+
 @cache
 def environment(user_dir: str | None = None) -> jinja2.Environment:
     """One environment per override folder and process (jinja caches compiled templates in it)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(user_dir)]),
+        loader=jinja2.DictLoader(template_files(user_dir)),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.Undefined)
     env.filters.update(money=_money, num=_num, pct=_pct, compact=_compact, month=_month)
@@ -45,21 +101,14 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
 
 @cache
 def labels(user_dir: str | None, lang: str) -> dict[str, str]:
-    """Label texts: the packaged labels.json, overlaid key by key with the user's labels.json."""
-    out: dict[str, str] = {}
-    for d in reversed(template_dirs(user_dir)):
-        f = d / "labels.json"
-        if f.is_file():
-            data = json.loads(f.read_text(encoding="utf-8"))
-            out.update(data.get("en", {}))
-            out.update(data.get(lang, {}))
-    return out
+    """Label texts in ``lang``, falling back to English for any label missing in it."""
+    data = json.loads(template_files(user_dir)["labels.json"])
+    return {**data.get("en", {}), **data.get(lang, {})}
 
 
 def stylesheet(user_dir: str | None) -> str:
     """report.css from the override folder if it has one, else the packaged one."""
-    source, _, _ = environment(user_dir).loader.get_source(environment(user_dir), "report.css")  # type: ignore[union-attr]
-    return source
+    return environment(user_dir).loader.get_source(environment(user_dir), "report.css")[0]  # type: ignore[union-attr]
 
 
 def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_css: bool = True,

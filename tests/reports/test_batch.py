@@ -83,3 +83,35 @@ def test_calculation_side_imports_without_the_report_stack():
             "import salesbook.reports\n"
             "assert 'weasyprint' not in sys.modules  # only the rendering worker imports it\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_worker_renders_the_callers_templates_without_the_folder(computed_en):
+    """Remote workers do not share the caller's disk: the override travels with the batch."""
+    from salesbook.reports.api import plan
+    from salesbook.reports.batch import RenderSpec, render_chunk
+    from salesbook.reports.templates import template_files
+
+    data = load_review_data(computed_en)
+    jobs, _ = plan(data, "company", None, "en")
+    packaged = template_files(None)
+    shipped = dict(packaged)
+    shipped["labels.json"] = json.dumps({**json.loads(packaged["labels.json"]),
+                                         "en": {**json.loads(packaged["labels.json"])["en"],
+                                                "company_summary": "Shipped override title"}})
+    spec = RenderSpec(formats=("html",), user_dir="/folder/only/on/the/caller", created=CREATED,
+                      templates=tuple(sorted(shipped.items())))
+    [(_name, files)] = render_chunk(jobs, spec)
+    assert isinstance(files, dict), files
+    assert "Shipped override title" in files["html"].decode("utf-8")
+
+
+def test_packaged_labels_merge_language_by_language(tmp_path):
+    from salesbook.reports.templates import labels
+
+    override = tmp_path / "tpl"
+    override.mkdir()
+    (override / "labels.json").write_text(json.dumps({"en": {"score": "Points"}, "zh": {"score": "得分值"}}),
+                                          encoding="utf-8")
+    zh = labels(str(override), "zh")
+    assert zh["score"] == "得分值" and zh["actual"] == labels(None, "zh")["actual"] != labels(None, "en")["actual"]
+    assert labels(str(override), "en")["score"] == "Points"
