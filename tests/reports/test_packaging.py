@@ -21,7 +21,7 @@ def test_wheel_installs_the_report_templates_and_uses_them(tmp_path):
     assert built.returncode == 0, built.stderr
     [wheel] = (tmp_path / "whl").glob("salesbook-*.whl")
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix), str(wheel)],
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(prefix), str(wheel)],
                    check=True, capture_output=True, timeout=600)
     [site] = prefix.glob("lib/python*/site-packages")
     probe = ("import salesbook.reports.templates as t; "
