@@ -179,8 +179,17 @@ def run_local(chunks: list[list[Job]], spec: RenderSpec, workers: int) -> Iterat
         gc.unfreeze()
 
 
+def _worker_init() -> None:
+    """Collect young objects less often: layout makes millions of short-lived objects and the default
+    collector spent about a tenth of each review's CPU time walking them. Only in our own worker
+    processes, never in a caller's process."""
+    import gc
+
+    gc.set_threshold(20_000, 20, 20)
+
+
 def _pool(chunks: list[list[Job]], spec: RenderSpec, workers: int, ctx: Any) -> Iterator[tuple[list[Job], Any]]:
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
         pending = {pool.submit(render_chunk, chunk, spec): chunk for chunk in chunks}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
