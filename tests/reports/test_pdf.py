@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from reportkit import CREATED, outline, pdffonts, pdfinfo, pdftotext
 
-from salesbook.reports import build_reports
+from salesbook.reports import build_reports, render_reviews
 from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data, period_for, region_context
 from salesbook.reports.fonts import charset, ensure_fonts
@@ -127,3 +127,29 @@ def test_pages_are_not_blank(zh_reports, tmp_path):
     im = Image.open(png).convert("L")
     ink = sum(1 for y in range(im.height) for x in range(im.width) if im.getpixel((x, y)) < 200) / (im.width * im.height)
     assert ink > 0.03
+
+
+@pytest.mark.slow
+def test_year_reviews_print_each_chart_once_and_no_number_runs_into_the_next(tmp_path, computed_zh, poppler):
+    """Two sections side by side that do not fit at the foot of a page move whole to the next one (a floated
+    layout used to print the product mix twice there); a million-sized quota with cents fits its cell in the
+    nine-column statement (it used to run into the next cell: "¥1,100,000.00¥702,756.70")."""
+    from salesbook.reports.context import index_review_data
+    data = load_review_data(computed_zh)
+    tables = dict(data.tables)
+    big = tables["Out_Statements"].copy()
+    money = [c for c in big.columns if c not in ("rep_id", "period", "plan_id", "attainment", "explanation")]
+    big[money] = big[money] * 10  # eight-digit amounts with cents in every column of the statement
+    tables["Out_Statements"] = big
+    result = render_reviews(index_review_data(data.settings, tables), tmp_path, per="rep", formats=("pdf",),
+                            period="2026", workers=2, progress=False, creation_date=CREATED)
+    assert result.ok, result.summary()
+    lines = load_review_data(computed_zh).tables["Products"]["product_line"].dropna().unique()
+    printed = {}
+    for pdf in result.files:
+        text = pdftotext(pdf)
+        printed[pdf.name] = max(len(re.findall(rf"{re.escape(str(line))} \d+(?:\.\d)?%", text)) for line in lines)
+        glued = re.findall(r"\S*\d-?¥\S*", text)
+        assert not glued, (pdf.name, glued[:3])
+    assert max(printed.values()) == 1, {k: v for k, v in printed.items() if v > 1}
+    assert sum(printed.values()) >= len(printed) - 2  # directors without own deals have no product mix
