@@ -240,7 +240,10 @@ def build(out: Path) -> list[Case]:
 
     # -- engine rules -----------------------------------------------------------------------------------
     t = base_tables()
-    t["Seasonality"] = t["Seasonality"].assign(share=[0.08] * 12)
+    season = t["Seasonality"].copy()
+    company = season["product_line"].isna()   # the company-wide profile (product lines may have their own)
+    season.loc[company, "share"] = 0.08
+    t["Seasonality"] = season
     add(Case("seasonality_not_100", "monthly seasonality totals 96%", 2, ["sheet 'Seasonality'", "96.0000%, not 100%"]), t)
 
     t = base_tables()
@@ -253,6 +256,14 @@ def build(out: Path) -> list[Case]:
     add(Case("ahp_zero_judgement", "an AHP judgement of 0 (not a Saaty value)", 2, ["sheet 'AHPJudgements', row 2",
                                                                                      "must be a positive number"]),
         {**t, "AHPJudgements": j})
+
+    t = base_tables()
+    j = t["AHPJudgements"].copy()
+    first = j.iloc[0]  # SALES over GP = 2, and now also GP over SALES = 2: not reciprocal
+    j = pd.concat([j, pd.DataFrame([{**first.to_dict(), "kpi_a": first["kpi_b"], "kpi_b": first["kpi_a"]}])],
+                  ignore_index=True)
+    add(Case("ahp_not_reciprocal", "a pair judged both ways with the same value (2 and 2, not 2 and 1/2)", 2,
+             [f"sheet 'AHPJudgements', row {len(j) + 1}", "contradicts row 2"]), {**t, "AHPJudgements": j})
 
     t = base_tables()
     tiers = t["PlanTiers"].copy()

@@ -404,6 +404,11 @@ def _objective(m: str, c: _RoleContext) -> np.ndarray:
     return entropy_weights(wide.to_numpy(), lb) if m == "entropy" else critic_weights(wide.to_numpy(), lb)
 
 
+# A judgement and its reverse given both must multiply to 1, give or take the rounding of a typed fraction:
+# 1/3 as 0.33 is 1% off, 1/7 as 0.14 and 1/6 as 0.17 are 2% off.
+RECIPROCAL_TOLERANCE = 0.025
+
+
 def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems: list[Problem]) -> AHPResult | None:
     if judgements is None or judgements.empty:
         problems.append(problem("role {r} uses AHP but has no pairwise judgements.", "岗位 {r} 使用层次分析法，但没有两两比较判断。",
@@ -414,6 +419,7 @@ def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems
     n = len(kp)
     a = np.eye(n)
     seen = np.eye(n, dtype=bool)
+    given: dict[tuple[str, str], tuple[object, float]] = {}   # (kpi_a, kpi_b) -> (row, value), to check pairs given twice
     for row, ka, kb, v in zip(j.index, j["kpi_a"], j["kpi_b"], j["value"], strict=True):
         if ka not in idx or kb not in idx:
             problems.append(problem("KPI {k} is not weighted for role {r}.", "指标 {k} 不在岗位 {r} 的权重表中。",
@@ -423,6 +429,19 @@ def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems
             problems.append(problem("a judgement must be a positive number (1/9 .. 9).", "判断值必须为正数（1/9 至 9）。",
                                     table="AHPJudgements", row=row, column="value"))
             continue
+        if ka == kb and abs(v - 1) > RECIPROCAL_TOLERANCE:
+            problems.append(problem("{k} compared with itself must be 1, not {v:g}.", "指标 {k} 与自身比较必须为 1，而不是 {v:g}。",
+                                    table="AHPJudgements", row=row, column="value", k=ka, v=v))
+            continue
+        back = given.get((kb, ka))
+        if back is not None and ka != kb and abs(v * back[1] - 1) > RECIPROCAL_TOLERANCE:
+            problems.append(problem(
+                "{a} over {b} = {v:g} contradicts row {r2} ({b} over {a} = {w:g}); give one of the two, or reciprocal "
+                "values ({w:g} and {inv:.4g}).",
+                "{a} 相对 {b} = {v:g} 与第 {r2} 行（{b} 相对 {a} = {w:g}）矛盾；两者只填一个，或填互为倒数的值（{w:g} 与 {inv:.4g}）。",
+                table="AHPJudgements", row=row, column="value", a=ka, b=kb, v=v, w=back[1], r2=back[0], inv=1 / back[1]))
+            continue
+        given[(ka, kb)] = (row, v)
         a[idx[ka], idx[kb]], a[idx[kb], idx[ka]] = v, 1.0 / v
         seen[idx[ka], idx[kb]] = seen[idx[kb], idx[ka]] = True
     if not seen.all():

@@ -175,6 +175,31 @@ def test_ahp_weights_per_role_from_judgement_rows():
     assert w["S"] == pytest.approx(0.75) and w["C"] == pytest.approx(0.25)
 
 
+@pytest.mark.parametrize(("back", "ok"), [(1 / 3, True), (0.333, True), (0.33, True), (3.0, False), (0.5, False)])
+def test_a_pair_judged_both_ways_must_be_reciprocal(back, ok):
+    actuals, kpis, weights, reps, _ = _scorecard_inputs()
+    methods = pd.DataFrame({"role": ["rep"], "method": ["ahp"], "subjective": [None], "objective": [None],
+                            "subjective_share": [None]})
+    judgements = pd.DataFrame({"role": ["rep", "rep"], "kpi_a": ["S", "C"], "kpi_b": ["C", "S"], "value": [3.0, back]},
+                              index=[2, 3])  # Excel rows
+    if ok:
+        w = role_weights(kpis, weights, methods, judgements, actuals, reps).set_index("kpi_id")["weight"]
+        assert w["S"] == pytest.approx(0.75, abs=0.002)
+    else:
+        with pytest.raises(salesbook.InputError, match=r"C over S = .* contradicts row 2 \(S over C = 3\)") as err:
+            role_weights(kpis, weights, methods, judgements, actuals, reps)
+        assert err.value.problems[0].row == 3
+
+
+def test_a_kpi_compared_with_itself_must_be_one():
+    actuals, kpis, weights, reps, _ = _scorecard_inputs()
+    methods = pd.DataFrame({"role": ["rep"], "method": ["ahp"], "subjective": [None], "objective": [None],
+                            "subjective_share": [None]})
+    judgements = pd.DataFrame({"role": ["rep", "rep"], "kpi_a": ["S", "S"], "kpi_b": ["C", "S"], "value": [3.0, 2.0]})
+    with pytest.raises(salesbook.InputError, match="compared with itself must be 1"):
+        role_weights(kpis, weights, methods, judgements, actuals, reps)
+
+
 @pytest.mark.parametrize(("realisation", "bonus"), [(0.79, 0.0), (0.85, 3_000.0), (0.95, 4_800.0), (1.05, 6_000.0),
                                                      (1.12, 7_200.0), (1.30, 9_000.0)])
 def test_published_stepped_bonus_is_reproduced(realisation, bonus):
