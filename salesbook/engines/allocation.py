@@ -9,11 +9,14 @@ largest-remainder (Hamilton) method with the same deterministic tie rule as
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
 from salesbook.engines.money import largest_remainder, round_half_away, to_decimal
+
+# Quotas are computed in binary floating point, which counts whole units exactly only up to 2**53.
+MAX_EXACT_UNITS = 2**53
 
 
 class AllocationError(ValueError):
@@ -29,7 +32,7 @@ def allocate(total: float | int | str | Decimal, weights: Sequence[float], *, un
     Rules: weights must be finite and >= 0; a zero weight gets nothing; if every unlocked weight is zero
     the remainder is split evenly among the unlocked positions; locks may not exceed the total.
     """
-    u = to_decimal(unit)
+    u = _number(unit, "the unit")
     if u <= 0:
         raise AllocationError(f"unit must be positive, got {unit}")
     w = [float(x) for x in weights]
@@ -39,12 +42,12 @@ def allocate(total: float | int | str | Decimal, weights: Sequence[float], *, un
         raise AllocationError("weights must be numbers")
     if any(x < 0 for x in w):
         raise AllocationError(f"weight {min(w):g} is negative; weights must be >= 0")
-    total_units = int(round_half_away(total, u) / u)
+    total_units = _units(_number(total, "the total"), u)
     locked = dict(locked or {})
     for pos in locked:
         if not 0 <= pos < len(w):
             raise AllocationError(f"locked position {pos} is outside 0..{len(w) - 1}")
-    locked_units = {pos: int(round_half_away(v, u) / u) for pos, v in locked.items()}
+    locked_units = {pos: _units(_number(v, f"locked amount {pos}"), u) for pos, v in locked.items()}
     rest = total_units - sum(locked_units.values())
     if (total_units >= 0 and rest < 0) or (total_units < 0 and rest > 0):
         raise AllocationError(f"locked amounts {sum(locked_units.values()) * u} exceed the total {total_units * u}")
@@ -59,6 +62,22 @@ def allocate(total: float | int | str | Decimal, weights: Sequence[float], *, un
     elif rest != 0:
         raise AllocationError(f"every position is locked but {rest * u} is left over")
     return [parts[i] * u for i in range(len(w))]
+
+
+def _number(x: float | int | str | Decimal, what: str) -> Decimal:
+    try:
+        d = to_decimal(x)
+    except (InvalidOperation, ValueError, TypeError):
+        raise AllocationError(f"{what} must be a number, got {x!r}") from None
+    if not d.is_finite():
+        raise AllocationError(f"{what} must be a number, got {x!r}")
+    return d
+
+
+def _units(amount: Decimal, u: Decimal) -> int:
+    if abs(amount / u) > MAX_EXACT_UNITS:
+        raise AllocationError(f"{amount} is too large to split exactly in units of {u} (at most {MAX_EXACT_UNITS:,} units)")
+    return int(round_half_away(amount, u) / u)
 
 
 def split_rows(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -65,6 +65,8 @@ def largest_remainder(total_units: int, weights: Sequence[float] | np.ndarray) -
     s = w.sum()
     if s <= 0:
         raise ValueError("weights must not all be zero")
+    if abs(total_units) > 2**53:  # float quotas stop counting single units beyond this
+        raise ValueError(f"{total_units} units are too many to split exactly")
     if total_units < 0:
         return -largest_remainder(-total_units, w)
     exact = w / s * total_units

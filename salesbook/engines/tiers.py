@@ -103,6 +103,15 @@ def tiered_payout(value: float, tiers: Sequence[tuple[float, float]], *, method:
     lowers, rates = check_tiers(tiers)
     f = cumulative(method)
     _side(boundary)
-    ends = np.array([float(start), float(start) + float(value)])
-    g = f(ends, lowers, rates, boundary)
-    return float(g[1] - g[0])
+    try:
+        ends = np.array([float(start), float(start) + float(value)])
+    except (TypeError, ValueError):
+        raise TierError(f"value and start must be numbers, got {value!r} and {start!r}") from None
+    if not np.all(np.isfinite(ends)):
+        raise TierError("value and start must be finite numbers")
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = f(ends, lowers, rates, boundary)
+        out = float(g[1] - g[0])
+    if not np.isfinite(out):
+        raise TierError("the payout is too large to compute: check the tier rates and the amounts")
+    return out
