@@ -7,6 +7,7 @@ The DataFrames carry canonical column names and clean dtypes; their index is the
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -229,6 +230,13 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
     return problems
 
 
+def _in_range(value: object, lo: float | None, hi: float | None) -> bool:
+    if lo is None and hi is None:
+        return True
+    v = float(value)  # type: ignore[arg-type]
+    return math.isfinite(v) and (lo is None or v >= lo) and (hi is None or v <= hi)
+
+
 def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, object], list[Problem]]:
     """Settings as a dict of typed values with defaults for anything not given."""
     out: dict[str, object] = {s.key: s.default for s in SETTINGS.values()}
@@ -257,6 +265,11 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
                                     sheet=sheet, row=int(row), column="value", k=key, v=value))
             continue
         v = parsed.iloc[0]
+        if not _in_range(v, setting.min_value, setting.max_value):
+            problems.append(problem("setting '{k}': {v} is outside the allowed range {lo:g} .. {hi:g}.",
+                                    "参数“{k}”的值 {v} 超出允许范围 {lo:g} 至 {hi:g}。", sheet=sheet, row=int(row),
+                                    column="value", k=key, v=value, lo=setting.min_value, hi=setting.max_value))
+            continue
         out[setting.key] = v.date() if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v)
     return out, problems
 

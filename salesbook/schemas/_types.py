@@ -100,3 +100,5 @@ class Setting:
     doc_en: str
     doc_zh: str
     choices: tuple[Choice, ...] = ()
+    min_value: float | None = None   # numeric settings: allowed range, checked when the book is read
+    max_value: float | None = None

@@ -13,7 +13,8 @@ SETTINGS = (
             (Choice("month", "月度"), Choice("quarter", "季度"), Choice("year", "年度"))),
     Setting("clawback_window_days", K.INT, 90, "追回期限（天）",
             "Cancelled or returned deals within this many days of the deal date are clawed back.",
-            "成交后该天数内取消或退货的订单，其提成将被追回。"),
+            "成交后该天数内取消或退货的订单，其提成将被追回。",
+            min_value=0, max_value=3650),
     Setting("clawback_reduces_attainment", K.BOOL, True, "追回冲减业绩",
             "Whether a clawed-back deal also reduces the running total that drives the tiers, the gate and managers' "
             "overrides (the clawback itself always reverses what was paid, at the original rate).",

@@ -31,12 +31,14 @@ SETTINGS = (
     Setting("fiscal_year", K.INT, 2026, "财年", "Fiscal year being planned and reported.",
             "计划与报告所针对的财年。"),
     Setting("fiscal_year_start_month", K.INT, 1, "财年起始月", "First month of the fiscal year (1-12).",
-            "财年的第一个月（1-12）。"),
+            "财年的第一个月（1-12）。",
+            min_value=1, max_value=12),
     Setting("as_of_date", K.DATE, None, "截止日期",
             "Date the run is computed as of (blank = today). Pin it for reproducible results.",
             "计算所依据的日期（留空为今天）。固定它可使结果可复现。"),
     Setting("rounding_unit", K.NUMBER, 0.01, "取整单位",
-            "Rounding unit for money splits: 0.01, 1, 100 ...", "金额拆分的取整单位：0.01、1、100 等。"),
+            "Rounding unit for money splits: 0.01, 1, 100 ...", "金额拆分的取整单位：0.01、1、100 等。",
+            min_value=0.0001, max_value=1000000),
 )
 
 TABLES = (

@@ -18,9 +18,11 @@ SETTINGS = (
             "How engagement points fade with age: half_life or linear.", "互动分随时间衰减的方式：半衰期或线性。",
             (Choice("half_life", "半衰期"), Choice("linear", "线性"))),
     Setting("lead_half_life_days", K.NUMBER, 30, "半衰期（天）", "Days after which an event counts half.",
-            "事件分值减半所需天数。"),
+            "事件分值减半所需天数。",
+            min_value=0.1, max_value=3650),
     Setting("lead_linear_decay", K.PERCENT, 0.25, "线性衰减（每月）", "Linear decay per month (e.g. 25%).",
-            "线性衰减时每月减少的比例（如 25%）。"),
+            "线性衰减时每月减少的比例（如 25%）。",
+            min_value=0, max_value=1),
 )
 
 TABLES = (
@@ -90,7 +92,7 @@ TABLES = (
             C("grade", K.TEXT, "等级", "Grade", required=True, doc_en="A, B, C ...", doc_zh="A、B、C 等。"),
             C("min_score", K.NUMBER, "最低分", "Min score", required=True, aliases=("min",),
               doc_en="Lowest score in this grade.", doc_zh="该等级的最低分。"),
-            C("follow_up_days", K.INT, "跟进天数", "Follow-up days", min_value=0, aliases=("follow up",),
+            C("follow_up_days", K.INT, "跟进天数", "Follow-up days", min_value=0, max_value=3650, aliases=("follow up",),
               doc_en="Days until the next contact is due.", doc_zh="距下次联系的天数。"),
         ),
         doc_en="Score bands for lead grades and follow-up frequency.", doc_zh="线索等级分数段与跟进频率。",

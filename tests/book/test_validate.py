@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from salesbook.book.file_book import FileBook
@@ -103,3 +104,21 @@ def test_table_found_by_its_chinese_name(make_book, base_sheets):
     with FileBook(make_book(sheets, table_names={"成交": "Deals_2026"})) as book:
         loaded = load_book(book, required=ALL)
     assert len(loaded.tables["Deals"]) == 2
+
+
+@pytest.mark.parametrize(("key", "value", "ok"), [
+    ("rounding_unit", 0.01, True), ("rounding_unit", 1e-300, False), ("rounding_unit", 1e300, False),
+    ("lead_half_life_days", 0, False), ("lead_half_life_days", 14, True),
+    ("clawback_window_days", -5, False), ("clawback_window_days", 106_784_100, False),
+    ("fiscal_year_start_month", 13, False), ("lead_linear_decay", "150%", False)])
+def test_numeric_settings_must_be_in_range(key, value, ok):
+    from salesbook.book.validate import parse_settings
+
+    frame = pd.DataFrame({"key": [key], "value": [value]}, index=[5])
+    settings, problems = parse_settings(frame, "Settings")
+    if ok:
+        assert not problems and settings[key] == value
+    else:
+        [p] = problems
+        assert (p.sheet, p.row, p.column) == ("Settings", 5, "value")
+        assert "outside the allowed range" in p.render("en") and "超出允许范围" in p.render("zh")
