@@ -147,40 +147,32 @@ def _text_fragment(text: str, styles: _Styles) -> str:
     return f'" s="{st}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
 
 
-def _column_cells(series: pd.Series, letter: str, style: int | None, styles: _Styles, row0: int) -> np.ndarray:
-    """XML for one column's cells as an object array ('' for blanks), built column-wise with vectorised
-    string operations; mixed object columns fall back to the per-cell encoder."""
-    n = len(series)
-    refs = letter + pd.Series(np.arange(row0, row0 + n)).astype(str).to_numpy(dtype=object)
+def _number_text(x: float) -> str:
+    """A cell value as Excel writes it: whole numbers without a decimal point, others round-tripping."""
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def _column_cells(series: pd.Series, letter: str, style: int | None, styles: _Styles, rows: list[str]) -> list[str]:
+    """XML for one column's cells ('' for blanks), one string per cell built in a single pass per column;
+    mixed object columns fall back to the per-cell encoder. ``rows`` are the cells' row numbers as text."""
     s_attr = f' s="{style}"' if style is not None else ""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        blank = series.isna().to_numpy()
-        vals = np.where(series.fillna(False).to_numpy(dtype=bool), "1", "0").astype(object)
-        cells = '<c r="' + refs + '" t="b"><v>' + vals + "</v></c>"
-    elif pd.api.types.is_datetime64_any_dtype(dtype):
-        blank = series.isna().to_numpy()
-        serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float).fillna(0.0)
-        whole = (serial % 1 == 0).to_numpy()
-        text = np.where(whole, serial.round().astype("int64").astype(str).to_numpy(dtype=object),
-                        serial.astype(str).to_numpy(dtype=object))
-        cells = '<c r="' + refs + '"' + s_attr + "><v>" + text + "</v></c>"
+        values = series.astype(object).where(series.notna(), None).tolist()
+        return ["" if v is None else f'<c r="{letter}{r}" t="b"><v>{int(bool(v))}</v></c>' for r, v in zip(rows, values, strict=True)]
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
+        numbers = serial.to_numpy(dtype=float, na_value=np.nan).tolist()
     elif pd.api.types.is_numeric_dtype(dtype):
-        num = pd.to_numeric(series, errors="coerce").astype(float)
-        blank = ~np.isfinite(num.to_numpy())
-        num = num.where(~blank, 0.0)  # blanks are dropped below; keep every text value a str
-        text = num.astype(str).to_numpy(dtype=object)
-        whole = ((num % 1 == 0) & (num.abs() < 1e15)).to_numpy()
-        text = np.where(whole, num.round().astype("int64").astype(str).to_numpy(dtype=object), text)
-        cells = '<c r="' + refs + '"' + s_attr + "><v>" + text + "</v></c>"
+        numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan).tolist()
     elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=True)
-        blank = codes < 0
-        frags = np.array([_text_fragment(str(u), styles) for u in uniq] + [""], dtype=object)
-        cells = '<c r="' + refs + frags[np.where(blank, len(uniq), codes)]
+        frags = [_text_fragment(str(u), styles) for u in uniq]
+        return ["" if k < 0 else f'<c r="{letter}{r}{frags[k]}' for r, k in zip(rows, codes.tolist(), strict=True)]
     else:
-        return np.array(_cells(series.tolist(), letter, style, styles, row0), dtype=object)
-    return np.where(blank, "", cells).astype(object)
+        return _cells(series.tolist(), letter, style, styles, int(rows[0]) if rows else 2)
+    return ["" if not math.isfinite(v) else f'<c r="{letter}{r}"{s_attr}><v>{_number_text(v)}</v></c>'
+            for r, v in zip(rows, numbers, strict=True)]
 
 
 def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _Styles, table_rid: str,
@@ -190,6 +182,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     ncol, nrow = len(names), len(frame)
     columns: list[list[str]] = []
     widths: list[float] = []
+    row_numbers = [str(i) for i in range(2, nrow + 2)]
     for j, name in enumerate(names, start=1):
         col = column_for(schema, name)
         values = frame[name].tolist()
@@ -200,7 +193,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
             fmt = _FORMATS[Kind.DATE]
         style = styles.by_format.get(fmt) if fmt else None
         series = frame[name] if not (col is not None and col.kind is Kind.CHOICE and choices_zh) else pd.Series(values)
-        columns.append(_column_cells(series.reset_index(drop=True), column_letter(j), style, styles, 2))
+        columns.append(_column_cells(series.reset_index(drop=True), column_letter(j), style, styles, row_numbers))
         sample = [str(v) for v in values[:200] if v is not None]
         widths.append(min(max([_display_width(headers[j - 1]) + 4, *(_display_width(s) + 2 for s in sample), 10]),
                           60))
@@ -216,11 +209,9 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
                    for j, h in enumerate(headers, start=1))
     parts.append(f'<row r="1">{head}</row>')
-    if nrow:
-        rows = '<row r="' + pd.Series(np.arange(2, nrow + 2)).astype(str).to_numpy(dtype=object) + '">'
-        for c in columns:
-            rows = rows + c
-        parts.extend((rows + "</row>").tolist())
+    if nrow and columns:  # one join per row: each byte is copied once, not once per column
+        cells_by_row = zip(*columns, strict=True)
+        parts.extend(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(row_numbers, cells_by_row, strict=True))
     parts.append(f'</sheetData><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts></worksheet>')
     return "".join(parts), headers
 
