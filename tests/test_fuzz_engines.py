@@ -163,12 +163,17 @@ def _check_promises(outputs: dict[str, pd.DataFrame], loaded) -> None:
         assert given_grades <= grades
 
 
-def _run(tables: dict[str, RawTable]) -> tuple[dict[str, pd.DataFrame], object] | None:
+def _compute(tables: dict[str, RawTable]) -> tuple[dict[str, pd.DataFrame], object]:
+    """What `salesbook run` does between reading the file and writing the computed book."""
     book = MemoryBook(tables)
+    jobs, _ = plan_jobs(book)
+    loaded = load_book(book, required=sorted({t for j in jobs for t in j.needs}))
+    return compute(loaded, jobs), loaded
+
+
+def _run(tables: dict[str, RawTable]) -> tuple[dict[str, pd.DataFrame], object] | None:
     try:
-        jobs, _ = plan_jobs(book)
-        loaded = load_book(book, required=sorted({t for j in jobs for t in j.needs}))
-        return compute(loaded, jobs), loaded
+        return _compute(tables)
     except InputError as exc:
         for p in exc.problems:
             assert p.render("en") and p.render("zh")
@@ -204,3 +209,32 @@ def test_hostile_edits_give_a_result_or_an_input_error(changes):
     result = _run(tables)
     if result is not None:
         _check_promises(*result)
+
+
+@pytest.mark.parametrize("changes", [
+    [("borrow", "TargetLevels", 0, 2, 0)],          # method 'blend' borrowed by a level whose blend is blank
+    [("edge_number", "TargetLevels", 0, 1, 184)],   # a padding of 100,000,000%: more cents than a split can count
+    [("cell", "GradeBands", 0, 3203, 106784100)],   # follow-up in 106,784,100 days overflowed pandas' timedelta
+])
+def test_cases_the_fuzzing_found(changes):
+    """Each used to raise something other than an InputError; each is now a located input problem."""
+    tables = _raw_tables()
+    _apply(tables, changes)
+    with pytest.raises(InputError) as err:
+        _compute(tables)
+    assert all(p.table or p.sheet for p in err.value.problems)
+
+
+def test_a_target_with_more_cents_than_a_split_can_count_is_an_input_error():
+    tables = _raw_tables()
+    for name, column, value in (("CompanyTarget", "Target", 1e14), ("Settings", None, None)):
+        raw = tables[name]
+        rows = [list(r) for r in raw.rows]
+        if name == "Settings":
+            rows = [[k, 0.0001 if k == "rounding_unit" else v, *rest] for k, v, *rest in rows]
+        else:
+            rows[0][raw.headers.index(column)] = value
+        tables[name] = RawTable(name=raw.name, sheet=raw.sheet, headers=raw.headers, rows=rows)
+    with pytest.raises(InputError, match="too large to split exactly") as err:
+        _compute(tables)
+    assert err.value.problems[0].table == "CompanyTarget"

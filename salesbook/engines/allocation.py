@@ -13,10 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-from salesbook.engines.money import largest_remainder, round_half_away, to_decimal
-
-# Quotas are computed in binary floating point, which counts whole units exactly only up to 2**53.
-MAX_EXACT_UNITS = 2**53
+from salesbook.engines.money import MAX_EXACT_UNITS, largest_remainder, round_half_away, to_decimal
 
 
 class AllocationError(ValueError):

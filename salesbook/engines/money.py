@@ -13,6 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+# Quotas are computed in binary floating point, which counts whole units exactly only up to 2**53.
+MAX_EXACT_UNITS = 2**53
+
+
+class TooManyUnits(ValueError):
+    """An amount with more rounding units than a split can count exactly."""
+
 
 def to_decimal(x: float | int | str | Decimal) -> Decimal:
     """The shortest decimal that round-trips the float (what Excel displays), not its binary expansion."""
@@ -65,8 +72,8 @@ def largest_remainder(total_units: int, weights: Sequence[float] | np.ndarray) -
     s = w.sum()
     if s <= 0:
         raise ValueError("weights must not all be zero")
-    if abs(total_units) > 2**53:  # float quotas stop counting single units beyond this
-        raise ValueError(f"{total_units} units are too many to split exactly")
+    if abs(total_units) > MAX_EXACT_UNITS:
+        raise TooManyUnits(f"{total_units} units are too many to split exactly")
     if total_units < 0:
         return -largest_remainder(-total_units, w)
     exact = w / s * total_units

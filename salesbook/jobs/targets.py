@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from salesbook.book.validate import LoadedBook
+from salesbook.engines.money import TooManyUnits
 from salesbook.engines.targets import Level, decompose_targets
 from salesbook.errors import InputError, problem
 from salesbook.jobs import Job
@@ -17,7 +18,7 @@ DIMENSION_WORDS = {"product_line": "product_line", "产品线": "product_line", 
                    "rep_id": "rep_id", "rep": "rep_id", "代表": "rep_id", "销售代表": "rep_id"}
 
 
-def parse_blend(text: str, row: int) -> tuple[tuple[str, float], ...]:
+def parse_blend(text: str | None, row: int) -> tuple[tuple[str, float], ...]:
     """'prior_year:70%, even:30%' -> (("prior_year", 0.7), ("even", 0.3))."""
     parts = []
     for chunk in re.split(r"[,，;；]", text or ""):
@@ -30,6 +31,10 @@ def parse_blend(text: str, row: int) -> tuple[tuple[str, float], ...]:
                                      row=row, column="blend", t=text))
         share = float(m[2]) / (100 if m[3] else 1)
         parts.append((m[1], share))
+    if not parts:
+        raise InputError(problem("method blend needs the blend, e.g. prior_year:70%, even:30%.",
+                                 "分解方法为混合时须填写混合方式，如 prior_year:70%, even:30%。", table="TargetLevels",
+                                 row=row, column="blend"))
     return tuple(parts)
 
 
@@ -50,7 +55,7 @@ def levels_from(frame: pd.DataFrame | None, hierarchy: str) -> tuple[Level, ...]
     rows = frame.sort_values("level")
     return tuple(Level(dimension=r.dimension, method=r.method,
                        weight_column=None if pd.isna(r.weight_column) else str(r.weight_column),
-                       blend=parse_blend(r.blend, row) if r.method == "blend" else (),
+                       blend=parse_blend(None if pd.isna(r.blend) else str(r.blend), row) if r.method == "blend" else (),
                        padding=0.0 if pd.isna(r.padding) else float(r.padding))
                  for row, r in zip(rows.index, rows.itertuples(), strict=True))
 
@@ -75,7 +80,22 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
                                  table="RampProfile", column="tenure_month"))
     growth = row["growth"].iloc[0] if "growth" in row else None
     target = row["target"].iloc[0]
-    result = decompose_targets(
+    try:
+        result = _decompose(t, s, fy, target, growth, ramp_shares)
+    except TooManyUnits:
+        raise InputError(problem(
+            "the targets are too large to split exactly in units of {u} (check the company target, growth and "
+            "padding, or use a larger rounding unit).",
+            "目标金额过大，无法按取整单位 {u} 精确拆分（请检查公司目标、增长率与加码比例，或使用更大的取整单位）。",
+            table="CompanyTarget", row=row.index[0], column="target", u=s["rounding_unit"])) from None
+    out = {"Out_Targets": result.targets, "Out_TargetsByMonth": result.by_month, "Out_TargetReview": result.review,
+           "Out_TargetVariance": result.variance, "Out_TargetCheck": result.check}
+    return {name: frame.reindex(columns=REGISTRY[name].column_names) for name, frame in out.items()}
+
+
+def _decompose(t: dict[str, pd.DataFrame], s: dict[str, object], fy: int, target: object, growth: object,
+               ramp_shares: list[float]):
+    return decompose_targets(
         None if pd.isna(target) else float(target), growth=None if pd.isna(growth) else float(growth),
         products=t["Products"], regions=t["Regions"], reps=t["Reps"], history=t["History"],
         seasonality=t["Seasonality"], levels=levels_from(t.get("TargetLevels"), str(s.get("target_hierarchy"))),
@@ -83,9 +103,6 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         adjustments=t.get("TargetAdjustments"), ramp=ramp_shares, freed=str(s.get("target_freed", "redistribute")),
         proration=str(s.get("target_proration", "days")), deals=t.get("Deals"), credits=t.get("Credits"),
         commitments=t.get("Commitments"), lang=str(s["language"]))
-    out = {"Out_Targets": result.targets, "Out_TargetsByMonth": result.by_month, "Out_TargetReview": result.review,
-           "Out_TargetVariance": result.variance, "Out_TargetCheck": result.check}
-    return {name: frame.reindex(columns=REGISTRY[name].column_names) for name, frame in out.items()}
 
 
 JOB = Job(

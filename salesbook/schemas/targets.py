@@ -97,7 +97,7 @@ TABLES = (
                      "（如 capacity），或 headcount（人数）。空白按 0 计；负数报错。"),
             C("blend", K.TEXT, "混合方式", "Blend",
               doc_en="For method blend: e.g. prior_year:70%, even:30%.", doc_zh="混合方法时填写，如 prior_year:70%, even:30%。"),
-            C("padding", K.PERCENT, "加码比例", "Padding", min_value=0,
+            C("padding", K.PERCENT, "加码比例", "Padding", min_value=0, max_value=1,
               doc_en="Over-assignment at this level: children total the parent x (1 + padding).",
               doc_zh="本层加码：下级合计 = 上级 ×（1 + 加码比例）。"),
         ),
