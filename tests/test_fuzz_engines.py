@@ -188,27 +188,30 @@ def test_the_untouched_demo_computes_and_keeps_its_promises():
     _check_promises(outputs, loaded)
 
 
+FUZZ = settings(max_examples=int(os.environ.get("SALESBOOK_FUZZ_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
+def _result_or_input_error(changes) -> None:
+    tables = _raw_tables()
+    _apply(tables, changes)
+    result = _run(tables)
+    if result is not None:
+        _check_promises(*result)
+
+
 @pytest.mark.slow
-@settings(max_examples=int(os.environ.get("SALESBOOK_FUZZ_EXAMPLES", "60")), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(edits(TYPED_KINDS, st.integers(0, 10**6)))
 def test_odd_but_legal_edits_give_a_result_or_an_input_error(changes):
-    tables = _raw_tables()
-    _apply(tables, changes)
-    result = _run(tables)
-    if result is not None:
-        _check_promises(*result)
+    _result_or_input_error(changes)
 
 
 @pytest.mark.slow
-@settings(max_examples=int(os.environ.get("SALESBOOK_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(edits())
 def test_hostile_edits_give_a_result_or_an_input_error(changes):
-    tables = _raw_tables()
-    _apply(tables, changes)
-    result = _run(tables)
-    if result is not None:
-        _check_promises(*result)
+    _result_or_input_error(changes)
 
 
 @pytest.mark.parametrize("changes", [
