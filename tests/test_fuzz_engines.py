@@ -188,7 +188,10 @@ def test_the_untouched_demo_computes_and_keeps_its_promises():
     _check_promises(outputs, loaded)
 
 
-FUZZ = settings(max_examples=int(os.environ.get("SALESBOOK_FUZZ_EXAMPLES", "60")), deadline=None,
+# The suite runs a fixed set of examples (derandomised, so CI never turns red on a new random draw);
+# SALESBOOK_FUZZ_EXAMPLES=N searches afresh with N random examples.
+_DEEP = os.environ.get("SALESBOOK_FUZZ_EXAMPLES")
+FUZZ = settings(max_examples=int(_DEEP or 60), derandomize=_DEEP is None, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -241,3 +244,13 @@ def test_a_target_with_more_cents_than_a_split_can_count_is_an_input_error():
     with pytest.raises(InputError, match="too large to split exactly") as err:
         _compute(tables)
     assert err.value.problems[0].table == "CompanyTarget"
+
+
+def test_a_rep_without_a_lead_limit_still_gets_leads_routed():
+    """A blank 'max open leads' (read as Int64 NA) used to fail when filled with infinity (found in a CI run)."""
+    tables = _raw_tables()
+    _apply(tables, [("cell", "Reps", 6, 139, None)])
+    assert tables["Reps"].headers[139 % len(tables["Reps"].headers)] == "Max open leads"
+    outputs, loaded = _compute(tables)
+    _check_promises(outputs, loaded)
+    assert outputs["Out_LeadScores"]["assigned_rep"].notna().any()

@@ -259,7 +259,7 @@ def route(leads: pd.DataFrame, reps: pd.DataFrame, as_of: pd.Timestamp, lang: st
     load = leads[(leads["status"] == "open") & leads["owner_rep_id"].notna()].groupby("owner_rep_id").size()
     cur = sellers["rep_id"].map(load).fillna(0).to_numpy(dtype=float).copy()
     cap_w = pd.to_numeric(sellers["capacity"], errors="coerce").fillna(1.0).clip(lower=1e-9).to_numpy()
-    max_open = pd.to_numeric(sellers["max_open_leads"], errors="coerce").fillna(np.inf).to_numpy()
+    max_open = pd.to_numeric(sellers["max_open_leads"], errors="coerce").astype(float).fillna(np.inf).to_numpy()  # Int64 holds no inf
     lines = [set(_split_list(v)) if isinstance(v, str) and v.strip() else None for v in sellers["product_lines"]]
     inds = [set(x.casefold() for x in _split_list(v)) if isinstance(v, str) and v.strip() else None for v in sellers["industries"]]
     hire = pd.to_datetime(sellers["hire_date"]).to_numpy()
