@@ -42,10 +42,12 @@ def make(n_lines: int, n_reps: int, seed: int = 3) -> dict:
 def run(args) -> list[tuple[str, str, str]]:
     n = 100_000 if args.quick else 1_000_000
     d = make(n, 5_000)
-    best = float("inf")
-    for _ in range(max(1, args.repeat - 1)):
+    times = []
+    for _ in range(max(2, args.repeat)):  # the first call in a process is also reported: a CLI run pays it
         t = time.perf_counter()
         r = compute_commissions(d["deals"], d["plans"], d["tiers"], d["assignments"], credits=d["credits"], reps=d["reps"])
-        best = min(best, time.perf_counter() - t)
-    return [(f"{len(r.lines):,} commission lines, 5,000 reps (engine)", f"{best:.2f} s",
+        times.append(time.perf_counter() - t)
+    return [(f"{len(r.lines):,} commission lines, 5,000 reps (engine), first call in the process", f"{times[0]:.2f} s",
+             "includes pandas/numpy warm-up and first-touch memory; goal <= 2 s at 1M lines"),
+            (f"same, best of {len(times) - 1} further calls", f"{min(times[1:]):.2f} s",
              f"{len(r.statements):,} statements; goal <= 2 s at 1M lines")]
