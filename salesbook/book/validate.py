@@ -174,7 +174,7 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
 
 def _on_distinct(values: pd.Series, fn) -> pd.Series:
     """Apply a per-cell boolean check once per distinct value of a long, repetitive column."""
-    if values.dtype == object and len(values) > 1000:
+    if values.dtype == object and len(values) > 1000 and values.iloc[:1000].nunique() * 4 < 1000:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if len(uniques) * 4 < len(values):
             flags = np.append(fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool), False)
