@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 
 import numpy as np
@@ -23,37 +24,54 @@ _NUM_STRIP = re.compile(r"[,\s¥$€£，]|^(?:CNY|RMB|USD)|元$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
+def _text_cells(values: pd.Series) -> tuple[np.ndarray | slice, np.ndarray] | None:
+    """The str cells of an object or string column and where they are (None: it has none).
+
+    Found by C-level passes over the column; a column of text only (the usual id or name column from
+    calamine, which gives blanks as "") needs a single one.
+    """
+    if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return slice(None), cells
+    inferred = pd.api.types.infer_dtype(cells, skipna=True)
+    if inferred == "string":
+        where = ~pd.isna(cells)
+    elif inferred.startswith("mixed"):
+        where = np.equal(np.fromiter(map(type, cells), dtype=object, count=len(cells)), str)
+    else:
+        return None
+    return where, cells[where]
+
+
+def _blank_texts(texts: np.ndarray) -> np.ndarray:
+    """Empty or whitespace-only (what ``str.strip`` empties), by C-level loops over an array of str."""
+    return (texts == "") | np.fromiter(map(str.isspace, texts), dtype=bool, count=len(texts))
+
+
 def blank_mask(values: pd.Series) -> pd.Series:
     """None, NaN and whitespace-only text count as blank."""
-    mask = values.isna()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        inferred = pd.api.types.infer_dtype(values, skipna=True)
-        if inferred == "string":
-            mask = mask | values.str.strip().eq("").fillna(True)
-        elif inferred.startswith("mixed"):
-            is_str = values.map(type).eq(str)
-            if is_str.any():
-                stripped = values[is_str].str.strip()
-                mask = mask | (is_str & stripped.reindex(values.index).eq(""))
-    return mask.fillna(True).astype(bool)
+    found = _text_cells(values)
+    if found is not None and isinstance(found[0], slice):
+        return pd.Series(_blank_texts(found[1]), index=values.index)
+    mask = values.isna().to_numpy(dtype=bool, copy=True)
+    if found is not None:
+        where, texts = found
+        mask[where] = _blank_texts(texts)
+    return pd.Series(mask, index=values.index)
 
 
 def error_mask(values: pd.Series) -> pd.Series:
     """Cells holding an Excel error value such as #N/A (calamine hands these over as text)."""
-    if values.dtype != object:
-        return pd.Series(False, index=values.index)
-    inferred = pd.api.types.infer_dtype(values, skipna=True)
-    if inferred == "string":
-        hashes = values.str.lstrip().str.startswith("#").fillna(False).astype(bool)
-    elif inferred.startswith("mixed"):
-        hashes = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("#")).astype(bool)
-    else:
-        return pd.Series(False, index=values.index)
-    if not hashes.any():
-        return hashes
-    out = pd.Series(False, index=values.index)
-    out[hashes] = values[hashes].str.strip().str.upper().isin(EXCEL_ERRORS)
-    return out
+    out = np.zeros(len(values), dtype=bool)
+    found = _text_cells(values) if values.dtype == object else None
+    if found is not None:
+        where, texts = found
+        if "#" in "".join(texts):  # every error value has one: most columns are cleared by this one scan
+            stripped = pd.Series([t.strip().upper() for t in texts], dtype=object)
+            out[where] = stripped.isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    return pd.Series(out, index=values.index)
 
 
 def _clean_number_text(text: pd.Series) -> pd.Series:
@@ -203,7 +221,9 @@ def parse_text(values: pd.Series, *, identifier: bool = False) -> tuple[pd.Serie
         return s.strip() if identifier else s
 
     if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
-        out = values.str.strip() if identifier else values.copy()
+        texts = values.to_numpy(dtype=object)
+        out = pd.Series(np.fromiter(map(str.strip, texts), dtype=object, count=len(texts)) if identifier
+                        else texts, index=values.index, dtype=object)
     else:
         out = values.map(one)
     out = out.where(~blank, None).astype("string")
@@ -243,9 +263,24 @@ def _parse_one_kind(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Se
     return parse_text(values, identifier=kind is Kind.ID)
 
 
+def _worth_factorising(values: pd.Series) -> bool:
+    """A long object column whose first 1,000 cells repeat (dates, statuses, the rep of a deal), worth
+    parsing once per distinct value; id and amount columns are not, and are not factorised.  Parsing
+    per distinct value also hands the engines one string object per distinct id, cheap to hash.
+
+    Factorising takes values that compare equal as one (True and 1, False and 0), which would give every
+    such cell the parse of whichever came first: a column mixing booleans and numbers is parsed cell by cell.
+    """
+    if values.dtype != object or len(values) <= 1000 or values.iloc[:1000].nunique() * 2 >= 1000:
+        return False
+    types = set(map(type, values.to_numpy(dtype=object)))
+    booleans = {t for t in types if issubclass(t, bool | np.bool_)}
+    return not (booleans and any(issubclass(t, numbers.Number) for t in types - booleans))
+
+
 def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """Parse a column; repetitive columns (ids, dates, statuses) are parsed once per distinct value."""
-    if values.dtype == object and len(values) > 1000:
+    """Parse a column; long repetitive columns are parsed once per distinct value (same result)."""
+    if _worth_factorising(values):
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if len(uniques) * 4 < len(values):
             parsed_u, bad_u = _parse_one_kind(pd.Series(uniques, dtype=object), column)

@@ -7,6 +7,7 @@ The DataFrames carry canonical column names and clean dtypes; their index is the
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -106,17 +107,15 @@ def read_table(raw: RawTable, table: Table, *,
                 "缺少必填列“{zh}”（或“{en}”）。" + hint_zh,
                 sheet=raw.sheet, row=header_row, column=col.label_en, en=col.label_en, zh=col.zh))
     n = len(raw.rows)
-    index = pd.Index([raw.excel_row(i) for i in range(n)], name="excel_row")
+    index = _row_index(raw)
     if n == 0 and require_rows:
         problems.append(problem("the table is empty: add at least one row below the headers.",
                                 "表格为空：请在表头下至少填写一行。", sheet=raw.sheet, row=header_row + 1))
+    cells = _cell_grid(raw.rows, len(raw.headers))
     data: dict[str, pd.Series] = {}
     for col in table.columns:
         pos = positions.get(col.name)
-        if pos is None:
-            values = pd.Series([None] * n, index=index, dtype=object)
-        else:
-            values = pd.Series([r[pos] if pos < len(r) else None for r in raw.rows], index=index, dtype=object)
+        values = pd.Series(cells[:, pos] if pos is not None else None, index=index, dtype=object)
         col_problems, parsed = _check_column(values, col, raw.sheet, shown.get(col.name, col.label_en), pos)
         problems.extend(col_problems)
         data[col.name] = parsed
@@ -126,15 +125,33 @@ def read_table(raw: RawTable, table: Table, *,
     return frame, problems, shown
 
 
+def _row_index(raw: RawTable) -> pd.Index:
+    """The data rows' Excel row numbers (an empty table keeps pandas' default empty index, as before)."""
+    n = len(raw.rows)
+    return pd.Index(np.arange(raw.excel_row(0), raw.excel_row(n), dtype=np.int64) if n else [], name="excel_row")
+
+
+def _cell_grid(rows: list[list[object]], width: int) -> np.ndarray:
+    """The cells as a (rows x width) object array; rows shorter than the header are padded with None.
+
+    One C-level pass for the whole table (each cell kept as is); a column is then a slice of it,
+    not a Python loop over the rows."""
+    if set(map(len, rows)) - {width}:
+        rows = [[*r[:width], *([None] * (width - len(r)))] for r in rows]
+    cells = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    return cells.reshape(len(rows), width)
+
+
 def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
                   pos: int | None) -> tuple[list[Problem], pd.Series]:
     problems: list[Problem] = []
-    errors = _on_distinct(values, error_mask)
-    for row in values.index[errors]:
-        problems.append(problem("the cell holds the Excel error {v}; fix the formula or type a value.",
-                                "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
-                                sheet=sheet, row=int(row), column=shown, v=str(values[row]).strip()))
-    values = values.where(~errors, None)
+    errors = error_mask(values)
+    if errors.any():
+        for row in values.index[errors]:
+            problems.append(problem("the cell holds the Excel error {v}; fix the formula or type a value.",
+                                    "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
+                                    sheet=sheet, row=int(row), column=shown, v=str(values[row]).strip()))
+        values = values.where(~errors, None)
     parsed, bad = parse_column(values, col)
     for row in values.index[bad]:
         if col.kind is Kind.CHOICE:
@@ -170,16 +187,6 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
             parsed = parsed.copy()
             parsed[fill] = col.default
     return problems, parsed
-
-
-def _on_distinct(values: pd.Series, fn) -> pd.Series:
-    """Apply a per-cell boolean check once per distinct value of a long, repetitive column."""
-    if values.dtype == object and len(values) > 1000 and values.iloc[:1000].nunique() * 4 < 1000:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        if len(uniques) * 4 < len(values):
-            flags = np.append(fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=bool), False)
-            return pd.Series(flags[codes], index=values.index)
-    return fn(values)
 
 
 def _fmt(x: float) -> str:
@@ -218,9 +225,8 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
             target = tables.get(ref_table)
             if target is None or ref_table not in sheets:  # referenced table not in this book
                 continue
-            known = set(target[ref_col].dropna())
             values = frame[col.name]
-            bad = values.notna() & ~values.isin(known)
+            bad = values.notna() & ~values.isin(target[ref_col].dropna())
             ref_sheet = sheets.get(ref_table, ref_table)
             for row in values.index[bad]:
                 problems.append(problem("'{v}' is not in sheet '{ref}' (column {rc}).",

@@ -4,7 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.book.parse import error_mask, parse_bool, parse_column, parse_date, parse_int, parse_number, parse_text
+from salesbook.book.parse import (
+    blank_mask,
+    error_mask,
+    parse_bool,
+    parse_column,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+)
 from salesbook.schemas import Choice, Column, Kind
 
 
@@ -65,3 +74,28 @@ def test_long_repetitive_columns_parse_like_short_ones(n):
     slow, slow_bad = parse_date(values)
     pd.testing.assert_series_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_names=False)
     assert np.array_equal(fast_bad.to_numpy(), slow_bad.to_numpy())
+
+
+@pytest.mark.parametrize("kind", [Kind.NUMBER, Kind.ID, Kind.BOOL])
+def test_booleans_beside_equal_numbers_keep_their_own_parse_in_long_columns(kind):
+    """True == 1 and False == 0 for a hash table: a long column mixing them is still parsed cell by cell."""
+    col = Column("c", kind, "列")
+    values = s(*([True, 1, False, 0.0, 2] * 400))
+    fast, fast_bad = parse_column(values, col)
+    slow, slow_bad = parse_column(values.iloc[:5], col)
+    pd.testing.assert_series_equal(fast.iloc[:5], slow)
+    assert fast_bad.iloc[:5].tolist() == slow_bad.tolist()
+    if kind is Kind.ID:
+        assert slow.tolist() == ["TRUE", "1", "FALSE", "0", "2"]
+    if kind is Kind.NUMBER:
+        assert slow_bad.tolist() == [True, False, True, False, False]
+
+
+def test_blank_and_error_masks_on_text_mixed_and_long_columns():
+    values = s("", " ", "\u3000", "\t\n", "x", " x ", None, float("nan"), 0, "#N/A", "Shop #3", " #ref! ")
+    assert blank_mask(values).tolist() == [True] * 4 + [False, False, True, True] + [False] * 4
+    assert error_mask(values).tolist() == [False] * 9 + [True, False, True]
+    long = s(*(["R1", "R2", " ", None] * 600))
+    assert blank_mask(long).tolist() == [False, False, True, True] * 600
+    assert not error_mask(long).any()
+    assert not error_mask(pd.Series(["#N/A"], dtype="string")).any()  # typed text is not a cell from calamine

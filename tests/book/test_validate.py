@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from salesbook.book.base import RawTable
 from salesbook.book.file_book import FileBook
-from salesbook.book.validate import load_book
+from salesbook.book.validate import load_book, read_table
 from salesbook.errors import InputError
+from salesbook.schemas import REGISTRY
 
 ALL = ["Settings", "Products", "Regions", "Reps", "Deals"]
 
@@ -122,3 +124,13 @@ def test_numeric_settings_must_be_in_range(key, value, ok):
         [p] = problems
         assert (p.sheet, p.row, p.column) == ("Settings", 5, "value")
         assert "outside the allowed range" in p.render("en") and "超出允许范围" in p.render("zh")
+
+
+def test_rows_shorter_or_longer_than_the_header_read_as_padded_or_cut():
+    raw = RawTable(name="Regions", sheet="Regions", headers=["region_id", "name"], header_row=3,
+                   rows=[["EAST"], ["WEST", "West", "extra", 4], [], ["NORTH", "North"]])
+    frame, found, _ = read_table(raw, REGISTRY["Regions"])
+    assert frame.index.tolist() == [4, 5, 6, 7] and frame.index.name == "excel_row"
+    assert frame["region_id"].tolist()[:2] == ["EAST", "WEST"] and frame["name"].iloc[1] == "West"
+    assert pd.isna(frame["name"].iloc[0]) and pd.isna(frame["region_id"].iloc[2])
+    assert sorted((p.row, p.column[0]) for p in found) == [(4, "n"), (6, "n"), (6, "r")]  # required cells
