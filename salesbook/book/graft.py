@@ -10,10 +10,12 @@ in-place update safe and fast where a load/save through openpyxl would drop what
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +26,8 @@ import pandas as pd
 
 from salesbook.book.ooxml import sheet_parts
 from salesbook.book.validate import column_letter
-from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label
+from salesbook.book.writer import _FORMATS, FORMULA_PREFIXES, _display_width, column_for, header_label
+from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
 from salesbook.schemas import REGISTRY, Kind, Table
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -134,73 +137,169 @@ def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, r
             out.append(f'<c r="{r}"{s_attr}><v>{_serial(v)!r}</v></c>')
         else:
             text = str(v)
-            st = styles.quoted if text.startswith(("=", "+", "-", "@", "\t", "\r")) else styles.text
+            st = styles.quoted if text.startswith(FORMULA_PREFIXES) else styles.text
             space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
             out.append(f'<c r="{r}" s="{st}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
     return out
 
 
-def _text_fragment(text: str, styles: _Styles) -> str:
-    """The part of an inline-string cell after its reference; built once per distinct value."""
-    st = styles.quoted if text.startswith(("=", "+", "-", "@", "\t", "\r")) else styles.text
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'" s="{st}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+_CHUNK_ROWS = 16_384  # rows assembled per join: bounds the piece grid's memory, keeps each join large
+_NUMBER_BYTES = 24  # the longest float repr, as in -2.2250738585072014e-308
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
-def _number_text(x: float) -> str:
-    """A cell value as Excel writes it: whole numbers without a decimal point, others round-tripping."""
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+@dataclass
+class _Cells:
+    """One column's cells, each the concatenation of the same sequence of pieces.
+
+    A piece is a str (the same in every row) or an object array holding one str per row.  Keeping the
+    pieces apart lets a whole block of rows be assembled by a single C-level join (``_row_chunks``)
+    instead of a Python string operation per cell, the cost that dominated writing large outputs.
+    ``blank`` marks rows without a cell; ``max_bytes`` bounds one cell's UTF-8 size.
+    """
+
+    pieces: list[str | np.ndarray]
+    blank: np.ndarray | None
+    max_bytes: int
 
 
-def _column_cells(series: pd.Series, letter: str, style: int | None, styles: _Styles, rows: list[str]) -> list[str]:
-    """XML for one column's cells ('' for blanks), one string per cell built in a single pass per column;
-    mixed object columns fall back to the per-cell encoder. ``rows`` are the cells' row numbers as text."""
-    s_attr = f' s="{style}"' if style is not None else ""
+@dataclass
+class _Ref:
+    """The start of every cell of a column up to the end of its reference (``<c r="B17``)."""
+
+    letter: str
+    rows: np.ndarray  # row numbers as text
+
+    def pieces(self) -> list[str | np.ndarray]:
+        return [f'<c r="{self.letter}', self.rows]
+
+    def max_bytes(self) -> int:
+        return len('<c r="') + len(self.letter) + (len(self.rows[-1]) if len(self.rows) else 0)
+
+
+def _max_bytes(texts: Iterable[str]) -> int:
+    """An upper bound on the UTF-8 size of the longest text (UTF-8 takes at most 4 bytes a character)."""
+    return 4 * max(map(len, texts), default=0)
+
+
+def _number_texts(numbers: np.ndarray) -> np.ndarray:
+    """Cell values as Excel writes them, for a whole column (None where not finite): whole numbers
+    without a decimal point, others as ``repr``, which round-trips exactly."""
+    out = np.empty(len(numbers), dtype=object)
+    finite = np.isfinite(numbers)
+    whole = finite & (np.abs(numbers) < 1e15) & (numbers == np.trunc(numbers))
+    out[whole] = numbers[whole].astype(np.int64).astype(str)
+    other = finite & ~whole
+    out[other] = list(map(float.__repr__, numbers[other].tolist()))
+    return out
+
+
+def _number_cells(numbers: np.ndarray, ref: _Ref, style: int | None) -> _Cells:
+    """Number cells (NaN and infinities are blanks) with the column's number format, if any."""
+    style_attr = f' s="{style}"' if style is not None else ""
+    head, tail = f'"{style_attr}><v>', "</v></c>"
+    return _Cells([*ref.pieces(), head, _number_texts(numbers), tail], ~np.isfinite(numbers),
+                  ref.max_bytes() + len(head) + _NUMBER_BYTES + len(tail))
+
+
+def _bool_cells(series: pd.Series, ref: _Ref) -> _Cells:
+    bits = np.where(series.fillna(False).to_numpy(dtype=bool), "1", "0").astype(object)
+    head, tail = '" t="b"><v>', "</v></c>"
+    return _Cells([*ref.pieces(), head, bits, tail], series.isna().to_numpy(dtype=bool),
+                  ref.max_bytes() + len(head) + 1 + len(tail))
+
+
+def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles) -> _Cells:
+    """Inline-string cells for a factorised text column (code -1: blank).  Each distinct text is
+    escaped and classified once: formula-looking text gets the quote-prefix style, so it can never
+    become a live formula, and text with edge whitespace or line breaks keeps xml:space."""
+    preserve = ' xml:space="preserve"'
+    heads = {(quoted, space): f'" s="{styles.quoted if quoted else styles.text}" t="inlineStr"><is><t'
+                              f'{preserve if space else ""}>'
+             for quoted in (False, True) for space in (False, True)}
+    head_of = [heads[t.startswith(FORMULA_PREFIXES), t != t.strip() or "\n" in t] for t in texts]
+    if _NEEDS_ESCAPE.search("".join(texts)):
+        texts = [_xml_text(t) if _NEEDS_ESCAPE.search(t) else t for t in texts]
+    tail = "</t></is></c>"
+    # a spare last entry for code -1, whose pieces are blanked anyway
+    head_arr, body_arr = np.array([*head_of, ""], dtype=object), np.array([*texts, ""], dtype=object)
+    return _Cells([*ref.pieces(), head_arr[codes], body_arr[codes], tail], codes < 0,
+                  ref.max_bytes() + max(map(len, heads.values())) + _max_bytes(texts) + len(tail))
+
+
+def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles) -> _Cells:
+    """Object columns mixing kinds (rare, small): one string per cell from the per-cell encoder."""
+    row0 = int(ref.rows[0]) if len(ref.rows) else 2
+    cells = np.array(_cells(series.tolist(), ref.letter, style, styles, row0), dtype=object)
+    return _Cells([cells], None, _max_bytes(cells))
+
+
+def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles,
+                  label: Callable[[str], str] | None = None) -> _Cells:
+    """Cells of one column, built a whole column at a time; ``label`` maps text values (choice labels)."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        values = series.astype(object).where(series.notna(), None).tolist()
-        return ["" if v is None else f'<c r="{letter}{r}" t="b"><v>{int(bool(v))}</v></c>' for r, v in zip(rows, values, strict=True)]
+        return _bool_cells(series, ref)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
-        numbers = serial.to_numpy(dtype=float, na_value=np.nan).tolist()
-    elif pd.api.types.is_numeric_dtype(dtype):
-        numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan).tolist()
-    elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        codes, uniq = pd.factorize(series.astype(object), use_na_sentinel=True)
-        frags = [_text_fragment(str(u), styles) for u in uniq]
-        return ["" if k < 0 else f'<c r="{letter}{r}{frags[k]}' for r, k in zip(rows, codes.tolist(), strict=True)]
-    else:
-        return _cells(series.tolist(), letter, style, styles, int(rows[0]) if rows else 2)
-    return ["" if not math.isfinite(v) else f'<c r="{letter}{r}"{s_attr}><v>{_number_text(v)}</v></c>'
-            for r, v in zip(rows, numbers, strict=True)]
+        return _number_cells(serial.to_numpy(dtype=float, na_value=np.nan), ref, style)
+    if pd.api.types.is_numeric_dtype(dtype):
+        numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
+        return _number_cells(numbers, ref, style)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+        texts = [str(u) for u in uniques]
+        return _text_cells(codes, [label(t) for t in texts] if label else texts, ref, styles)
+    if label is not None:
+        series = series.map(lambda v: label(v) if isinstance(v, str) else v)
+    return _mixed_cells(series, ref, style, styles)
 
 
-def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _Styles, table_rid: str,
-               choices_zh: bool) -> tuple[str, list[str]]:
-    names = list(frame.columns)
-    headers = _unique_headers([header_label(schema, n, lang) for n in names])
-    ncol, nrow = len(names), len(frame)
-    columns: list[list[str]] = []
-    widths: list[float] = []
-    row_numbers = [str(i) for i in range(2, nrow + 2)]
-    for j, name in enumerate(names, start=1):
-        col = column_for(schema, name)
-        values = frame[name].tolist()
-        if col is not None and col.kind is Kind.CHOICE and choices_zh:
-            values = [col.choice_label(v, lang) if isinstance(v, str) else v for v in values]
-        fmt = _FORMATS.get(col.kind) if col else None
-        if fmt is None and pd.api.types.is_datetime64_any_dtype(frame[name].dtype):
-            fmt = _FORMATS[Kind.DATE]
-        style = styles.by_format.get(fmt) if fmt else None
-        series = frame[name] if not (col is not None and col.kind is Kind.CHOICE and choices_zh) else pd.Series(values)
-        columns.append(_column_cells(series.reset_index(drop=True), column_letter(j), style, styles, row_numbers))
-        sample = [str(v) for v in values[:200] if v is not None]
-        widths.append(min(max([_display_width(headers[j - 1]) + 4, *(_display_width(s) + 2 for s in sample), 10]),
-                          60))
+def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
+    """The sheet's <row> elements, a block of rows per string.
+
+    Each block is a grid with one row per sheet row and one column per piece, filled column by
+    column (constants broadcast, per-row pieces sliced), blanked where a column has no cell, and
+    joined in row-major order: every byte of the sheet is copied once, by C code.
+    """
+    width = 4 + sum(len(c.pieces) for c in columns)
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        stop = min(start + _CHUNK_ROWS, len(rows))
+        grid = np.empty((stop - start, width), dtype=object)
+        grid[:, 0], grid[:, 1], grid[:, 2], grid[:, -1] = '<row r="', rows[start:stop], '">', "</row>"
+        k = 3
+        for col in columns:
+            first = k
+            for piece in col.pieces:
+                grid[:, k] = piece if isinstance(piece, str) else piece[start:stop]
+                k += 1
+            if col.blank is not None:
+                grid[col.blank[start:stop], first:k] = ""
+        yield "".join(grid.ravel().tolist())
+
+
+@dataclass
+class _SheetXml:
+    """A generated worksheet part: its XML as blocks of text (streamed into the zip), a bound on its
+    encoded size (zipfile must know up front whether it needs zip64), and the table's headers."""
+
+    chunks: Iterable[str]
+    max_bytes: int
+    headers: list[str]
+
+
+def _column_width(header: str, sample: list[Any]) -> float:
+    """Fit the header and the first values shown, between 10 and 60 characters."""
+    texts = [str(v) for v in sample if v is not None]
+    return min(max([_display_width(header) + 4, *(_display_width(s) + 2 for s in texts), 10]), 60)
+
+
+def _sheet_top(headers: list[str], widths: list[float], nrow: int, styles: _Styles) -> str:
+    """Everything before the first data row: dimension, frozen header pane, column widths, header row."""
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
              f'xmlns:r="{REL_NS}">',
-             f'<dimension ref="A1:{column_letter(max(ncol, 1))}{max(nrow + 1, 2)}"/>',
+             f'<dimension ref="A1:{column_letter(max(len(headers), 1))}{max(nrow + 1, 2)}"/>',
              '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
              'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
              '<sheetFormatPr defaultRowHeight="15"/><cols>']
@@ -209,11 +308,37 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
                    for j, h in enumerate(headers, start=1))
     parts.append(f'<row r="1">{head}</row>')
-    if nrow and columns:  # one join per row: each byte is copied once, not once per column
-        cells_by_row = zip(*columns, strict=True)
-        parts.extend(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(row_numbers, cells_by_row, strict=True))
-    parts.append(f'</sheetData><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts></worksheet>')
-    return "".join(parts), headers
+    return "".join(parts)
+
+
+def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _Styles, table_rid: str,
+               choices_zh: bool) -> _SheetXml:
+    """An output sheet: header row in the user's language, typed and formatted cells, frozen header."""
+    names = list(frame.columns)
+    headers = _unique_headers([header_label(schema, n, lang) for n in names])
+    nrow = len(frame)
+    rows = np.array([str(i) for i in range(2, nrow + 2)], dtype=object)
+    columns: list[_Cells] = []
+    widths: list[float] = []
+    for j, name in enumerate(names, start=1):
+        col = column_for(schema, name)
+        series = frame[name].reset_index(drop=True)
+        label = None
+        if col is not None and col.kind is Kind.CHOICE and choices_zh:
+            label = functools.partial(col.choice_label, lang=lang)
+        fmt = _FORMATS.get(col.kind) if col else None
+        if fmt is None and pd.api.types.is_datetime64_any_dtype(series.dtype):
+            fmt = _FORMATS[Kind.DATE]
+        style = styles.by_format.get(fmt) if fmt else None
+        columns.append(_column_cells(series, _Ref(column_letter(j), rows), style, styles, label))
+        shown = [label(v) if label and isinstance(v, str) else v for v in series.iloc[:200].tolist()]
+        widths.append(_column_width(headers[j - 1], shown))
+    top = _sheet_top(headers, widths, nrow, styles)
+    tail = f'</sheetData><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts></worksheet>'
+    body = _row_chunks(columns, rows) if nrow and columns else iter(())
+    row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
+    return _SheetXml(itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes,
+                     headers)
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -312,19 +437,18 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         next_rid = max([0, *map(int, rids)]) + 1
         r_prefix = _ns_prefix(wb_xml, REL_NS) or "r"
 
-        new_parts: dict[str, bytes] = {}
+        new_parts: dict[str, bytes | _SheetXml] = {}
         sheet_tags, rel_tags, ct_tags = [], [], []
         for name, frame in outputs.items():
             schema = REGISTRY.get(name)
             sheet_part = f"xl/worksheets/sheet{next_sheet}.xml"
             table_part = f"xl/tables/table{next_table}.xml"
-            xml, headers = _sheet_xml(frame, schema, lang, styles, "rId1", choices_zh=lang == "zh")
-            new_parts[sheet_part] = xml.encode("utf-8")
+            sheet = new_parts[sheet_part] = _sheet_xml(frame, schema, lang, styles, "rId1", choices_zh=lang == "zh")
             new_parts[_rels_of(sheet_part)] = (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
                 f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{TABLE_REL}" '
                 f'Target="../tables/table{next_table}.xml"/></Relationships>').encode()
-            new_parts[table_part] = _table_xml(next_table_id, name, headers, len(frame)).encode("utf-8")
+            new_parts[table_part] = _table_xml(next_table_id, name, sheet.headers, len(frame)).encode("utf-8")
             sheet_tags.append(f'<sheet name="{_xml_text(name)}" sheetId="{next_sheet_id}" '
                               f'{r_prefix}:id="rId{next_rid}"/>')
             rel_tags.append(f'<Relationship Id="rId{next_rid}" Type="{SHEET_REL}" '
@@ -339,27 +463,26 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         ctypes = ctypes.replace("</Types>", "".join(ct_tags) + "</Types>")
         replaced = {"xl/workbook.xml": wb_xml.encode("utf-8"), "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
                     "[Content_Types].xml": ctypes.encode("utf-8"), styles_part: styles_xml.encode("utf-8")}
-        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        with zipfile.ZipFile(dest, "w") as zout, open(source, "rb") as raw:
             for info in zin.infolist():
                 if info.filename in dropped:
                     continue
                 data = replaced.get(info.filename)
                 if data is None:
-                    with zin.open(info) as src, zout.open(_copy_info(info), "w") as dst:
-                        while chunk := src.read(1 << 20):
-                            dst.write(chunk)
+                    copy_part(zout, raw, info)
                 else:
-                    zout.writestr(_copy_info(info), data)
+                    zout.writestr(_keep_name_and_date(info), data)
             for part, data in new_parts.items():
-                zout.writestr(zipfile.ZipInfo(part, date_time=(2026, 1, 1, 0, 0, 0)), data,
-                              compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                if isinstance(data, _SheetXml):
+                    write_streamed(zout, part, data.chunks, data.max_bytes)
+                else:
+                    write_part(zout, part, data)
 
 
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    new.compress_type = zipfile.ZIP_DEFLATED
-    new._compresslevel = 1  # copies are re-deflated; speed matters more than a few percent of size
-    new.external_attr = info.external_attr
+def _keep_name_and_date(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """The entry for an updated index part (workbook.xml ...): the original's name, date and attributes."""
+    new = new_info(info.filename)
+    new.date_time, new.external_attr = info.date_time, info.external_attr
     return new
 
 
