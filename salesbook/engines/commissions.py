@@ -322,8 +322,9 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     cash = np.nan_to_num(payments["amount"].to_numpy(dtype=float, na_value=np.nan))
     order = np.lexsort((np.arange(len(pos)), day, pos))
     pos, day, cash = pos[order], day[order], cash[order]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         frac = np.where(d_amount[pos] != 0, cash / d_amount[pos], 0.0)
+    frac = np.clip(frac, -1e9, 1e9)  # the running total is clipped to 0..100% anyway; this keeps it a finite number
     cum = np.clip(np.round(pd.Series(frac).groupby(pos, sort=False).cumsum().to_numpy(), 12), 0.0, 1.0)
     prev = np.concatenate([[0.0], cum[:-1]])
     prev[np.r_[True, pos[1:] != pos[:-1]]] = 0.0

@@ -16,6 +16,7 @@ import pandas as pd
 from salesbook.engines.commissions_prep import period_bounds, period_label, sort_order
 from salesbook.engines.commissions_text import money, pct
 from salesbook.engines.money import round_array
+from salesbook.errors import InputError, problem
 
 LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "running_from",
                 "running_to", "tier", "rate", "amount", "explanation"]
@@ -30,6 +31,14 @@ COMPONENTS = ["commission", "clawback", "cash", "spiff", "spiff_clawback", "over
               "draw_recovery"]
 COMPONENT_ZH = ["提成", "追回", "回款提成", "专项奖励", "专项奖励冲回", "管理提成", "门槛调整", "封顶调整", "预支补足", "预支冲回"]
 COMM, CLAW, CASH, SPIFF, SPIFF_CLAW, OVERRIDE, GATE, CAP, DRAW, DRAW_REC = range(10)
+# Lines and statements are rounded to whole units in float arithmetic, which is exact only while a rep's amounts
+# stay well below 2**53 units: 2**45 units is 351 billion at cents, far above any real commission.
+MAX_UNITS = 2**45
+# where to look when a component is too large to pay exactly: (table, column)
+SOURCE = {COMM: ("Deals", "amount"), CLAW: ("Deals", "amount"), CASH: ("Payments", "amount"),
+          SPIFF: ("Spiffs", "per_unit"), SPIFF_CLAW: ("Spiffs", "per_unit"), OVERRIDE: ("Plans", "override_rate"),
+          GATE: ("Deals", "amount"), CAP: ("Plans", "cap_period"), DRAW: ("Plans", "draw_amount"),
+          DRAW_REC: ("Plans", "draw_amount")}
 FEEDS = {"earned": (COMM, CASH, GATE, CAP), "spiffs": (SPIFF,), "overrides": (OVERRIDE,), "clawbacks": (CLAW, SPIFF_CLAW),
          "draw_paid": (DRAW,), "draw_recovered": (DRAW_REC,), "gate_adjustment": (GATE,), "cap_adjustment": (CAP,)}
 
@@ -107,11 +116,31 @@ def assemble(led: Ledger, ev: dict | None) -> object:
         extra["S"] = extra["rep"] * led.n_periods + extra["pidx"]
         extra["row"] = np.searchsorted(st["S"], extra["S"])
         lines = {k: np.concatenate([lines[k], extra[k]]) for k in lines}
+    _check_size(led, lines)
     _payable(led, st)
     lines = _sorted(led, lines)
     lines["amount"] = _spread(lines, st, led.unit)
     _restate(st, lines, led)
     return CommissionResult(_line_frame(led, lines), _statement_frame(led, st), _accruals(led, st))
+
+
+def _check_size(led: Ledger, lines: dict) -> None:
+    """A rep whose amounts run beyond what can be counted exactly in rounding units is an input problem."""
+    size = np.where(np.isfinite(lines["amount"]), np.abs(lines["amount"]) / led.unit, np.inf)
+    per_rep = np.bincount(lines["rep"], weights=size, minlength=len(led.rep_index))
+    if not np.any(per_rep > MAX_UNITS):
+        return
+    rep = int(np.argmax(per_rep))
+    mine = np.flatnonzero(lines["rep"] == rep)
+    worst = mine[np.argmax(size[mine])]
+    table, column = SOURCE[int(lines["comp"][worst])]
+    deal = led.deal_ids[lines["deal"][worst]] if lines["deal"][worst] >= 0 else "-"
+    raise InputError(problem(
+        "the commissions of rep {r} ({c} in {p}, deal {d}) are too large to round exactly in units of {u:g}; "
+        "check the amounts and rates behind them, or use a larger rounding unit.",
+        "销售代表 {r} 的提成（{p} 的 {c}，订单 {d}）过大，无法按取整单位 {u:g} 精确取整；请检查相关金额与比例，或使用更大的取整单位。",
+        table=table, column=column, r=led.rep_index[rep], c=COMPONENTS[int(lines["comp"][worst])],
+        p=led.label(int(lines["pidx"][worst])), d=deal, u=led.unit))
 
 
 def _gate_cap_parts(led: Ledger) -> list[dict]:

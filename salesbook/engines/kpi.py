@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesbook.engines.money import MAX_EXACT_UNITS
 from salesbook.errors import InputError, Problem, problem
 
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
@@ -135,7 +136,7 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
     a = np.asarray(actual, dtype=float)
     t = np.asarray(target, dtype=float)
     lower = direction == "lower"
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a huge ratio is clipped to the cap below
         att = np.where(lower, np.where(a > 0, t / a, cap), np.where(t != 0, a / t, np.nan))
     if method == "linear":
         return np.clip(att, floor, cap)
@@ -153,9 +154,12 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
         top = cap if stretch_score is None else stretch_score
         # work on a "higher is better" axis: negate for lower-is-better KPIs
         x, th_, t_, st_ = (-a, -th, -t, -st) if lower else (a, th, t, st)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lo_seg = threshold_score + (1.0 - threshold_score) * (x - th_) / (t_ - th_)
-            hi_seg = 1.0 + (top - 1.0) * (x - t_) / (st_ - t_)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # how far along each segment x is (0..1 where the segment applies; clipped against float overflow)
+            f_lo = np.clip((x - th_) / (t_ - th_), 0.0, 1.0)
+            f_hi = np.clip((x - t_) / (st_ - t_), 0.0, 1.0)
+        lo_seg = threshold_score + (1.0 - threshold_score) * f_lo
+        hi_seg = 1.0 + (top - 1.0) * f_hi
         out = np.where(x < th_, 0.0, np.where(x < t_, lo_seg, np.where(x < st_, hi_seg, top)))
         return np.nan_to_num(out, nan=0.0)
     raise ValueError(f"unknown scoring method {method!r}; use linear, ttsl or step")
@@ -209,6 +213,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     kk = k.reindex(g["kpi_id"])
     direction = kk["direction"].fillna("higher").to_numpy()
     method = kk["method"].fillna("linear").to_numpy() if "method" in kk else np.full(len(g), "linear")
+    _check_zero_targets(g, direction, method, actuals, grain)
     score = np.zeros(len(g))
     att = np.zeros(len(g))
     for m in np.unique(method):
@@ -234,8 +239,9 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
                 cap = np.where(pd.isna(cap), 1.2, cap).astype(float)
                 floor = np.where(pd.isna(floor), 0.0, floor).astype(float)
                 if m == "ttsl":
-                    th = kk["threshold"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
-                    st = kk["stretch"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
+                    with np.errstate(over="ignore"):  # a point beyond the float range is never reached
+                        th = kk["threshold"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
+                        st = kk["stretch"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
                     score[sel] = kpi_score(g.loc[sel, "actual"], g.loc[sel, "target"], "ttsl", direction=d,
                                            threshold=th, stretch=st, cap=cap)
                 else:
@@ -275,7 +281,10 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     share = {"month": 1 / 12, "quarter": 1 / 4, "year": 1.0}[grain]
     emp = _employed_share(g[["rep_id", "period_key"]], reps, grain)
     tb = g["rep_id"].map(reps.set_index("rep_id")["target_bonus"]).fillna(0.0).astype(float)
-    g["bonus"] = np.round(tb * share * g["multiplier"] * emp, 2)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        bonus = tb * share * emp * g["multiplier"]   # employed share first: nobody employed earns 0, whatever the rate
+    _check_bonus(bonus, g, bands)
+    g["bonus"] = np.round(bonus, 2)
     summary = [T["rating"].format(t=t, r=r, m=m) for t, r, m in zip(g["total"], g["rating"], g["multiplier"], strict=True)]
     extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
     pro = np.where(emp < 1, [T["prorated"].format(p=e) for e in emp], "")
@@ -286,6 +295,44 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     g = g.merge(totals[[*keys, "rank_in_region"]], on=keys, how="left")
     g = g.rename(columns={"period_key": "period"})
     return g[SCORECARD_COLUMNS].sort_values(["period", "rep_id", "kpi_id"], kind="stable").reset_index(drop=True)
+
+
+def _check_bonus(bonus: pd.Series, g: pd.DataFrame, bands: pd.DataFrame) -> None:
+    """A bonus must be an amount that can be paid to the cent (float counts cents exactly up to 2**53)."""
+    bad = ~(bonus.abs() * 100 <= MAX_EXACT_UNITS)
+    if not bad.any():
+        return
+    i = int(np.flatnonzero(bad.to_numpy())[0])
+    r = g.iloc[i]
+    rows = bands.index[(bands["rating"].astype(str) == str(r["rating"])).to_numpy()]
+    raise InputError(problem(
+        "the bonus of rep {r} in {p} (rating {g}, multiplier {m:g}) is too large to pay to the cent; check the "
+        "rating's bonus multiplier and the rep's target bonus.",
+        "代表 {r} 在 {p} 的奖金（评级 {g}，系数 {m:g}）过大，无法精确到分；请检查该评级的奖金系数与代表的目标奖金。",
+        table="RatingBands", row=int(rows[0]) if len(rows) and isinstance(rows[0], int | np.integer) else None,
+        column="multiplier", r=r["rep_id"], p=r["period_key"], g=r["rating"], m=float(r["multiplier"])))
+
+
+def _check_zero_targets(g: pd.DataFrame, direction: np.ndarray, method: np.ndarray, actuals: pd.DataFrame,
+                        grain: str) -> None:
+    """Linear and step scores need attainment = actual / target, which a zero target of a higher-is-better KPI
+    does not have (a lower-is-better KPI divides by the actual, and a zero actual there earns the cap)."""
+    zero = (direction != "lower") & np.isin(method, ("linear", "step")) & (g["target"].to_numpy(dtype=float) == 0)
+    if not zero.any():
+        return
+    keys = pd.DataFrame({"rep_id": actuals["rep_id"], "kpi_id": actuals["kpi_id"],
+                         "period_key": period_key(actuals["period"], grain)}, index=actuals.index)
+    problems = []
+    for r in g[zero].itertuples():
+        rows = keys.index[(keys["rep_id"] == r.rep_id) & (keys["kpi_id"] == r.kpi_id)
+                          & (keys["period_key"] == r.period_key)]
+        problems.append(problem(
+            "the target of KPI {k} for rep {r} in {p} is 0, so attainment (actual / target) cannot be worked out; "
+            "give a target, or score the KPI with ttsl.",
+            "代表 {r} 在 {p} 的指标 {k} 目标为 0，无法计算达成率（实际 / 目标）；请填写目标，或改用门槛-目标-挑战计分。",
+            table="Actuals", row=int(rows[0]) if len(rows) and isinstance(rows[0], int | np.integer) else None,
+            column="target", k=r.kpi_id, r=r.rep_id, p=r.period_key))
+    raise InputError(problems)
 
 
 SCORECARD_COLUMNS = ["rep_id", "role", "period", "kpi_id", "name", "actual", "target", "attainment", "score", "weight",

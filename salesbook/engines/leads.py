@@ -17,6 +17,9 @@ from salesbook.errors import InputError, Problem, problem
 
 OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains", "is blank", "is not blank")
 MODEL_FIELDS = ("industry", "source", "region_id", "product_line", "size_band", "budget_band")
+# Points of one rule, either way: far beyond any real scoring model, and small enough that a lead's total over
+# every rule and event stays a finite number that rounds to cents.
+MAX_POINTS = 1e9
 
 
 @dataclass
@@ -90,6 +93,16 @@ def rule_mask(column: pd.Series, operator: str, value: object,
     raise ValueError(f"unknown operator '{operator}'; use one of {', '.join(OPERATORS)}")
 
 
+def _check_points(rules: pd.DataFrame) -> None:
+    points = pd.to_numeric(rules["points"], errors="coerce")
+    bad = ~(points.abs() <= MAX_POINTS)
+    if bad.any():
+        raise InputError([problem("points must be a number between -{m:,.0f} and {m:,.0f}.",
+                                  "分值须为 -{m:,.0f} 到 {m:,.0f} 之间的数字。", table="ScoringRules",
+                                  row=int(row) if isinstance(row, int | np.integer) else None, column="points",
+                                  m=MAX_POINTS) for row in rules.index[bad.to_numpy()]])
+
+
 def score_rules(leads: pd.DataFrame, rules: pd.DataFrame, caps: dict[str, float] | None = None,
                 lang: str = "en") -> tuple[pd.DataFrame, np.ndarray]:
     """Fit and custom points per lead from field rules; returns points per group and the fired rules."""
@@ -158,14 +171,14 @@ def engagement(leads: pd.DataFrame, events: pd.DataFrame | None, rules: pd.DataF
     pts = eng.assign(key=eng["field"].astype(str).str.strip().str.casefold()).groupby("key")["points"].sum()
     e = events.assign(key=events["event_type"].astype(str).str.strip().str.casefold())
     e = e[e["date"] <= as_of]
-    base = e["key"].map(pts).fillna(0.0).to_numpy()
+    base = e["key"].map(pts).fillna(0.0).to_numpy(dtype=float)  # float even when no event is on or before as_of
     age = (as_of - e["date"]).dt.days.to_numpy(dtype=float)
     if decay == "linear":
         factor = np.clip(1.0 - monthly_rate * age / 30.4375, 0.0, None)
     else:
         factor = 0.5 ** (age / half_life_days)
     e = e.assign(v=base * factor)
-    return e.groupby("lead_id")["v"].sum().reindex(leads["lead_id"]).fillna(0.0).to_numpy()
+    return e.groupby("lead_id")["v"].sum().reindex(leads["lead_id"]).fillna(0.0).to_numpy(dtype=float)
 
 
 def grade(scores: np.ndarray, bands: pd.DataFrame) -> np.ndarray:
@@ -278,9 +291,9 @@ def route(leads: pd.DataFrame, reps: pd.DataFrame, as_of: pd.Timestamp, lang: st
         if pd.notna(region[i]):
             ok &= sellers["region_id"].to_numpy() == region[i]
         if pd.notna(line[i]):
-            ok &= np.array([s is None or line[i] in s for s in lines])
+            ok &= np.array([s is None or line[i] in s for s in lines], dtype=bool)
         if pd.notna(ind[i]):
-            ok &= np.array([s is None or str(ind[i]).casefold() in s for s in inds])
+            ok &= np.array([s is None or str(ind[i]).casefold() in s for s in inds], dtype=bool)
         if not ok.any():
             reason[i] = "无符合区域/产品线/行业且在岗的代表" if zh else "no active rep covers this region, product line and industry"
             continue
@@ -297,12 +310,36 @@ def route(leads: pd.DataFrame, reps: pd.DataFrame, as_of: pd.Timestamp, lang: st
     return owner, reason
 
 
+# the last day pandas can hold (2262-04-11), as whole days since 1970-01-01
+LAST_DAY = int(pd.Timestamp.max.normalize().value // 86_400_000_000_000)
+
+
+def _next_contact(leads: pd.DataFrame, days: np.ndarray, is_open: np.ndarray) -> np.ndarray:
+    """Last contact (else the created date) plus the grade's follow-up days; a date past 2262 is an input problem."""
+    has_last = leads["last_contact_date"].notna().to_numpy() if "last_contact_date" in leads else np.zeros(len(leads), bool)
+    last = leads["last_contact_date"].where(has_last, leads["created_date"]) if "last_contact_date" in leads \
+        else leads["created_date"]
+    start = pd.to_datetime(last).to_numpy().astype("datetime64[D]").astype(np.int64)
+    due = start + days.astype(np.int64)
+    late = is_open & ~np.isnat(pd.to_datetime(last).to_numpy()) & (due > LAST_DAY)
+    if late.any():
+        raise InputError([problem(
+            "the next contact ({n} days after this date) would fall after 2262-04-11, the last date that can be "
+            "computed.", "下次联系日期（该日期后 {n} 天）将晚于可计算的最后日期 2262-04-11。", table="Leads",
+            row=int(row) if isinstance(row, int | np.integer) else None,
+            column="last_contact_date" if h else "created_date", n=int(n))
+            for row, h, n in zip(leads.index[late], has_last[late], days[late], strict=True)])
+    due = np.where(is_open, due, 0)  # closed leads have no next contact (and must not overflow)
+    return due.astype("datetime64[D]").astype("datetime64[ns]")
+
+
 def score_leads(leads: pd.DataFrame, rules: pd.DataFrame, bands: pd.DataFrame, *, events: pd.DataFrame | None = None,
                 reps: pd.DataFrame | None = None, caps: dict[str, float] | None = None, as_of: pd.Timestamp | None = None,
                 decay: str = "half_life", half_life_days: float = 30.0, monthly_rate: float = 0.25,
                 predict: bool = True, lang: str = "en") -> LeadResult:
     """Score, grade, predict, route and schedule follow-ups for every lead."""
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    _check_points(rules)
     groups, fired = score_rules(leads, rules, caps, lang)
     eng = engagement(leads, events, rules, as_of, decay, half_life_days, monthly_rate)
     cap_e = (caps or {}).get("engagement")
@@ -327,9 +364,8 @@ def score_leads(leads: pd.DataFrame, rules: pd.DataFrame, bands: pd.DataFrame, *
     out["assigned_rep"] = owner
     out["assignment"] = reason
     days = pd.Series(grades).map(bands.set_index("grade")["follow_up_days"]).to_numpy(dtype=float)
-    last = leads["last_contact_date"].fillna(leads["created_date"]) if "last_contact_date" in leads else leads["created_date"]
-    nxt = pd.to_datetime(last).to_numpy() + pd.to_timedelta(np.nan_to_num(days, nan=7), unit="D").to_numpy()
     is_open = (leads["status"] == "open").to_numpy() if "status" in leads else np.ones(len(leads), bool)
+    nxt = _next_contact(leads, np.nan_to_num(days, nan=7), is_open)
     out["next_contact"] = np.where(is_open, nxt, np.datetime64("NaT"))
     out["overdue"] = is_open & (nxt < np.datetime64(as_of))
     eng_txt = "互动 {e:.1f}（衰减后）" if lang == "zh" else "engagement {e:.1f} after decay"

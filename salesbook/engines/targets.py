@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.allocation import split_rows
-from salesbook.engines.money import largest_remainder, round_half_away, to_decimal
+from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, largest_remainder, round_half_away, to_decimal
 from salesbook.engines.targets_output import long_form, wide_form
 from salesbook.engines.targets_plan import (
     DIMENSIONS,
@@ -119,10 +119,17 @@ def decompose_targets(
             raise InputError(problem("give a company target, or a growth rate over prior-year actuals.",
                                      "请填写公司目标，或相对上年实际的增长率。", table="CompanyTarget", column="target"))
         company_target = base * (1 + float(growth))
+        if not company_target >= 0:
+            raise InputError(problem(
+                "prior-year actuals {base} with growth {g:+.1%} give a company target below 0; give the target itself.",
+                "上年实际 {base} 按增长率 {g:+.1%} 计算的公司目标小于 0；请直接填写公司目标。", table="CompanyTarget",
+                column="growth", base=money(round(base, 2)), g=float(growth)))
         top = say(lang, "company_growth", base=money(round(base, 2)), g=float(growth))
     else:
         top = say(lang, "company")
     total = int(round_half_away(company_target, u) / u)
+    if abs(total) > MAX_EXACT_UNITS:  # the job reports it on CompanyTarget
+        raise TooManyUnits(f"{total} units are too many to split exactly")
     adj, month_adj = _adjustments(adjustments, dims)
     tiers = [Tier(pd.DataFrame(index=[0]), np.array([total], dtype=np.int64), np.zeros((1, 12), np.int64), [top],
                   "company")]
@@ -243,7 +250,8 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
         pos = kids["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"])).to_numpy()
         has = real & ~pd.isna(pos)
         s = season_rows(kids, season)
-        carry = np.where(has, (s * av.share[np.where(has, pos, 0).astype(int)]).sum(axis=1), 1.0)
+        own = av.share[np.where(has, pos, 0).astype(int)] if len(av.share) else np.zeros_like(s)  # no sellers at all
+        carry = np.where(has, (s * own).sum(axis=1), 1.0)
         if freed == "redistribute":
             weights = weights * carry
             fixed = ~np.isnan(fx.locked) | ~np.isnan(fx.lo)

@@ -52,7 +52,7 @@ def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, la
     table, code = season_codes(leaf.frame, season)
     words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
     text = np.array(leaf.expl, dtype=object)[:, None] + words[code]
-    if dims and dims[-1] == "rep_id":
+    if dims and dims[-1] == "rep_id" and len(data.sellers):  # without sellers every rep node is unassigned
         pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
         has = pos.notna().to_numpy()
         p = np.where(has, pos.fillna(0).astype(int).to_numpy(), 0)

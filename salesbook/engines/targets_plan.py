@@ -157,11 +157,13 @@ def _weight_column(kids: pd.DataFrame, path: list[str], dim: str, col: str | Non
                                      c=col))
         per = pd.Series(values.fillna(0.0).to_numpy(), index=own[dim].astype(object)).groupby(level=0).sum()
         return kids[dim].astype(object).map(per).fillna(0.0).to_numpy(dtype=float)
-    if col != HEADCOUNT and col not in data.sellers.columns:
-        raise InputError(problem("weight column '{c}' is not a column of {t} or Reps (or 'headcount').",
-                                 "权重列“{c}”不是 {t} 或销售代表表的列（也不是 headcount）。", table="TargetLevels",
+    if col in DIMENSIONS or (col != HEADCOUNT and col not in data.sellers.columns):
+        raise InputError(problem("weight column '{c}' is not a number column of {t} or Reps (or 'headcount').",
+                                 "权重列“{c}”不是 {t} 或销售代表表的数字列（也不是 headcount）。", table="TargetLevels",
                                  column="weight_column", c=col, t=_table_of(dim)))
     keys = [d for d in [*path, dim] if d != "rep_id"]
+    if not keys:  # rep level straight below the company, by headcount: one each
+        return np.ones(len(kids))
     sn = data.seller_nodes if "product_line" in keys else data.seller_nodes.drop_duplicates("rep_id")
     sn = sn.drop_duplicates([*keys, "rep_id"])
     if col == HEADCOUNT:
