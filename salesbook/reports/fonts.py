@@ -94,16 +94,38 @@ def ensure_fonts(chars: str, directory: Path | None = None) -> FontFiles | None:
         return None  # no CJK font installed: the stylesheet falls back to whatever fontconfig has
     if sources["bold"] is None:
         sources["bold"] = sources["regular"]
-    paths = {}
+    paths, missing = {}, []
     for weight, (src, index) in sources.items():  # type: ignore[misc]
         stat = src.stat()
         key = hashlib.sha256(f"{_VERSION}|{src}|{index}|{stat.st_size}|{stat.st_mtime_ns}|{chars}".encode()).hexdigest()[:20]
         target = directory / f"sbcjk-{weight}-{key}.otf"
         if not target.is_file():
-            directory.mkdir(parents=True, exist_ok=True)
-            _subset(src, index, chars, target)
+            missing.append((src, index, chars, target))
         paths[weight] = target
+    if missing:
+        directory.mkdir(parents=True, exist_ok=True)
+        _build(missing)
     return FontFiles(paths["regular"], paths["bold"])
+
+
+def _build(work: list[tuple[Path, int, str, Path]]) -> None:
+    """Cut the fonts, both weights at once on two processes where the machine has the cores (fontTools is
+    pure Python: the weights take about 1.5 s each); one after the other where processes cannot be made."""
+    if len(work) > 1 and (os.cpu_count() or 1) > 1:
+        import concurrent.futures
+        import multiprocessing as mp
+
+        try:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+            with concurrent.futures.ProcessPoolExecutor(max_workers=len(work), mp_context=ctx) as pool:
+                for future in [pool.submit(_subset, *args) for args in work]:
+                    future.result()
+            return
+        except (OSError, AssertionError, concurrent.futures.process.BrokenProcessPool):
+            pass  # e.g. a daemonic process may not have children: build them here
+    for args in work:
+        if not args[3].is_file():
+            _subset(*args)
 
 
 def _subset(src: Path, index: int, chars: str, target: Path) -> None:

@@ -30,10 +30,13 @@ class PdfRenderer:
     def __init__(self, options: PdfOptions):
         from weasyprint.text.fonts import FontConfiguration
 
+        from salesbook.reports import svgtext
         from salesbook.reports.fetcher import ASSETS, AssetFetcher
         from salesbook.reports.templates import stylesheet
 
         self.options = options
+        if not options.default_path:
+            svgtext.install()
         roots = [ASSETS]
         if options.fonts is not None:
             roots.append(options.fonts.regular.parent)
