@@ -314,21 +314,22 @@ def _restate(st: dict, lines: dict, led: Ledger) -> None:
     T = led.T
     parts = (("earned", T["st_earned"]), ("spiffs", T["st_spiffs"]), ("overrides", T["st_overrides"]),
              ("clawbacks", T["st_clawbacks"]), ("draw_paid", T["st_draw"]), ("draw_recovered", T["st_recovered"]))
-    cols = [st[name] for name, _ in parts]
-    carry = np.abs(st["rounding_carried"]) >= 5e-7
-    simple = ~carry & ~np.any([c != 0 for c in cols[1:]], axis=0)
-    head, pay = parts[0][1], T["st_payable"]
-    expl = np.empty(n, dtype=object)
-    expl[simple] = [f"{head} {e:,.2f} = {pay} {p:,.2f}" for e, p in zip(st["earned"][simple], st["payable"][simple],
-                                                                        strict=True)]
-    other = np.flatnonzero(~simple)
-    expl[other] = [
-        " + ".join([f"{head} {vals[0]:,.2f}"] + [label + f" {v:,.2f}" for (_, label), v in
-                                                 zip(parts[1:], vals[1:], strict=True) if v])
-        + f" = {pay} {p:,.2f}" + (T["carry"].format(x=f"{x:+.4f}") if abs(x) >= 5e-7 else "")
-        for *vals, p, x in zip(*(c[other] for c in cols), st["payable"][other], st["rounding_carried"][other],
-                               strict=True)]
+    # "earned a + spiffs b + ... = payable p", naming only the components that are not zero; built a column at
+    # a time (object arrays of str concatenate element-wise in C), not a string join per statement
+    expl = _amount_texts(f"{parts[0][1]} ", st["earned"])
+    for name, label in parts[1:]:
+        shown = np.flatnonzero(st[name] != 0)
+        expl[shown] += _amount_texts(f" + {label} ", st[name][shown])
+    expl += _amount_texts(f" = {T['st_payable']} ", st["payable"])
+    carried = np.flatnonzero(np.abs(st["rounding_carried"]) >= 5e-7)
+    expl[carried] += np.array([T["carry"].format(x=f"{x:+.4f}") for x in st["rounding_carried"][carried]],
+                              dtype=object)
     st["explanation"] = expl
+
+
+def _amount_texts(prefix: str, values: np.ndarray) -> np.ndarray:
+    """``prefix`` + each amount with thousands separators and cents, as an object array (for concatenating)."""
+    return np.array([f"{prefix}{v:,.2f}" for v in values.tolist()], dtype=object)
 
 
 def _take(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
