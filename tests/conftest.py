@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from salesbook.book.template import write_book
 from salesbook.demo import build_demo_tables
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))  # tests import bookkit (pytest runs in importlib mode)
 
 # Property tests run a fixed, derandomised set of examples, so a run of the suite never turns red on a fresh
 # random draw; SALESBOOK_HYPOTHESIS=search searches afresh (and keeps what it finds in .hypothesis/).

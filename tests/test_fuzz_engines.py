@@ -18,6 +18,7 @@ from functools import cache
 
 import pandas as pd
 import pytest
+from bookkit import MemoryBook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,22 +49,6 @@ def _cell(value: object) -> object:
     except (TypeError, ValueError):
         pass
     return value
-
-
-class MemoryBook:
-    """The Book interface over raw tables held in memory (what a workbook file adapter returns)."""
-
-    def __init__(self, tables: dict[str, RawTable]):
-        self.tables = tables
-
-    def table_names(self) -> list[str]:
-        return list(self.tables)
-
-    def read_raw(self, name: str) -> RawTable | None:
-        return self.tables.get(name)
-
-    def write_table(self, name: str, frame: pd.DataFrame, *, lang: str = "en") -> None:  # pragma: no cover
-        raise AssertionError("the calculation must not write")
 
 
 def _raw_tables() -> dict[str, RawTable]:

@@ -361,10 +361,15 @@ def _employed_share(keys: pd.DataFrame, reps: pd.DataFrame, grain: str) -> np.nd
     else:
         start = pd.to_datetime(p + "-01-01")
         end = start + pd.offsets.YearEnd(0)
-    first = np.maximum(start, hire.fillna(start))
-    last = np.minimum(end, leave.fillna(end))
-    days = (end - start).dt.days + 1
-    return np.clip(((last - first).dt.days + 1) / days, 0, 1).to_numpy(dtype=float)
+    # in whole days: a hire in 2261 against a period in 1900 is further apart than nanoseconds can count
+    first = _days(np.maximum(start, hire.fillna(start)))
+    last = _days(np.minimum(end, leave.fillna(end)))
+    days = _days(end) - _days(start) + 1
+    return np.clip((last - first + 1) / days, 0, 1).astype(float)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def role_weights(kpis: pd.DataFrame, manual: pd.DataFrame, methods: pd.DataFrame | None,

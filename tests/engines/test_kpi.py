@@ -159,6 +159,20 @@ def test_bonus_proration_for_a_mid_month_hire():
     assert b["bonus"] == pytest.approx(round(3000 * 1.2 * 16 / 31, 2))
 
 
+def test_bonus_proration_across_centuries_counts_days_not_nanoseconds():
+    """A rep hired in 2261 scored for January 1900 (and one who left in 1901, scored for March 2026) earns
+    nothing; 362 years between the dates is more than a nanosecond count holds, and once overflowed."""
+    actuals, kpis, weights, reps, bands = _scorecard_inputs()
+    actuals.loc[actuals["rep_id"] == "B", "actual"] = [110.0, 0.02]
+    actuals.loc[actuals["rep_id"] == "B", "period"] = pd.Timestamp("1900-01-01")
+    # nanosecond dates, as validation hands them over (their span is 1677-2262)
+    reps["hire_date"] = pd.to_datetime(["1900-01-01", "2261-12-01"]).as_unit("ns")
+    reps["leave_date"] = pd.to_datetime(["1901-06-30", None]).as_unit("ns")
+    actuals["period"] = actuals["period"].astype("datetime64[ns]")
+    card = build_scorecards(actuals, kpis, weights, reps, bands)
+    assert card["bonus"].tolist() == [0.0] * 4
+
+
 def test_manual_weights_must_total_100_percent():
     actuals, kpis, weights, reps, _ = _scorecard_inputs()
     weights.loc[0, "weight"] = 0.6
