@@ -724,31 +724,11 @@ def result_or_input_error(tables: dict[str, RawTable], engine: str) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", sorted(CHECKS))
 @FUZZ
-@given(books("targets"))
-def test_targets_give_a_result_or_an_input_error(tables):
-    result_or_input_error(tables, "targets")
-
-
-@pytest.mark.slow
-@FUZZ
-@given(books("leads"))
-def test_leads_give_a_result_or_an_input_error(tables):
-    result_or_input_error(tables, "leads")
-
-
-@pytest.mark.slow
-@FUZZ
-@given(books("commissions"))
-def test_commissions_give_a_result_or_an_input_error(tables):
-    result_or_input_error(tables, "commissions")
-
-
-@pytest.mark.slow
-@FUZZ
-@given(books("kpi"))
-def test_kpi_gives_a_result_or_an_input_error(tables):
-    result_or_input_error(tables, "kpi")
+@given(data=st.data())
+def test_engine_gives_a_result_or_an_input_error(engine, data):
+    result_or_input_error(data.draw(books(engine), label="book"), engine)
 
 
 
