@@ -95,6 +95,13 @@ def _legend(uid: str, names: Sequence[str], x: float, y: float, kind: str = "box
     return "".join(out)
 
 
+def _halo_label(text: str, x: float, y: float, size: float) -> str:
+    """A value label on a white backing, so the polygon and target lines never run through its digits."""
+    w, h = _text_width(text, size) + 2, size + 2
+    return (f'<rect x="{_n(x - 1)}" y="{_n(y - size)}" width="{_n(w)}" height="{_n(h)}" fill="#fff" '
+            f'fill-opacity="0.85"/><text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{_e(text)}</text>')
+
+
 def _text_width(text: str, size: float) -> float:
     """Rough advance width: CJK glyphs are square, Latin about half as wide."""
     return sum(size if ord(ch) > 0x2E80 else size * 0.56 for ch in text)
@@ -271,6 +278,7 @@ def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float 
         lx, ly = cx + (x - cx) * 1.1, cy + (y - cy) * 1.1
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         body.append(f'<text x="{_n(lx)}" y="{_n(ly + 3)}" text-anchor="{anchor}" font-size="9">{_e(name)}</text>')
+    labels: list[str] = []
     for si, (_, vals) in enumerate(series):
         pts = [point(i, v if v is not None and math.isfinite(v) else 0.0) for i, v in enumerate(vals)]
         dash = DASHES[si % len(DASHES)]
@@ -282,6 +290,7 @@ def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float 
             for (x, y), v in zip(pts, vals, strict=False):
                 body.append(_marker(MARKERS[0], x, y, 2.6))
                 if v is not None and math.isfinite(v):
-                    body.append(f'<text x="{_n(x + 4)}" y="{_n(y - 4)}" font-size="7.5">{_e(fmt.percent(v, 0))}</text>')
+                    labels.append(_halo_label(fmt.percent(v, 0), x + 4, y - 4, 7.5))
+    body.extend(labels)  # over every polygon, the dashed target line included
     body.append(_legend(uid, [name for name, _ in series], 8, 12, kind="line"))
     return _svg(uid, width, height, title, body)

@@ -95,6 +95,21 @@ def test_series_are_told_apart_without_colour():
     assert {e.tag for e in line.iter()} >= {f"{SVG}circle", f"{SVG}rect"}  # different marker shapes
 
 
+def test_radar_value_labels_sit_over_every_line_on_a_white_backing():
+    """The labels come after the last polygon (the dashed target line) in drawing order, each on a white box."""
+    root = _parse(charts.radar_chart(["销售额", "毛利", "增长率"], [("得分", [0.99, 0.88, 1.2]), ("目标线", [1.0] * 3)],
+                                     Formatter("zh"), title="KPI", uid="r"))
+    children = list(root)
+    last_polygon = max(i for i, e in enumerate(children) if e.tag == f"{SVG}polygon")
+    values = [(i, "".join(e.itertext())) for i, e in enumerate(children) if e.tag == f"{SVG}text"
+              and "".join(e.itertext()).endswith("%")]
+    assert [v for _, v in values] == ["99%", "88%", "120%"]
+    for i, _ in values:
+        assert i > last_polygon
+        backing = children[i - 1]
+        assert backing.tag == f"{SVG}rect" and backing.get("fill") == "#fff"
+
+
 def test_chart_labels_from_cells_are_escaped():
     evil = '<img src="file:///etc/passwd"><script>alert(1)</script>'
     svg = charts.bar_chart([evil], [(evil, [1.0])], Formatter("en"), title=evil, uid="e")
