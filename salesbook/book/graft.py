@@ -26,7 +26,7 @@ import pandas as pd
 
 from salesbook.book.ooxml import sheet_parts
 from salesbook.book.validate import column_letter
-from salesbook.book.writer import _FORMATS, FORMULA_PREFIXES, _display_width, column_for, header_label
+from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label, looks_like_formula
 from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
 from salesbook.schemas import REGISTRY, Kind, Table
 
@@ -137,10 +137,17 @@ def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, r
             out.append(f'<c r="{r}"{s_attr}><v>{_serial(v)!r}</v></c>')
         else:
             text = str(v)
-            st = styles.quoted if text.startswith(FORMULA_PREFIXES) else styles.text
-            space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-            out.append(f'<c r="{r}" s="{st}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+            out.append(f'<c r="{r}{_inline_head(text, styles)}{_xml_text(text)}</t></is></c>')
     return out
+
+
+def _inline_head(text: str, styles: _Styles) -> str:
+    """An inline-string cell from the end of its reference to its text: formula-looking text gets the
+    quote-prefix style, so it can never become a live formula, and text with edge whitespace or line
+    breaks keeps xml:space."""
+    style = styles.quoted if looks_like_formula(text) else styles.text
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'" s="{style}" t="inlineStr"><is><t{space}>'
 
 
 _CHUNK_ROWS = 16_384  # rows assembled per join: bounds the piece grid's memory, keeps each join large
@@ -210,21 +217,16 @@ def _bool_cells(series: pd.Series, ref: _Ref) -> _Cells:
 
 
 def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles) -> _Cells:
-    """Inline-string cells for a factorised text column (code -1: blank).  Each distinct text is
-    escaped and classified once: formula-looking text gets the quote-prefix style, so it can never
-    become a live formula, and text with edge whitespace or line breaks keeps xml:space."""
-    preserve = ' xml:space="preserve"'
-    heads = {(quoted, space): f'" s="{styles.quoted if quoted else styles.text}" t="inlineStr"><is><t'
-                              f'{preserve if space else ""}>'
-             for quoted in (False, True) for space in (False, True)}
-    head_of = [heads[t.startswith(FORMULA_PREFIXES), t != t.strip() or "\n" in t] for t in texts]
+    """Inline-string cells for a factorised text column (code -1: blank); each distinct text is escaped
+    and classified (``_inline_head``) once."""
+    head_of = [_inline_head(t, styles) for t in texts]
     if _NEEDS_ESCAPE.search("".join(texts)):
         texts = [_xml_text(t) if _NEEDS_ESCAPE.search(t) else t for t in texts]
     tail = "</t></is></c>"
     # a spare last entry for code -1, whose pieces are blanked anyway
     head_arr, body_arr = np.array([*head_of, ""], dtype=object), np.array([*texts, ""], dtype=object)
     return _Cells([*ref.pieces(), head_arr[codes], body_arr[codes], tail], codes < 0,
-                  ref.max_bytes() + max(map(len, heads.values())) + _max_bytes(texts) + len(tail))
+                  ref.max_bytes() + max(map(len, head_of), default=0) + _max_bytes(texts) + len(tail))
 
 
 def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles) -> _Cells:
