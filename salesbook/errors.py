@@ -64,6 +64,14 @@ def problem(en: str, zh: str, /, *, table: str | None = None, row: int | None = 
     return Problem(en=en, zh=zh, table=table, sheet=sheet, row=row, column=column, params=params)
 
 
+def row_number(label: object) -> int | None:
+    """The Excel row behind a table's index label (validation indexes rows by it); None if it is not one."""
+    try:
+        return int(label)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
 class SalesbookError(Exception):
     """Base class of every error salesbook raises on purpose."""
 

@@ -36,7 +36,6 @@ from salesbook.engines.commissions_prep import (
     FAR_DAY,
     GRAINS,
     NO_DAY,
-    _row,
     coverage,
     credit_arrays,
     days,
@@ -49,7 +48,7 @@ from salesbook.engines.commissions_prep import (
 )
 from salesbook.engines.commissions_text import TEXT, band, by_category, money, pct, texts
 from salesbook.engines.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
-from salesbook.errors import InputError, Problem, problem
+from salesbook.errors import InputError, Problem, problem, row_number
 
 __all__ = ["TEXT", "CommissionResult", "compute_commissions", "credit_lines"]
 
@@ -316,7 +315,7 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     bad = np.flatnonzero(pos < 0)
     if len(bad):
         raise InputError([problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Payments",
-                                  row=_row(payments.index[i]),
+                                  row=row_number(payments.index[i]),
                                   column="deal_id", d=payments["deal_id"].iloc[i]) for i in bad])
     day = days(payments["date"])
     cash = np.nan_to_num(payments["amount"].to_numpy(dtype=float, na_value=np.nan))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.tiers import TierError, check_tiers
-from salesbook.errors import InputError, Problem, problem
+from salesbook.errors import InputError, Problem, problem, row_number
 
 NO_DAY = np.iinfo(np.int64).min // 4     # a missing start-type date
 FAR_DAY = np.iinfo(np.int64).max // 4    # a missing end-type date (open-ended)
@@ -124,7 +124,7 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
                                      ("basis", p.basis[i], ("booking", "cash"))):
             if value not in allowed:
                 problems.append(problem("plan {p}: {v!r} is not one of {a}.", "方案 {p}：{v!r} 不是 {a} 之一。",
-                                        table="Plans", row=_row(row), column=name, p=ids[i], v=value,
+                                        table="Plans", row=row_number(row), column=name, p=ids[i], v=value,
                                         a=", ".join(allowed)))
     t_plan = tiers["plan_id"].astype(object).to_numpy() if len(tiers) else np.array([], dtype=object)
     for i, plan_id in enumerate(ids):
@@ -136,18 +136,11 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
             p.tiers.append(check_tiers(list(zip(sel["lower_bound"], sel["rate"], strict=True))))
         except TierError as exc:
             p.tiers.append((np.array([0.0]), np.array([0.0])))
-            row = _row(sel.index[0]) if len(sel) else None
+            row = row_number(sel.index[0]) if len(sel) else None
             problems.append(problem("plan {p}: {e}.", "方案 {p}：{e}。", table="PlanTiers" if len(sel) else "Plans",
-                                    row=row if len(sel) else _row(plans.index[i]),
+                                    row=row if len(sel) else row_number(plans.index[i]),
                                     column="lower_bound" if len(sel) else "plan_id", p=plan_id, e=str(exc)))
     return p
-
-
-def _row(label) -> int | None:
-    try:
-        return int(label)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -171,7 +164,7 @@ def credit_arrays(deals: pd.DataFrame, credits: pd.DataFrame | None) -> Credits:
     if not index.is_unique:
         for i in np.flatnonzero(index.duplicated(keep=False)):
             problems.append(problem("deal {d} appears more than once.", "订单 {d} 重复出现。", table="Deals",
-                                    row=_row(deals.index[i]), column="deal_id", d=ids[i]))
+                                    row=row_number(deals.index[i]), column="deal_id", d=ids[i]))
         raise InputError(problems)
     owner = deals["rep_id"].astype(object).to_numpy()
     n = len(deals)
@@ -182,7 +175,7 @@ def credit_arrays(deals: pd.DataFrame, credits: pd.DataFrame | None) -> Credits:
     share = np.nan_to_num(col(credits, "share"))
     for i in np.flatnonzero(pos < 0):
         problems.append(problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Credits",
-                                row=_row(credits.index[i]), column="deal_id", d=credits["deal_id"].iloc[i]))
+                                row=row_number(credits.index[i]), column="deal_id", d=credits["deal_id"].iloc[i]))
     ok = pos >= 0
     main = ok & ~overlay
     total = np.bincount(pos[main], weights=share[main], minlength=n)
@@ -191,7 +184,7 @@ def credit_arrays(deals: pd.DataFrame, credits: pd.DataFrame | None) -> Credits:
     for i in np.flatnonzero(main & bad[np.where(ok, pos, 0)]):
         problems.append(problem("credit shares of deal {d} total {t:.2%}, not 100% (mark extra credit as overlay).",
                                 "订单 {d} 的业绩分配合计 {t:.2%}，不是 100%（额外业绩请标记为叠加）。", table="Credits",
-                                row=_row(credits.index[i]), column="share", d=ids[pos[i]], t=total[pos[i]]))
+                                row=row_number(credits.index[i]), column="share", d=ids[pos[i]], t=total[pos[i]]))
     if problems:
         raise InputError(problems)
     whole = np.flatnonzero(~has)
@@ -236,7 +229,7 @@ def load_assignments(assignments: pd.DataFrame, rep_index: pd.Index, plans: Plan
     start = days(a["start_date"])
     end = days(a["end_date"], FAR_DAY) if "end_date" in a else np.full(len(a), FAR_DAY)
     quota = col(a, "quota")
-    rows = [_row(r) for r in a.index]
+    rows = [row_number(r) for r in a.index]
     for i in np.flatnonzero(plan < 0):
         problems.append(problem("plan {p} is not in Plans.", "方案 {p} 不在提成方案表中。", table="PlanAssignments",
                                 row=rows[i], column="plan_id", p=a["plan_id"].iloc[i]))

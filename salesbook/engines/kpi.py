@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import MAX_EXACT_UNITS
-from salesbook.errors import InputError, Problem, problem
+from salesbook.errors import InputError, Problem, problem, row_number
 
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 CR_LIMIT = 0.10
@@ -309,7 +309,7 @@ def _check_bonus(bonus: pd.Series, g: pd.DataFrame, bands: pd.DataFrame) -> None
         "the bonus of rep {r} in {p} (rating {g}, multiplier {m:g}) is too large to pay to the cent; check the "
         "rating's bonus multiplier and the rep's target bonus.",
         "代表 {r} 在 {p} 的奖金（评级 {g}，系数 {m:g}）过大，无法精确到分；请检查该评级的奖金系数与代表的目标奖金。",
-        table="RatingBands", row=int(rows[0]) if len(rows) and isinstance(rows[0], int | np.integer) else None,
+        table="RatingBands", row=row_number(rows[0]) if len(rows) else None,
         column="multiplier", r=r["rep_id"], p=r["period_key"], g=r["rating"], m=float(r["multiplier"])))
 
 
@@ -330,7 +330,7 @@ def _check_zero_targets(g: pd.DataFrame, direction: np.ndarray, method: np.ndarr
             "the target of KPI {k} for rep {r} in {p} is 0, so attainment (actual / target) cannot be worked out; "
             "give a target, or score the KPI with ttsl.",
             "代表 {r} 在 {p} 的指标 {k} 目标为 0，无法计算达成率（实际 / 目标）；请填写目标，或改用门槛-目标-挑战计分。",
-            table="Actuals", row=int(rows[0]) if len(rows) and isinstance(rows[0], int | np.integer) else None,
+            table="Actuals", row=row_number(rows[0]) if len(rows) else None,
             column="target", k=r.kpi_id, r=r.rep_id, p=r.period_key))
     raise InputError(problems)
 

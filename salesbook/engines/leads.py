@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesbook.errors import InputError, Problem, problem
+from salesbook.errors import InputError, Problem, problem, row_number
 
 OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains", "is blank", "is not blank")
 MODEL_FIELDS = ("industry", "source", "region_id", "product_line", "size_band", "budget_band")
@@ -99,7 +99,7 @@ def _check_points(rules: pd.DataFrame) -> None:
     if bad.any():
         raise InputError([problem("points must be a number between -{m:,.0f} and {m:,.0f}.",
                                   "分值须为 -{m:,.0f} 到 {m:,.0f} 之间的数字。", table="ScoringRules",
-                                  row=int(row) if isinstance(row, int | np.integer) else None, column="points",
+                                  row=row_number(row), column="points",
                                   m=MAX_POINTS) for row in rules.index[bad.to_numpy()]])
 
 
@@ -116,7 +116,7 @@ def score_rules(leads: pd.DataFrame, rules: pd.DataFrame, caps: dict[str, float]
         field = str(r["field"]).strip()
         if field not in leads.columns:
             problems.append(problem("rule {id}: the field '{f}' is not a Leads column.", "规则 {id}：字段“{f}”不是线索表的列。",
-                                    table="ScoringRules", row=int(row) if isinstance(row, int | np.integer) else None,
+                                    table="ScoringRules", row=row_number(row),
                                     column="field", id=r["rule_id"], f=field))
             continue
         try:
@@ -125,7 +125,7 @@ def score_rules(leads: pd.DataFrame, rules: pd.DataFrame, caps: dict[str, float]
             m = rule_mask(leads[field], r["operator"], r["value"], prepared[field])
         except ValueError as exc:
             problems.append(problem("rule {id}: {e}.", "规则 {id}：{e}。", table="ScoringRules",
-                                    row=int(row) if isinstance(row, int | np.integer) else None, column="operator",
+                                    row=row_number(row), column="operator",
                                     id=r["rule_id"], e=str(exc)))
             continue
         pts = float(r["points"])
@@ -319,14 +319,14 @@ def _next_contact(leads: pd.DataFrame, days: np.ndarray, is_open: np.ndarray) ->
     has_last = leads["last_contact_date"].notna().to_numpy() if "last_contact_date" in leads else np.zeros(len(leads), bool)
     last = leads["last_contact_date"].where(has_last, leads["created_date"]) if "last_contact_date" in leads \
         else leads["created_date"]
-    start = pd.to_datetime(last).to_numpy().astype("datetime64[D]").astype(np.int64)
-    due = start + days.astype(np.int64)
-    late = is_open & ~np.isnat(pd.to_datetime(last).to_numpy()) & (due > LAST_DAY)
+    when = pd.to_datetime(last).to_numpy()
+    due = when.astype("datetime64[D]").astype(np.int64) + days.astype(np.int64)
+    late = is_open & ~np.isnat(when) & (due > LAST_DAY)
     if late.any():
         raise InputError([problem(
             "the next contact ({n} days after this date) would fall after 2262-04-11, the last date that can be "
             "computed.", "下次联系日期（该日期后 {n} 天）将晚于可计算的最后日期 2262-04-11。", table="Leads",
-            row=int(row) if isinstance(row, int | np.integer) else None,
+            row=row_number(row),
             column="last_contact_date" if h else "created_date", n=int(n))
             for row, h, n in zip(leads.index[late], has_last[late], days[late], strict=True)])
     due = np.where(is_open, due, 0)  # closed leads have no next contact (and must not overflow)
