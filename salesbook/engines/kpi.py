@@ -86,8 +86,12 @@ def _normalise(data: np.ndarray, lower_better: Sequence[bool] | None) -> np.ndar
     if not np.all(np.isfinite(x)):
         raise MatrixError("data holds blanks or text")
     lo, hi = x.min(axis=0), x.max(axis=0)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    z = (x - lo) / span
+    with np.errstate(over="ignore"):
+        span = hi - lo
+    if not np.all(np.isfinite(span)):  # values near the float limit: their halves cannot overflow (exact scaling)
+        x, lo, hi = x / 2, lo / 2, hi / 2
+        span = hi - lo
+    z = (x - lo) / np.where(hi > lo, span, 1.0)
     if lower_better is not None:
         flip = np.asarray(lower_better, dtype=bool)
         z[:, flip] = 1.0 - z[:, flip]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import salesbook
-from salesbook.engines.kpi import MatrixError, build_scorecards, role_weights
+from salesbook.engines.kpi import MatrixError, build_scorecards, critic_weights, entropy_weights, role_weights
 
 DRINKS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
 # Saaty, T. L., "Theory and Applications of the Analytic Network Process" (2005), drink consumption in the
@@ -235,3 +235,10 @@ def test_published_stepped_bonus_is_reproduced(realisation, bonus):
     weights = pd.DataFrame({"role": ["rep"], "kpi_id": ["REAL"], "weight": [1.0]})
     card = build_scorecards(actuals, kpis, weights, reps, bands, grain="year", steps=steps)
     assert card["bonus"].iloc[0] == pytest.approx(bonus)
+
+
+@pytest.mark.parametrize("fn", [entropy_weights, critic_weights])
+def test_objective_weights_of_values_near_the_float_limit(fn):
+    """max - min of 1e300 and the most negative float overflows; the weights must still be finite and total 1."""
+    w = fn([[1e300, 1.0], [-np.finfo(float).max, 2.0], [0.0, 3.0]])
+    assert np.all(np.isfinite(w)) and abs(w.sum() - 1) < 1e-12
