@@ -69,7 +69,8 @@ class LoadedBook:
         return self.tables.get(name)
 
 
-def _empty_frame(table: Table) -> pd.DataFrame:
+def empty_frame(table: Table) -> pd.DataFrame:
+    """A table with no rows, its columns typed as validation types them (for a sheet the book does not have)."""
     frame = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in table.columns})
     frame.index.name = "excel_row"
     for col in table.columns:
@@ -302,7 +303,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
                 problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
                                         "工作簿中没有名为“{zh}”（或“{en}”）的表格或工作表。",
                                         sheet=table.sheet_name("en"), en=name, zh=table.zh))
-            tables[name] = _empty_frame(table)
+            tables[name] = empty_frame(table)
             continue
         frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required)
         problems.extend(table_problems)

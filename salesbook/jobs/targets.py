@@ -6,12 +6,12 @@ import re
 
 import pandas as pd
 
-from salesbook.book.validate import LoadedBook
+from salesbook.book.validate import LoadedBook, empty_frame
 from salesbook.engines.money import TooManyUnits
 from salesbook.engines.targets import Level, decompose_targets
 from salesbook.errors import InputError, problem
 from salesbook.jobs import Job
-from salesbook.schemas import REGISTRY, Kind
+from salesbook.schemas import REGISTRY
 
 DIMENSION_WORDS = {"product_line": "product_line", "产品线": "product_line", "product line": "product_line",
                    "region_id": "region_id", "region": "region_id", "区域": "region_id",
@@ -93,22 +93,12 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
     return {name: frame.reindex(columns=REGISTRY[name].column_names) for name, frame in out.items()}
 
 
-_EMPTY_DTYPES = {Kind.DATE: "datetime64[ns]", Kind.MONEY: "float64", Kind.NUMBER: "float64", Kind.PERCENT: "float64"}
-
-
-def _table_or_empty(t: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """An optional input table, or an empty one with its columns when the book has no such sheet."""
-    if name in t:
-        return t[name]
-    return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES.get(c.kind, object)) for c in REGISTRY[name].columns})
-
-
 def _decompose(t: dict[str, pd.DataFrame], s: dict[str, object], fy: int, target: object, growth: object,
                ramp_shares: list[float]):
     return decompose_targets(
         None if pd.isna(target) else float(target), growth=None if pd.isna(growth) else float(growth),
         products=t["Products"], regions=t["Regions"], reps=t["Reps"],
-        history=_table_or_empty(t, "History"),
+        history=t["History"] if "History" in t else empty_frame(REGISTRY["History"]),
         seasonality=t["Seasonality"], levels=levels_from(t.get("TargetLevels"), str(s.get("target_hierarchy"))),
         fiscal_year=fy, fiscal_start_month=int(s["fiscal_year_start_month"]), unit=float(s["rounding_unit"]),
         adjustments=t.get("TargetAdjustments"), ramp=ramp_shares, freed=str(s.get("target_freed", "redistribute")),
