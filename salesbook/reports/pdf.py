@@ -8,9 +8,12 @@ modification dates come from the HTML's ``dcterms`` meta tags, so a pinned date 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +83,38 @@ class PdfRenderer:
             font_config = FontConfiguration()
             css = CSS(string=self.stylesheet_text(lang), font_config=font_config, url_fetcher=self.fetcher)
             doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[css], font_config=font_config)
-        else:
-            doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[self.css(lang)],
-                                                                    font_config=self.font_config)
+            return doc.write_pdf(pdf_identifier=identifier)
+        with collect_once():  # the document is a local of _write, so it is garbage by the time we collect
+            return self._write(html, lang, identifier)
+
+    def _write(self, html: str, lang: str, identifier: bytes) -> bytes:
+        from salesbook.reports import htmltree
+
+        doc = htmltree.document(html, self.fetcher).render(stylesheets=[self.css(lang)], font_config=self.font_config)
         return doc.write_pdf(pdf_identifier=identifier)
+
+
+@contextmanager
+def collect_once() -> Iterator[None]:
+    """No garbage collection while a document renders, then one pass over the young objects it left.
+
+    Why: layout makes hundreds of thousands of short-lived objects, so the collector would otherwise run
+    dozens of times per review, each time also walking what the earlier runs promoted. One collection of
+    the youngest generation afterwards frees the document's reference cycles and never walks the older
+    heap (the caller's workbook, WeasyPrint's caches). Measured on 20 demo reviews rendered 10 times in one
+    process: 38 ms of collection per review with the default thresholds, 26 ms with the workers' raised
+    ones, 14 ms this way, and memory flat at 154 MB. The document must be unreachable when the pass runs
+    (see ``render``), or it is promoted instead of freed and memory grows by about 5 MB per review.
+    """
+    if not gc.isenabled():  # a caller that manages the collector itself
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def _css_string(text: str) -> str:

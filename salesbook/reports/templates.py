@@ -171,7 +171,7 @@ def _place(context: jinja2.runtime.Context, svg: Markup) -> Markup:
     size = re.search(r'width="(\d+)" height="(\d+)"', svg)
     dims = f' width="{size[1]}" height="{size[2]}"' if size else ""
     title = re.search(r'aria-label="([^"]*)"', svg)
-    return Markup(f'<img class="chart" src="sbchart:{key}"{dims} alt="{title[1] if title else ""}">')
+    return Markup(f'<img class="chart" src="sbchart:{key}"{dims} alt="{title[1] if title else ""}"/>')
 
 
 @jinja2.pass_context

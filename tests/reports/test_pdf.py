@@ -153,3 +153,30 @@ def test_year_reviews_print_each_chart_once_and_no_number_runs_into_the_next(tmp
         assert not glued, (pdf.name, glued[:3])
     assert max(printed.values()) == 1, {k: v for k, v in printed.items() if v > 1}
     assert sum(printed.values()) >= len(printed) - 2  # directors without own deals have no product mix
+
+
+def test_a_rendered_review_leaves_no_layout_behind():
+    """The renderer's one garbage pass per document must find the document unreachable: otherwise the
+    pass promotes every box of it to an older generation and a worker grows by megabytes per review.
+    (A chart image is what ties a document's boxes into reference cycles.)"""
+    import gc
+
+    from weasyprint.formatting_structure.boxes import Box
+
+    from salesbook.reports.charts import bar_chart
+    from salesbook.reports.formatting import Formatter
+
+    chart = bar_chart(["1月", "2月"], [("目标", [1.0, 2.0]), ("实际", [2.0, 1.0])], Formatter("zh"), title="t", uid="b")
+    html = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"/><title>t</title></head><body>'
+            '<img src="sbchart:0" width="340" height="200"/><table><tr><td>1月</td><td>¥1</td></tr></table></body></html>')
+    renderer = PdfRenderer(PdfOptions())
+    renderer.render(html, {"0": str(chart)}, "zh")
+    gc.collect()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)  # no automatic collection: only the renderer's own pass may free the layout
+    try:
+        renderer.render(html, {"0": str(chart)}, "zh")
+        left = [o for o in gc.get_objects() if isinstance(o, Box)]
+    finally:
+        gc.set_threshold(*thresholds)
+    assert not left, f"{len(left)} layout boxes outlived the render"
