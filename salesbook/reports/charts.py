@@ -67,16 +67,37 @@ def _svg(uid: str, width: int, height: int, title: str, body: Sequence[str]) -> 
         f'font-size="10" fill="{INK}"><title>{_e(title)}</title>{_defs(uid, inner)}{inner}</svg>')
 
 
-def _marker(kind: str, x: float, y: float, r: float = 3.2) -> str:
+# Marker shapes as path data: (outline of one marker, paint). Every marker of a series goes into one
+# <path>, and so do grid lines and bars: WeasyPrint draws an SVG node by node and paints a hatch pattern
+# afresh for every shape that uses it, so fewer, longer paths print the same picture for less work.
+_MARKER_PAINT = {
+    "circle": f'fill="{INK}"',
+    "square": f'fill="#fff" stroke="{INK}" stroke-width="1.2"',
+    "triangle": f'fill="{INK}"',
+    "diamond": f'fill="#fff" stroke="{INK}" stroke-width="1.2"',
+}
+
+
+def _marker_d(kind: str, x: float, y: float, r: float) -> str:
     if kind == "square":
-        return f'<rect x="{_n(x - r)}" y="{_n(y - r)}" width="{_n(2 * r)}" height="{_n(2 * r)}" fill="#fff" stroke="{INK}" stroke-width="1.2"/>'
+        return f"M{_n(x - r)} {_n(y - r)}h{_n(2 * r)}v{_n(2 * r)}h{_n(-2 * r)}Z"
     if kind == "triangle":
-        pts = f"{_n(x)},{_n(y - r * 1.2)} {_n(x - r * 1.1)},{_n(y + r * 0.8)} {_n(x + r * 1.1)},{_n(y + r * 0.8)}"
-        return f'<polygon points="{pts}" fill="{INK}"/>'
+        return f"M{_n(x)} {_n(y - r * 1.2)}L{_n(x - r * 1.1)} {_n(y + r * 0.8)}L{_n(x + r * 1.1)} {_n(y + r * 0.8)}Z"
     if kind == "diamond":
-        pts = f"{_n(x)},{_n(y - r * 1.3)} {_n(x + r * 1.3)},{_n(y)} {_n(x)},{_n(y + r * 1.3)} {_n(x - r * 1.3)},{_n(y)}"
-        return f'<polygon points="{pts}" fill="#fff" stroke="{INK}" stroke-width="1.2"/>'
-    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{INK}"/>'
+        return f"M{_n(x)} {_n(y - r * 1.3)}L{_n(x + r * 1.3)} {_n(y)}L{_n(x)} {_n(y + r * 1.3)}L{_n(x - r * 1.3)} {_n(y)}Z"
+    return f"M{_n(x - r)} {_n(y)}a{_n(r)} {_n(r)} 0 1 0 {_n(2 * r)} 0a{_n(r)} {_n(r)} 0 1 0 {_n(-2 * r)} 0Z"
+
+
+def _markers(kind: str, points: Sequence[tuple[float, float]], r: float = 3.2) -> str:
+    """All markers of one series as a single path."""
+    if not points:
+        return ""
+    return f'<path d="{"".join(_marker_d(kind, x, y, r) for x, y in points)}" {_MARKER_PAINT[kind]}/>'
+
+
+def _strokes(d: Sequence[str], colour: str, width: float) -> str:
+    """Several unfilled lines or outlines in one colour as a single path."""
+    return f'<path d="{"".join(d)}" fill="none" stroke="{colour}" stroke-width="{_n(width)}"/>' if d else ""
 
 
 def _legend(uid: str, names: Sequence[str], x: float, y: float, kind: str = "box") -> str:
@@ -88,18 +109,22 @@ def _legend(uid: str, names: Sequence[str], x: float, y: float, kind: str = "box
             dash = DASHES[i % len(DASHES)]
             out.append(f'<line x1="{_n(cx)}" y1="{_n(y - 4)}" x2="{_n(cx + 16)}" y2="{_n(y - 4)}" stroke="{INK}" '
                        f'stroke-width="1.5"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
-            out.append(_marker(MARKERS[i % len(MARKERS)], cx + 8, y - 4, 2.6))
+            out.append(_markers(MARKERS[i % len(MARKERS)], [(cx + 8, y - 4)], 2.6))
         label = str(name)
         out.append(f'<text x="{_n(cx + 19)}" y="{_n(y)}">{_e(label)}</text>')
         cx += 30 + _text_width(label, 10)
     return "".join(out)
 
 
-def _halo_label(text: str, x: float, y: float, size: float) -> str:
-    """A value label on a white backing, so the polygon and target lines never run through its digits."""
-    w, h = _text_width(text, size) + 2, size + 2
-    return (f'<rect x="{_n(x - 1)}" y="{_n(y - size)}" width="{_n(w)}" height="{_n(h)}" fill="#fff" '
-            f'fill-opacity="0.85"/><text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{_e(text)}</text>')
+def _halo_labels(labels: Sequence[tuple[str, float, float]], size: float) -> str:
+    """Value labels on white backings (one path for all of them, drawn first), so neither the polygons nor
+    the target line nor a neighbour's backing ever runs through a label's digits."""
+    if not labels:
+        return ""
+    backing = "".join(f"M{_n(x - 1)} {_n(y - size)}h{_n(_text_width(text, size) + 2)}v{_n(size + 2)}"
+                      f"h{_n(-_text_width(text, size) - 2)}Z" for text, x, y in labels)
+    texts = "".join(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{_e(text)}</text>' for text, x, y in labels)
+    return f'<path d="{backing}" fill="#fff" fill-opacity="0.85"/>{texts}'
 
 
 def _text_width(text: str, size: float) -> float:
@@ -132,6 +157,8 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     group = pw / n
     bw = min(group * 0.8 / k, 28)
     show_values = bw >= 9
+    bars: list[list[str]] = [[] for _ in series]  # path data per series: one patterned shape each
+    texts = []
     for ci, cat in enumerate(categories):
         gx = left + ci * group + (group - bw * k) / 2
         for si, (_, vals) in enumerate(series):
@@ -140,12 +167,15 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
                 continue
             h = max(v, 0) / vmax * ph
             x, y0 = gx + si * bw, top + ph - h
-            body.append(f'<rect x="{_n(x)}" y="{_n(y0)}" width="{_n(bw - 1)}" height="{_n(h)}" fill="{_fill(uid, si)}" '
-                        f'stroke="{INK}" stroke-width="0.5"/>')
+            if h > 0:
+                bars[si].append(f"M{_n(x)} {_n(y0)}h{_n(bw - 1)}v{_n(h)}h{_n(1 - bw)}Z")
             if show_values and si == k - 1:
-                body.append(f'<text x="{_n(x + bw / 2)}" y="{_n(y0 - 2)}" text-anchor="middle" font-size="6.5">{_e(label(v))}</text>')
-        body.append(f'<text x="{_n(left + ci * group + group / 2)}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">'
-                    f'{_e(_clip(cat, group, 8.5))}</text>')
+                texts.append(f'<text x="{_n(x + bw / 2)}" y="{_n(y0 - 2)}" text-anchor="middle" font-size="6.5">{_e(label(v))}</text>')
+        texts.append(f'<text x="{_n(left + ci * group + group / 2)}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">'
+                     f'{_e(_clip(cat, group, 8.5))}</text>')
+    body.extend(f'<path d="{"".join(d)}" fill="{_fill(uid, si)}" stroke="{INK}" stroke-width="0.5"/>'
+                for si, d in enumerate(bars) if d)
+    body.extend(texts)
     if reference:
         py = top + ph - reference / vmax * ph
         body.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{INK}" stroke-width="1" stroke-dasharray="5 3"/>')
@@ -157,15 +187,15 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
 def _grid(left: float, top: float, pw: float, ph: float, vmax: float, step: float,
           label: Callable[[float], str]) -> list[str]:
     """Horizontal grid lines; the value axis labels every other line (text is the costly part to print)."""
-    out, i = [], 0
+    lines, texts, i = [], [], 0
     while i * step <= vmax + 1e-9:
         y = i * step
         py = top + ph - y / vmax * ph
-        out.append(f'<line x1="{left}" y1="{_n(py)}" x2="{left + pw}" y2="{_n(py)}" stroke="{GRID}" stroke-width="0.6"/>')
+        lines.append(f"M{_n(left)} {_n(py)}H{_n(left + pw)}")
         if i % 2 == 0:
-            out.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
+            texts.append(f'<text x="{left - 4}" y="{_n(py + 3)}" text-anchor="end" font-size="8">{_e(label(y))}</text>')
         i += 1
-    return out
+    return [_strokes(lines, GRID, 0.6), *texts]
 
 
 def _clip(text: str, room: float, size: float) -> str:
@@ -198,7 +228,7 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
         dash = DASHES[si % len(DASHES)]
         body.append(f'<polyline points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in pts)}" fill="none" stroke="{INK}" '
                     f'stroke-width="1.6"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
-        body.extend(_marker(MARKERS[si % len(MARKERS)], x, y) for x, y in pts)
+        body.append(_markers(MARKERS[si % len(MARKERS)], pts))
         last = [v for v in vals if v is not None and math.isfinite(v)][-1]
         ly = pts[-1][1] + 3
         while any(abs(ly - e) < 10 for e in ends):  # keep end labels from overlapping
@@ -267,18 +297,20 @@ def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float 
         rr = r * max(min(v, top), 0) / top
         return cx + rr * math.cos(a), cy + rr * math.sin(a)
 
-    ring = 0.5
+    web, ring = [], 0.5  # rings at every 50 % and a spoke per axis: one grey path
     while ring <= top + 1e-9:
-        pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(n)))
-        body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="0.7"/>')
+        web.append("M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in (point(i, ring) for i in range(n))) + "Z")
         ring += 0.5
+    names = []
     for i, name in enumerate(axes):
         x, y = point(i, top)
-        body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID}" stroke-width="0.7"/>')
+        web.append(f"M{_n(cx)} {_n(cy)}L{_n(x)} {_n(y)}")
         lx, ly = cx + (x - cx) * 1.1, cy + (y - cy) * 1.1
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
-        body.append(f'<text x="{_n(lx)}" y="{_n(ly + 3)}" text-anchor="{anchor}" font-size="9">{_e(name)}</text>')
-    labels: list[str] = []
+        names.append(f'<text x="{_n(lx)}" y="{_n(ly + 3)}" text-anchor="{anchor}" font-size="9">{_e(name)}</text>')
+    body.append(_strokes(web, GRID, 0.7))
+    body.extend(names)
+    labels: list[tuple[str, float, float]] = []
     for si, (_, vals) in enumerate(series):
         pts = [point(i, v if v is not None and math.isfinite(v) else 0.0) for i, v in enumerate(vals)]
         dash = DASHES[si % len(DASHES)]
@@ -287,10 +319,9 @@ def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float 
         body.append(f'<polygon points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in pts)}" fill="{fill}"{opacity} '
                     f'stroke="{INK}" stroke-width="1.5"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
         if si == 0:
-            for (x, y), v in zip(pts, vals, strict=False):
-                body.append(_marker(MARKERS[0], x, y, 2.6))
-                if v is not None and math.isfinite(v):
-                    labels.append(_halo_label(fmt.percent(v, 0), x + 4, y - 4, 7.5))
-    body.extend(labels)  # over every polygon, the dashed target line included
+            body.append(_markers(MARKERS[0], pts, 2.6))
+            labels += [(fmt.percent(v, 0), x + 4, y - 4) for (x, y), v in zip(pts, vals, strict=False)
+                       if v is not None and math.isfinite(v)]
+    body.append(_halo_labels(labels, 7.5))  # over every polygon, the dashed target line included
     body.append(_legend(uid, [name for name, _ in series], 8, 12, kind="line"))
     return _svg(uid, width, height, title, body)

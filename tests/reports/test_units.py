@@ -87,16 +87,21 @@ def test_every_chart_is_valid_svg_with_its_patterns_defined():
 def test_series_are_told_apart_without_colour():
     fmt = Formatter("en")
     root = _parse(charts.bar_chart(["A", "B"], [("Target", [1, 2]), ("Actual", [2, 1])], fmt, title="t", uid="x"))
-    fills = {r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("height") not in (None, "0")}
-    assert any(f.startswith("url(#") for f in fills) and any(f.startswith("#") for f in fills)
+    bars = [p for p in root.findall(f"{SVG}path") if p.get("stroke-width") == "0.5"]
+    assert [b.get("d").count("Z") for b in bars] == [2, 2]  # one shape per series, a bar per category
+    fills = [b.get("fill") for b in bars]
+    assert fills[0].startswith("#") and fills[1].startswith("url(#")  # solid vs hatched
+    legend = {r.get("fill") for r in root.findall(f"{SVG}rect")}
+    assert legend == set(fills)  # the key shows the same two fills
     line = _parse(charts.line_chart(["A", "B"], [("T", [1, 2]), ("A", [2, 1])], fmt, title="t", uid="y"))
     dashes = {p.get("stroke-dasharray") for p in line.iter(f"{SVG}polyline")}
     assert len(dashes) == 2  # one solid, one dashed
-    assert {e.tag for e in line.iter()} >= {f"{SVG}circle", f"{SVG}rect"}  # different marker shapes
+    markers = [p.get("d") for p in line.findall(f"{SVG}path") if p.get("fill") != "none"]
+    assert sum("a" in d for d in markers) and sum("h" in d and "a" not in d for d in markers)  # round vs square
 
 
 def test_radar_value_labels_sit_over_every_line_on_a_white_backing():
-    """The labels come after the last polygon (the dashed target line) in drawing order, each on a white box."""
+    """The labels come after the last polygon (the dashed target line) in drawing order, on white boxes."""
     root = _parse(charts.radar_chart(["销售额", "毛利", "增长率"], [("得分", [0.99, 0.88, 1.2]), ("目标线", [1.0] * 3)],
                                      Formatter("zh"), title="KPI", uid="r"))
     children = list(root)
@@ -104,10 +109,10 @@ def test_radar_value_labels_sit_over_every_line_on_a_white_backing():
     values = [(i, "".join(e.itertext())) for i, e in enumerate(children) if e.tag == f"{SVG}text"
               and "".join(e.itertext()).endswith("%")]
     assert [v for _, v in values] == ["99%", "88%", "120%"]
-    for i, _ in values:
-        assert i > last_polygon
-        backing = children[i - 1]
-        assert backing.tag == f"{SVG}rect" and backing.get("fill") == "#fff"
+    backing = min(i for i, _ in values) - 1
+    assert backing > last_polygon
+    assert children[backing].tag == f"{SVG}path" and children[backing].get("fill") == "#fff"
+    assert children[backing].get("d").count("Z") == len(values)  # a box behind each label
 
 
 def test_chart_labels_from_cells_are_escaped():
