@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesbook.reports import framestack
 from salesbook.reports.fonts import FontFiles
 
 
@@ -85,7 +86,7 @@ class PdfRenderer:
             doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[css], font_config=font_config)
             return doc.write_pdf(pdf_identifier=identifier)
         with collect_once():  # the document is a local of _write, so it is garbage by the time we collect
-            return self._write(html, lang, identifier)
+            return framestack.call(self._write, html, lang, identifier)
 
     def _write(self, html: str, lang: str, identifier: bytes) -> bytes:
         from salesbook.reports import htmltree
