@@ -67,7 +67,7 @@ def _svg(uid: str, width: int, height: int, title: str, body: Sequence[str]) -> 
         f'font-size="10" fill="{INK}"><title>{_e(title)}</title>{_defs(uid, inner)}{inner}</svg>')
 
 
-# Marker shapes as path data: (outline of one marker, paint). Every marker of a series goes into one
+# Markers are path data (``_marker_d``) painted per kind as below. Every marker of a series goes into one
 # <path>, and so do grid lines and bars: WeasyPrint draws an SVG node by node and paints a hatch pattern
 # afresh for every shape that uses it, so fewer, longer paths print the same picture for less work.
 _MARKER_PAINT = {
