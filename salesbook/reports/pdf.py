@@ -12,6 +12,7 @@ import gc
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,14 +141,20 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
 
-_RENDERERS: dict[PdfOptions, PdfRenderer] = {}
+_RENDERERS: dict[tuple[PdfOptions, int], PdfRenderer] = {}
 
 
 def renderer(options: PdfOptions) -> PdfRenderer:
-    """The process's renderer for these options (created on first use, then reused)."""
-    r = _RENDERERS.get(options)
+    """This thread's renderer for these options (created on first use, then reused).
+
+    One per thread, not per process: a renderer hands the charts of the document it is rendering to its
+    URL fetcher, so two reviews rendering at once in one process (a Dask worker with several threads)
+    must not share one, or a review could print another's charts.
+    """
+    key = (options, threading.get_ident())
+    r = _RENDERERS.get(key)
     if r is None:
-        r = _RENDERERS[options] = PdfRenderer(options)
+        r = _RENDERERS[key] = PdfRenderer(options)
     return r
 
 

@@ -209,3 +209,42 @@ def test_file_identifier_is_added_without_moving_any_object(zh_reports):
     assert pdf[start:].startswith(trailer[1] + b" 0 obj")
     without = pdf.replace(b"/ID [<" + trailer[2] + b"> <" + trailer[3] + b">]", b"", 1)
     assert trailer[3].decode() == hashlib.md5(without, usedforsecurity=False).hexdigest()
+
+
+def test_each_thread_renders_with_its_own_renderer_and_prints_its_own_charts(tmp_path, poppler):
+    """A Dask worker may render several reviews at once on threads: none may print another's chart."""
+    import threading
+
+    from salesbook.reports.charts import bar_chart
+    from salesbook.reports.formatting import Formatter
+    from salesbook.reports.pdf import renderer
+
+    options = PdfOptions()
+    names = {"a": "Alpha", "b": "Bravo"}
+    charts = {k: {"0": str(bar_chart([f"{v}Month"], [(f"{v}Series", [1.0])], Formatter("en"), title=v, uid=k))}
+              for k, v in names.items()}
+    html = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>t</title></head><body>'
+            '<p>review</p><img src="sbchart:0" width="340" height="200"/></body></html>')
+    seen: dict[str, list[bytes]] = {k: [] for k in names}
+    used: dict[str, set[int]] = {k: set() for k in names}
+    start = threading.Barrier(2)
+
+    def work(key: str) -> None:
+        start.wait()
+        for _ in range(4):
+            r = renderer(options)
+            used[key].add(id(r))
+            seen[key].append(r.render(html, charts[key], "en"))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(used["a"]) == len(used["b"]) == 1 and used["a"] != used["b"]
+    for key, other in (("a", "b"), ("b", "a")):
+        for i, pdf_bytes in enumerate(seen[key]):
+            pdf = tmp_path / f"{key}{i}.pdf"
+            pdf.write_bytes(pdf_bytes)
+            text = pdftotext(pdf)
+            assert f"{names[key]}Series" in text and f"{names[other]}Series" not in text, (key, i)
