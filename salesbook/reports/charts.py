@@ -121,8 +121,9 @@ def _halo_labels(labels: Sequence[tuple[str, float, float]], size: float) -> str
     the target line nor a neighbour's backing ever runs through a label's digits."""
     if not labels:
         return ""
-    backing = "".join(f"M{_n(x - 1)} {_n(y - size)}h{_n(_text_width(text, size) + 2)}v{_n(size + 2)}"
-                      f"h{_n(-_text_width(text, size) - 2)}Z" for text, x, y in labels)
+    widths = [_text_width(text, size) + 2 for text, _, _ in labels]
+    backing = "".join(f"M{_n(x - 1)} {_n(y - size)}h{_n(w)}v{_n(size + 2)}h{_n(-w)}Z"
+                      for (_, x, y), w in zip(labels, widths, strict=True))
     texts = "".join(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{_e(text)}</text>' for text, x, y in labels)
     return f'<path d="{backing}" fill="#fff" fill-opacity="0.85"/>{texts}'
 
