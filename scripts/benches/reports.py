@@ -104,7 +104,10 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
         r.render(*docs[0], lang="zh")
         for _ in range(rounds):
             for mode in modes:
-                svgtext.install() if mode == "run" else svgtext.uninstall()
+                if mode == "run":
+                    svgtext.install()
+                else:
+                    svgtext.uninstall()
                 for html, charts in docs:
                     t0 = time.perf_counter()
                     pdf = r.render(html, charts, lang="zh")
