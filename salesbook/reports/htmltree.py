@@ -21,14 +21,22 @@ from weasyprint import HTML
 
 
 class TreeHTML(HTML):
-    """``weasyprint.HTML`` over a tree that is already parsed (no ``<base>``, so the base URL stays None)."""
+    """``weasyprint.HTML`` over a tree that is already parsed (no ``<base>``, so the base URL stays None),
+    optionally with a user-agent stylesheet of our own (``uasheet``) in place of WeasyPrint's."""
 
-    def __init__(self, root: ElementTree.Element, url_fetcher: Any):  # the four attributes HTML.__init__ sets
+    def __init__(self, root: ElementTree.Element, url_fetcher: Any, ua_sheet: Any = None):
+        # the four attributes HTML.__init__ sets
         self.base_url = None
         self.url_fetcher = url_fetcher
         self.media_type = "print"
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
+        self.ua_sheet = ua_sheet
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+        if self.ua_sheet is None or forms:
+            return super()._ua_stylesheets(forms)
+        return [self.ua_sheet]
 
 
 def parse(html: str) -> ElementTree.Element | None:
@@ -39,9 +47,10 @@ def parse(html: str) -> ElementTree.Element | None:
         return None
 
 
-def document(html: str, url_fetcher: Any) -> HTML:
-    """A ``weasyprint.HTML`` for ``html``: from the expat tree where it parses, else WeasyPrint's own way."""
+def document(html: str, url_fetcher: Any, ua_sheet: Any = None) -> HTML:
+    """A ``weasyprint.HTML`` for ``html``: from the expat tree where it parses, else WeasyPrint's own way
+    (with its own user-agent stylesheet)."""
     root = parse(html)
     if root is None or root.tag != "html" or root.find(".//base") is not None:
         return HTML(string=html, url_fetcher=url_fetcher)
-    return TreeHTML(root, url_fetcher)
+    return TreeHTML(root, url_fetcher, ua_sheet)

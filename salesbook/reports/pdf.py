@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesbook.reports import framestack
+from salesbook.reports import framestack, pdfzip, uasheet
 from salesbook.reports.fonts import FontFiles
 
 
@@ -42,6 +42,7 @@ class PdfRenderer:
         self.options = options
         if not options.default_path:
             svgtext.install()
+            pdfzip.install()
         roots = [ASSETS]
         if options.fonts is not None:
             roots.append(options.fonts.regular.parent)
@@ -52,6 +53,7 @@ class PdfRenderer:
             css = options.fonts.css(self.fetcher.url_for) + css
         self._css_text = css
         self._css: dict[str, object] = {}
+        self._lean_ua = not options.default_path and not uasheet.uses_pseudo_boxes(css)
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -92,7 +94,8 @@ class PdfRenderer:
     def _write(self, html: str, lang: str, identifier: bytes) -> bytes:
         from salesbook.reports import htmltree
 
-        doc = htmltree.document(html, self.fetcher).render(stylesheets=[self.css(lang)], font_config=self.font_config)
+        ua = uasheet.lean_sheet() if self._lean_ua and not uasheet.uses_pseudo_boxes(html) else None
+        doc = htmltree.document(html, self.fetcher, ua).render(stylesheets=[self.css(lang)], font_config=self.font_config)
         return with_identifier(doc.write_pdf(), identifier)
 
 

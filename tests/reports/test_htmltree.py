@@ -1,5 +1,6 @@
-"""Our review HTML goes to WeasyPrint as an expat tree: the same PDF bytes as its own HTML parser gives,
-for every kind of review in both languages; markup that is not XML still prints, the slow way."""
+"""Our review HTML goes to WeasyPrint as an expat tree, with our lean user-agent stylesheet: the same PDF
+bytes as its own HTML parser and stylesheet give, for every kind of review in both languages; markup that
+is not XML still prints, the slow way."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from reportkit import CREATED
 from weasyprint import HTML
 
-from salesbook.reports import htmltree
+from salesbook.reports import htmltree, uasheet
 from salesbook.reports.api import plan
 from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
@@ -23,7 +24,7 @@ def _pdf(renderer: PdfRenderer, document: HTML, lang: str) -> bytes:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("per", ["rep", "region", "company"])
-def test_tree_route_gives_the_same_pdf_as_weasyprints_parser(per, lang, computed_zh, computed_en):
+def test_tree_route_and_lean_stylesheet_give_the_same_pdf_as_weasyprints_own(per, lang, computed_zh, computed_en):
     data = load_review_data(computed_zh if lang == "zh" else computed_en)
     jobs, failures = plan(data, per, "2026Q1", lang)
     assert jobs and not failures
@@ -38,6 +39,11 @@ def test_tree_route_gives_the_same_pdf_as_weasyprints_parser(per, lang, computed
     assert isinstance(fast, htmltree.TreeHTML), "the packaged templates must stay well-formed XML"
     slow = HTML(string=html, url_fetcher=renderer.fetcher)
     assert _pdf(renderer, fast, lang) == _pdf(renderer, slow, lang)
+    # ... and with the lean user-agent stylesheet the renderer picks for our reviews
+    assert renderer._lean_ua and not uasheet.uses_pseudo_boxes(html)
+    lean = htmltree.document(html, renderer.fetcher, uasheet.lean_sheet())
+    assert lean._ua_stylesheets() == [uasheet.lean_sheet()]
+    assert _pdf(renderer, lean, lang) == _pdf(renderer, slow, lang)
 
 
 @pytest.mark.parametrize("markup", [
