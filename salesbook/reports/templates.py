@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from salesbook.reports import charts
+from salesbook.reports import charts, colwidths
 from salesbook.reports.formatting import Formatter
 
 TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html"}
@@ -94,7 +94,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.Undefined)
     env.filters.update(money=_money, num=_num, pct=_pct, compact=_compact, month=_month)
-    env.globals.update(target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
+    env.globals.update(statement=_statement, target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
                        kpi_radar=_kpi_radar, reps_bar=_reps_bar, regions_bar=_regions_bar, leads_bar=_leads_bar)
     return env
 
@@ -154,6 +154,26 @@ def _compact(context: jinja2.runtime.Context, value: object) -> str:
 @jinja2.pass_context
 def _month(context: jinja2.runtime.Context, value: object) -> str:
     return context["fmt"].month(str(value))
+
+
+# -- tables --------------------------------------------------------------------------------------
+# The commission statement on A4 (210 mm less report.css's 14 mm page margins) at 7.5 pt, 1 mm cell padding.
+STATEMENT_MM, STATEMENT_PT, STATEMENT_PADDING_MM = 182.0, 7.5, 2.0
+
+
+@jinja2.pass_context
+def _statement(context: jinja2.runtime.Context, commission: Mapping[str, Any]) -> dict[str, Any]:
+    """The statement's cells as printed, and column widths that fit them (None: the table measures itself)."""
+    fmt, t = _ft(context)
+    cols = commission["columns"]
+    total = commission.get("total") or {}
+    head = [t.get("month", "month"), *(t.get(c, c) for c in cols)]
+    rows = [[fmt.month(str(r["period"])), *(fmt.percent(r[c]) if c == "attainment" else fmt.money(r[c]) for c in cols)]
+            for r in commission["rows"]]
+    foot = [t.get("total", "total"), *(fmt.money(total[c]) if c in total else "" for c in cols)]
+    widths = colwidths.fixed_widths(head, [*rows, foot], font_pt=STATEMENT_PT, table_mm=STATEMENT_MM,
+                                    padding_mm=STATEMENT_PADDING_MM)
+    return {"head": head, "rows": rows, "total": foot, "widths": widths}
 
 
 # -- charts --------------------------------------------------------------------------------------
