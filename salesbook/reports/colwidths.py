@@ -67,17 +67,23 @@ def fixed_widths(head: Sequence[str], rows: Sequence[Sequence[str]], *, font_pt:
     """Content widths of the columns in percent of the table width (what a cell's ``width`` refers to; its
     padding comes on top), or None where the texts do not fit.
 
-    Cells are given room for one line (amounts are never wrapped); headers may wrap between words, or
-    between characters in Chinese. Each column gets what its widest text needs, and the rest of the table
-    is shared in proportion.
+    Cells are given room for one line (amounts are never wrapped). Headers get one line too where the
+    table is wide enough, else they may wrap between words, or between characters in Chinese. Each column
+    gets what it needs, and the rest of the table is shared in proportion.
     """
     if not head or any(len(r) != len(head) for r in rows):
         return None
     mm = font_pt * MM_PER_PT
-    need = [max([narrowest_em(label), *(text_em(r[i]) for r in rows)]) * mm for i, label in enumerate(head)]
-    spare = table_mm - sum(need) - padding_mm * len(head)
+    cells = [max((text_em(r[i]) for r in rows), default=0.0) for i in range(len(head))]
+    room = table_mm - padding_mm * len(head)
+    need = [max(text_em(label), c) * mm for label, c in zip(head, cells, strict=True)]   # headers on one line
+    if sum(need) > room:
+        need = [max(narrowest_em(label), c) * mm for label, c in zip(head, cells, strict=True)]
+    spare = room - sum(need)
     if spare < 0:
         return None
+    if not sum(need):   # nothing to print at all: the room is shared out evenly
+        need = [1.0] * len(head)
     total = sum(need)
     # rounded down, so the columns never add up to more than the table
     return [math.floor((n + spare * n / total) / table_mm * 10_000) / 100 for n in need]

@@ -1,0 +1,102 @@
+"""Instructions per zh rep review, counted by valgrind's callgrind: a figure that does not move with the
+machine's speed, for comparing two versions of the renderer (run it on each, same arguments).
+
+Wall-clock timings on this kind of shared machine drift by a third within minutes (see the reports bench);
+an instruction count repeats to within 0.2%. Only the rendering of --reviews demo reviews is counted: the
+demo book is built, the renderer set up and one review rendered before counting starts (callgrind's
+instrumentation is switched on from outside, with callgrind_control, once the child says it is ready).
+
+    python scripts/instructions.py                 # our renderer, 3 reviews
+    python scripts/instructions.py --default-path  # WeasyPrint's own path on the same reviews
+
+Needs valgrind (Debian package ``valgrind``); takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -> None:
+    from benches.reports import CREATED, PERIOD
+
+    from salesbook.reports import fonts as fontlib
+    from salesbook.reports.api import batch_fonts, plan
+    from salesbook.reports.context import load_review_data
+    from salesbook.reports.pdf import PdfOptions, PdfRenderer
+    from salesbook.reports.templates import render_html
+
+    jobs, _ = plan(load_review_data(book), "rep", PERIOD, "zh")
+    jobs = jobs[5:6 + reviews]
+    fonts = fontlib.FontFiles(*[fontlib.cache_dir() / name for name, _ in batch_fonts(jobs, None, "zh")])
+    renderer = PdfRenderer(PdfOptions(fonts=None if default_path else fonts, default_path=default_path))
+    docs = []
+    for job in jobs:
+        charts: dict[str, str] = {}
+        docs.append((render_html(job.context, created=CREATED, inline_css=False, chart_sink=charts), charts))
+    renderer.render(*docs[0], lang="zh")
+    ready.touch()
+    while not go.exists():
+        time.sleep(0.05)
+    for html, charts in docs[1:]:
+        renderer.render(html, charts, lang="zh")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviews", type=int, default=3)
+    parser.add_argument("--default-path", action="store_true", help="WeasyPrint's default path instead of ours")
+    parser.add_argument("--child", nargs=3, metavar=("BOOK", "READY", "GO"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        book, ready, go = map(Path, args.child)
+        child(book, args.reviews, args.default_path, ready, go)
+        return 0
+    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
+    if missing:
+        print(f"needs {' and '.join(missing)}: apt-get install valgrind", file=sys.stderr)
+        return 2
+    from benches.reports import _demo_book
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        os.environ["SALESBOOK_CACHE_DIR"] = str(tmp / "cache")
+        book = _demo_book(tmp)
+        ready, go = tmp / "ready", tmp / "go"
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp / 'cg.out'}",
+                   sys.executable, __file__, "--reviews", str(args.reviews), "--child", str(book), str(ready), str(go)]
+        if args.default_path:
+            command.insert(-4, "--default-path")
+        proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        while not ready.exists():
+            if proc.poll() is not None:
+                print(proc.stderr.read() if proc.stderr else "", file=sys.stderr)
+                return 1
+            time.sleep(0.2)
+        subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], check=True, capture_output=True)
+        go.touch()
+        _, err = proc.communicate()
+        counted = re.search(rf"=={proc.pid}== Collected : (\d+)", err)  # not the font tools it runs
+        if proc.returncode or not counted:
+            print(err, file=sys.stderr)
+            return 1
+    path = "WeasyPrint default path" if args.default_path else "ours"
+    print(f"{path}: {int(counted[1]) / args.reviews / 1e6:,.1f} M instructions per zh rep review "
+          f"({args.reviews} demo reviews, callgrind)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
