@@ -3,7 +3,7 @@ fixed table layout instead of letting WeasyPrint measure every cell.
 
 Why: an automatic table layout lays out every cell twice more (narrowest and widest) before the real
 layout; for the commission statement that was 2.9% of a rep review's instructions (callgrind, 3 demo rep
-reviews: 1,066 M -> 1,035 M per review with a fixed layout). A fixed layout is only safe when no column
+reviews: 1,066 M -> 1,037 M per review with a fixed layout). A fixed layout is only safe when no column
 is narrower than its longest amount, so the widths come from the printed texts, estimated from the
 advance widths of the font the reviews print with (Noto Sans CJK SC, bold where larger) with room to
 spare; where the texts cannot all fit, there are no widths and the table measures itself as before.
@@ -36,7 +36,7 @@ def text_em(text: str) -> float:
         elif ch in WIDE:
             total += WIDE[ch]
         elif ch.isascii() and ch.isprintable():
-            total += DIGIT if ch in "¥$€£+=<>#*~" else LATIN
+            total += DIGIT if ch in "$+=<>#*~" else LATIN
         elif ch in "¥€£":
             total += DIGIT
         else:
