@@ -30,22 +30,18 @@ sys.path.insert(0, str(HERE))
 
 
 def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -> None:
-    from benches.reports import CREATED, PERIOD
+    from benches.reports import CREATED, PERIOD, font_files
 
-    from salesbook.reports import fonts as fontlib
-    from salesbook.reports.api import batch_fonts, plan
+    from salesbook.reports.api import plan
     from salesbook.reports.context import load_review_data
     from salesbook.reports.pdf import PdfOptions, PdfRenderer
-    from salesbook.reports.templates import render_html
+    from salesbook.reports.templates import pdf_source
 
     jobs, _ = plan(load_review_data(book), "rep", PERIOD, "zh")
     jobs = jobs[5:6 + reviews]
-    fonts = fontlib.FontFiles(*[fontlib.cache_dir() / name for name, _ in batch_fonts(jobs, None, "zh")])
-    renderer = PdfRenderer(PdfOptions(fonts=None if default_path else fonts, default_path=default_path))
-    docs = []
-    for job in jobs:
-        charts: dict[str, str] = {}
-        docs.append((render_html(job.context, created=CREATED, inline_css=False, chart_sink=charts), charts))
+    fonts = None if default_path else font_files(jobs)
+    renderer = PdfRenderer(PdfOptions(fonts=fonts, default_path=default_path))
+    docs = [pdf_source(job.context, created=CREATED) for job in jobs]
     renderer.render(*docs[0], lang="zh")
     ready.touch()
     while not go.exists():

@@ -110,7 +110,7 @@ def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[
     """Render several reviews in this process; a failing review becomes its reason, the rest go on."""
     from salesbook.reports import pdf
     from salesbook.reports.pdf import PdfOptions, renderer
-    from salesbook.reports.templates import render_html, use_shipped
+    from salesbook.reports.templates import pdf_source, render_html, use_shipped
 
     # Render what the caller sees, even on a worker that lacks its --templates folder or has an older copy.
     if spec.templates and use_shipped(spec.user_dir, dict(spec.templates)):
@@ -123,9 +123,7 @@ def render_chunk(jobs: Sequence[Job], spec: RenderSpec) -> list[tuple[str, dict[
             if "html" in spec.formats:
                 files["html"] = render_html(job.context, user_dir=spec.user_dir, created=spec.created).encode("utf-8")
             if "pdf" in spec.formats:
-                charts: dict[str, str] = {}
-                html = render_html(job.context, user_dir=spec.user_dir, created=spec.created, inline_css=False,
-                                   chart_sink=charts)
+                html, charts = pdf_source(job.context, user_dir=spec.user_dir, created=spec.created)
                 files["pdf"] = renderer(options).render(html, charts, job.context.get("lang", "en"))
             out.append((job.name, files))
         except Exception as exc:  # one bad review must not sink the batch: report it and go on

@@ -130,6 +130,14 @@ def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_c
                            chart_sink=chart_sink)
 
 
+def pdf_source(ctx: Mapping[str, Any], *, user_dir: str | None = None, created: str = "") -> tuple[str, dict[str, str]]:
+    """The review as the PDF renderer takes it: HTML without the stylesheet (the renderer has it parsed
+    already) and with its charts collected by reference, plus those charts."""
+    charts: dict[str, str] = {}
+    html = render_html(ctx, user_dir=user_dir, created=created, inline_css=False, chart_sink=charts)
+    return html, charts
+
+
 # -- filters -------------------------------------------------------------------------------------
 @jinja2.pass_context
 def _money(context: jinja2.runtime.Context, value: object, digits: int = 2) -> str:

@@ -123,11 +123,18 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
     return {m: (statistics.mean(t), per_doc) for m, t in times.items()}
 
 
-def run(args) -> list[tuple[str, str, str]]:
+def font_files(jobs):
+    """The batch's subset fonts for these reviews (built into the cache folder if not there yet)."""
     from salesbook.reports import fonts as fontlib
-    from salesbook.reports.api import batch_fonts, plan, render_reviews
+    from salesbook.reports.api import batch_fonts
+
+    return fontlib.FontFiles(*[fontlib.cache_dir() / name for name, _ in batch_fonts(jobs, None, "zh")])
+
+
+def run(args) -> list[tuple[str, str, str]]:
+    from salesbook.reports.api import plan, render_reviews
     from salesbook.reports.context import load_review_data
-    from salesbook.reports.templates import render_html
+    from salesbook.reports.templates import pdf_source, render_html
 
     n = 200 if args.quick else 1000
     rows: list[tuple[str, str, str]] = []
@@ -174,11 +181,8 @@ def run(args) -> list[tuple[str, str, str]]:
         # replicas repeat them in order), and those four happened to be lighter than the average rep.
         sample = [jobs[i] for i in sorted(random.Random(20).sample(range(len(jobs)), min(20, len(jobs))))]
         inline = [render_html(j.context, created=CREATED) for j in sample]
-        docs = []
-        for j in sample:  # as the batch's workers make them: charts referenced, not inline
-            charts: dict[str, str] = {}
-            docs.append((render_html(j.context, created=CREATED, inline_css=False, chart_sink=charts), charts))
-        fonts = fontlib.FontFiles(*[fontlib.cache_dir() / name for name, _ in batch_fonts(jobs, None, "zh")])
+        docs = [pdf_source(j.context, created=CREATED) for j in sample]  # as the batch's workers make them
+        fonts = font_files(jobs)
         timed = _sample_ours(docs, fonts, modes=("run", "letters"), rounds=2)
         (ours, ours_size), (letters, _) = timed["run"], timed["letters"]
         default, default_size = _sample_default(inline)

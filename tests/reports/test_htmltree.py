@@ -14,7 +14,7 @@ from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
 from salesbook.reports.fonts import charset, ensure_fonts
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
-from salesbook.reports.templates import render_html
+from salesbook.reports.templates import pdf_source
 
 
 def _pdf(renderer: PdfRenderer, document: HTML, lang: str) -> bytes:
@@ -29,8 +29,7 @@ def test_tree_route_and_lean_stylesheet_give_the_same_pdf_as_weasyprints_own(per
     jobs, failures = plan(data, per, "2026Q1", lang)
     assert jobs and not failures
     job = jobs[min(3, len(jobs) - 1)]
-    charts: dict[str, str] = {}
-    html = render_html(job.context, created=created_stamp(CREATED), inline_css=False, chart_sink=charts)
+    html, charts = pdf_source(job.context, created=created_stamp(CREATED))
     assert charts, "the review has charts"
     renderer = PdfRenderer(PdfOptions(fonts=ensure_fonts(charset([html, *charts.values()]))))
     renderer.fetcher.charts = charts

@@ -16,16 +16,14 @@ from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
 from salesbook.reports.fonts import charset, ensure_fonts
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
-from salesbook.reports.templates import render_html
+from salesbook.reports.templates import pdf_source
 
 pytestmark = pytest.mark.usefixtures("poppler")
 
 
 def _review(computed_zh) -> tuple[str, dict[str, str]]:
     jobs, _ = plan(load_review_data(computed_zh), "rep", "2026Q1", "zh")
-    charts: dict[str, str] = {}
-    html = render_html(jobs[0].context, created=created_stamp(CREATED), inline_css=False, chart_sink=charts)
-    return html, charts
+    return pdf_source(jobs[0].context, created=created_stamp(CREATED))
 
 
 def _streams(pdf: bytes) -> list[bytes]:
