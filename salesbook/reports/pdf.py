@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesbook.reports import framestack, pdfzip, uasheet
+from salesbook.reports import framestack, pdfzip, stylelookup, uasheet
 from salesbook.reports.fonts import FontFiles
 
 
@@ -43,6 +43,7 @@ class PdfRenderer:
         if not options.default_path:
             svgtext.install()
             pdfzip.install()
+            stylelookup.install()
         roots = [ASSETS]
         if options.fonts is not None:
             roots.append(options.fonts.regular.parent)

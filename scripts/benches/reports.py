@@ -67,10 +67,11 @@ def _sample_default(htmls: list[str], fonttools: bool = False) -> tuple[float, i
     import weasyprint.pdf.fonts as wfonts
     from weasyprint import HTML
 
-    from salesbook.reports import pdfzip, svgtext
+    from salesbook.reports import pdfzip, stylelookup, svgtext
 
-    svgtext.uninstall()  # WeasyPrint as installed: SVG text letter by letter, streams at zlib level 9
-    pdfzip.uninstall()
+    svgtext.uninstall()  # WeasyPrint as installed: SVG text letter by letter, streams at zlib level 9,
+    pdfzip.uninstall()   # every style property through its general path
+    stylelookup.uninstall()
     saved = wfonts.harfbuzz_subset
     if fonttools:  # what WeasyPrint does where libharfbuzz-subset is missing (the 8-10 s measured in issue 7)
         wfonts.harfbuzz_subset = None
@@ -84,6 +85,7 @@ def _sample_default(htmls: list[str], fonttools: bool = False) -> tuple[float, i
         wfonts.harfbuzz_subset = saved
         svgtext.install()
         pdfzip.install()
+        stylelookup.install()
     return statistics.mean(times), size // max(len(htmls), 1)
 
 
