@@ -85,3 +85,37 @@ def test_one_run_prints_the_same_words_in_the_same_places(tmp_path):
         assert abs(xa - xb) < 0.05 and abs(ya - yb) < 0.05, word
     # per letter: a text operation per letter; one run: per label (fewer by far, the point of it)
     assert _text_shows(one_run) * 2 < _text_shows(per_letter)
+
+
+def test_a_one_run_label_is_laid_out_once_and_prints_the_same_bytes(monkeypatch):
+    import weasyprint.text.line_break as line_break
+
+    html = _html(_charts())
+    labels = [m for m in re.finditer(r"<text([^>]*)>([^<]*)</text>", html)
+              if svgtext.letters_follow_on(dict(re.findall(r'([\w-]+)="([^"]*)"', m[1])), m[2])]
+    svgtext.uninstall()
+    layouts = []
+
+    def counted(text, *args, **kwargs):
+        layouts.append(str(text))
+        return stock(text, *args, **kwargs)
+
+    stock = line_break.split_first_line
+    monkeypatch.setattr(line_break, "split_first_line", counted)
+    try:
+        assert svgtext.install()
+        assert line_break.split_first_line.__wrapped__ is counted
+        renderer = PdfRenderer(PdfOptions())
+        once = renderer.render(html, lang="zh")
+        laid_out_once = len(layouts)
+        svgtext._uninstall_layout_memo()
+        assert line_break.split_first_line is counted
+        layouts.clear()
+        twice = renderer.render(html, lang="zh")
+    finally:
+        svgtext.uninstall()
+        monkeypatch.undo()
+        assert svgtext.install()
+    assert once == twice
+    assert len(labels) > 10
+    assert len(layouts) - laid_out_once == len(labels)
