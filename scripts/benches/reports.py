@@ -67,25 +67,20 @@ def _sample_default(htmls: list[str], fonttools: bool = False) -> tuple[float, i
     import weasyprint.pdf.fonts as wfonts
     from weasyprint import HTML
 
-    from salesbook.reports import pdfzip, stylelookup, svgtext
+    from salesbook.reports.pdf import weasyprint_as_installed
 
-    svgtext.uninstall()  # WeasyPrint as installed: SVG text letter by letter, streams at zlib level 9,
-    pdfzip.uninstall()   # every style property through its general path
-    stylelookup.uninstall()
     saved = wfonts.harfbuzz_subset
     if fonttools:  # what WeasyPrint does where libharfbuzz-subset is missing (the 8-10 s measured in issue 7)
         wfonts.harfbuzz_subset = None
+    times, size = [], 0
     try:
-        times, size = [], 0
-        for html in htmls:
-            t0 = time.perf_counter()
-            size += len(HTML(string=html).write_pdf())
-            times.append(time.perf_counter() - t0)
+        with weasyprint_as_installed():  # SVG text letter by letter, zlib level 9, every style the general way
+            for html in htmls:
+                t0 = time.perf_counter()
+                size += len(HTML(string=html).write_pdf())
+                times.append(time.perf_counter() - t0)
     finally:
         wfonts.harfbuzz_subset = saved
-        svgtext.install()
-        pdfzip.install()
-        stylelookup.install()
     return statistics.mean(times), size // max(len(htmls), 1)
 
 

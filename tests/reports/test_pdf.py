@@ -248,3 +248,22 @@ def test_each_thread_renders_with_its_own_renderer_and_prints_its_own_charts(tmp
             pdf.write_bytes(pdf_bytes)
             text = pdftotext(pdf)
             assert f"{names[key]}Series" in text and f"{names[other]}Series" not in text, (key, i)
+
+
+def test_the_baseline_block_takes_every_seam_out_and_puts_it_back():
+    import pydyf
+    import weasyprint.css as wcss
+    import weasyprint.svg as wsvg
+    import weasyprint.text.line_break as line_break
+
+    from salesbook.reports.pdf import weasyprint_as_installed
+
+    def installed() -> list[bool]:
+        return [hasattr(wsvg.text, "__wrapped__"), hasattr(line_break.split_first_line, "__wrapped__"),
+                pydyf.zlib is not zlib, hasattr(wcss.ComputedStyle.__missing__, "__wrapped__")]
+
+    PdfRenderer(PdfOptions())
+    assert installed() == [True] * 4
+    with weasyprint_as_installed():
+        assert installed() == [False] * 4
+    assert installed() == [True] * 4
