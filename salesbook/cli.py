@@ -74,10 +74,44 @@ def _exists_problem(dest: Path):
 def cmd_validate(args: argparse.Namespace) -> int:
     from salesbook.pipeline import validate_book
 
-    jobs, lang = validate_book(args.book, lang=args.lang)
-    _say(f"{args.book}: no problems found (engines checked: {', '.join(jobs) or 'none'}).",
-         f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+    jobs, lang, warnings = validate_book(args.book, lang=args.lang, strict=args.strict)
+    _print_warnings(warnings, lang)
+    if warnings:
+        n = len(warnings)
+        _say(f"{args.book}: no errors; {n} warning{'s' if n != 1 else ''} to check (listed above; engines checked: "
+             f"{', '.join(jobs) or 'none'}).",
+             f"{args.book}：没有错误；有 {n} 条提示需要核对（见上；已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+    else:
+        _say(f"{args.book}: no problems found (engines checked: {', '.join(jobs) or 'none'}).",
+             f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
     return EXIT_OK
+
+
+def _book_lang(path: str) -> str:
+    """The language of a workbook's Settings (what its users read), else the locale's."""
+    from salesbook.book.file_book import FileBook
+    from salesbook.pipeline import detect_language
+
+    try:
+        with FileBook(path) as book:
+            return detect_language(book)
+    except Exception:  # an unreadable book was already reported by the command itself
+        return _env_lang()
+
+
+def _print_warnings(warnings, lang: str, *, sheet: str | None = None) -> None:
+    """Warnings go to stderr, each located, under one head line; they never change the exit code."""
+    if not warnings:
+        return
+    n = len(warnings)
+    where_en = f" (also in sheet {sheet})" if sheet else ""
+    where_zh = f"（也已写入工作表 {sheet}）" if sheet else ""
+    _say(f"{n} warning{'s' if n != 1 else ''}: accepted, please check{where_en}:",
+         f"{n} 条提示：已接受，请核对{where_zh}：", lang, err=True)
+    for w in warnings[:200]:
+        print("  " + w.render(lang), file=sys.stderr)
+    if n > 200:
+        _say(f"  ... and {n - 200} more", f"  …… 另有 {n - 200} 条", lang, err=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -87,10 +121,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     only = [s.strip() for s in args.only.split(",")] if args.only else None
     bar = _Progress(len(discover()) + 1, args.progress, "salesbook run")
     try:
-        result = run_book(args.book, args.out, only=only, lang=args.lang, in_place=args.in_place, progress=bar)
+        result = run_book(args.book, args.out, only=only, lang=args.lang, in_place=args.in_place, progress=bar,
+                          strict=args.strict)
     finally:
         bar.close()
     lang = result.lang
+    _print_warnings(result.notes, lang, sheet="Out_Warnings")
     for job, missing in result.skipped.items():
         _say(f"skipped {job}: no data in {', '.join(missing)}", f"已跳过 {job}：{'、'.join(missing)} 中没有数据", lang)
     for name, frame in result.outputs.items():
@@ -110,7 +146,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                            period=args.period, workers=args.workers, scheduler=args.scheduler, zip_output=args.zip,
                            templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
                            progress=args.progress)
-    print(result.summary(args.lang or _env_lang()))
+    lang = args.lang or _book_lang(args.book)
+    _print_warnings(result.notes, lang)
+    print(result.summary(lang))
     return EXIT_OK if result.ok else EXIT_INTERNAL
 
 
@@ -136,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=progress_default,
                         help="show progress bars (default: when stderr is a terminal)")
 
+    def add_strict(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--strict", action="store_true",
+                        help="treat warnings (unusual values, unused rows ...) as errors: exit 2, nothing written")
+
     sp = sub.add_parser("new", help="create an empty workbook from the template / 新建空白工作簿")
     sp.add_argument("book")
     sp.add_argument("--lang", choices=["en", "zh"], default="en")
@@ -144,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("validate", help="check a workbook and list every problem / 校验工作簿")
     sp.add_argument("book")
+    add_strict(sp)
     add_common(sp)
     sp.set_defaults(func=cmd_validate)
 
@@ -152,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", help="output workbook (default: BOOK_computed.xlsx next to the input)")
     sp.add_argument("--in-place", action="store_true",
                     help="update BOOK itself; refused if anything in it would be lost")
+    add_strict(sp)
     sp.add_argument("--only", help="comma-separated engines to run (targets, leads, commissions, kpi)")
     add_common(sp)
     sp.set_defaults(func=cmd_run)
@@ -187,7 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        lang = getattr(exc, "lang", None) or getattr(args, "lang", None) or _env_lang()
+        lang = getattr(exc, "lang", None) or getattr(args, "lang", None) or (
+            _book_lang(args.book) if getattr(args, "book", None) else _env_lang())
         n = len(exc.problems)
         head = (f"发现 {n} 个问题，未写入任何文件：" if lang == "zh"
                 else f"{n} problem{'s' if n != 1 else ''} found; nothing was written:")

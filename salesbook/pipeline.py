@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -11,10 +12,15 @@ import pandas as pd
 
 from salesbook.book.base import Book
 from salesbook.book.file_book import FileBook
+from salesbook.book.runinfo import RUNINFO, input_fingerprints, runinfo_frame
 from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
 from salesbook.errors import InputError, Problem, problem
 from salesbook.jobs import Job, discover
+
+# Tables every engine may read but none owns: filling them in never means "run this engine".
+SHARED_TABLES = frozenset({"Settings", "Products", "Regions", "Reps", "History"})
+WARNINGS = "Out_Warnings"
 
 Progress = Callable[[str], None]
 
@@ -27,7 +33,7 @@ class RunResult:
     outputs: dict[str, pd.DataFrame]
     save: SaveReport
     lang: str
-    notes: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)      # warnings: printed, in Out_Warnings, never blocking
 
 
 def detect_language(book: Book, override: str | None = None) -> str:
@@ -51,10 +57,11 @@ def detect_language(book: Book, override: str | None = None) -> str:
 
 
 def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
-    """Jobs to run: ``only`` if given, else every job with data in at least one of the tables it needs.
+    """Jobs to run: ``only`` if given, else every job with data in at least one of its own tables.
 
-    A job whose tables are all absent or empty is skipped (that engine is not in use); one with some
-    tables filled and others empty runs, so validation tells the user what is missing.
+    A job whose own tables are all absent or empty is skipped (that engine is not in use), whatever the
+    shared tables (Reps, Products ...) hold; one with some of its tables filled and others empty runs, so
+    validation tells the user what is missing.
     """
     jobs = discover()
     known = {j.name for j in jobs}
@@ -67,8 +74,9 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job],
         return [j for j in jobs if j.name in only], {}
     run, skipped = [], {}
     for job in jobs:
-        empty = [t for t in job.needs if _is_empty(book, t)]
-        if len(empty) == len(job.needs):
+        own = [t for t in job.needs if t not in SHARED_TABLES] or list(job.needs)
+        empty = [t for t in own if _is_empty(book, t)]
+        if len(empty) == len(own):
             skipped[job.name] = empty  # the user does not use this engine
         else:
             run.append(job)  # partly filled in: load_book reports the missing or empty tables
@@ -95,44 +103,77 @@ def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None =
     return outputs
 
 
+def _as_of(loaded: LoadedBook) -> dt.date | None:
+    value = loaded.settings.get("as_of_date")
+    return value if isinstance(value, dt.date) else None
+
+
+def warnings_frame(warnings: Sequence[Problem], lang: str) -> pd.DataFrame:
+    rows = [(p.sheet or p.table, p.row, p.column, p.text(lang)) for p in warnings]
+    frame = pd.DataFrame(rows, columns=["sheet", "row", "column", "message"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def strict_error(warnings: Sequence[Problem]) -> InputError:
+    """--strict: the warnings, refused as errors, under one line saying why."""
+    n = len(warnings)
+    head = problem("--strict: {n} warning{s} found, treated as error{s} (run without --strict to accept them).",
+                   "--strict：发现 {n} 条提示，按错误处理（去掉 --strict 可接受这些提示）。", n=n, s="" if n == 1 else "s")
+    return InputError([head, *warnings])
+
+
+def _load(book: Book, jobs: Sequence[Job], lang: str) -> LoadedBook:
+    try:
+        return load_book(book, required=sorted({t for j in jobs for t in j.needs}))
+    except InputError as exc:
+        exc.lang = lang  # type: ignore[attr-defined]
+        raise
+
+
+def _compute(loaded: LoadedBook, jobs: Sequence[Job], lang: str, strict: bool,
+             progress: Progress | None = None) -> dict[str, pd.DataFrame]:
+    try:
+        outputs = compute(loaded, jobs, progress)
+        if strict and loaded.warnings:
+            raise strict_error(loaded.warnings)
+    except InputError as exc:
+        exc.lang = lang  # type: ignore[attr-defined]
+        raise
+    return outputs
+
+
 def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequence[str] | None = None,
-             lang: str | None = None, in_place: bool = False, progress: Progress | None = None) -> RunResult:
-    """Validate ``source``, compute, and write the computed workbook (never over the input unless in place)."""
+             lang: str | None = None, in_place: bool = False, progress: Progress | None = None,
+             strict: bool = False) -> RunResult:
+    """Validate ``source``, compute, and write the computed workbook (never over the input unless in place).
+
+    Besides the engines' outputs the book gets ``Out_Warnings`` (what was accepted with a remark) and
+    ``Out_RunInfo`` (what the results were computed from); ``strict`` refuses the run on any warning.
+    """
     source = Path(source)
     with FileBook(source) as book:
         lang = detect_language(book, lang)
         jobs, skipped = plan_jobs(book, only)
-        needed = sorted({t for j in jobs for t in j.needs})
-        try:
-            loaded = load_book(book, required=needed)
-        except InputError as exc:
-            exc.lang = lang  # type: ignore[attr-defined]
-            raise
-    try:
-        outputs = compute(loaded, jobs, progress)
-    except InputError as exc:
-        exc.lang = lang  # type: ignore[attr-defined]
-        raise
+        loaded = _load(book, jobs, lang)
+        prints = input_fingerprints(book)
+    outputs = _compute(loaded, jobs, lang, strict, progress)
     if progress:
         progress("save")
-    report = write_outputs(source, outputs, output, lang=lang, in_place=in_place)
+    written = {**outputs, WARNINGS: warnings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
+    report = write_outputs(source, written, output, lang=lang, in_place=in_place)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
-                     save=report, lang=lang)
+                     save=report, lang=lang, notes=list(loaded.warnings))
 
 
-def validate_book(source: str | Path, *, lang: str | None = None) -> tuple[list[str], str]:
-    """Everything ``run`` checks — inputs and the engines' own rules — without writing anything."""
+def validate_book(source: str | Path, *, lang: str | None = None,
+                  strict: bool = False) -> tuple[list[str], str, list[Problem]]:
+    """Everything ``run`` checks — inputs and the engines' own rules — without writing anything.
+
+    Returns the engines checked, the book's language and the warnings (which ``strict`` refuses)."""
     with FileBook(source) as book:
         lang = detect_language(book, lang)
         jobs, _ = plan_jobs(book)
-        try:
-            loaded = load_book(book, required=sorted({t for j in jobs for t in j.needs}))
-        except InputError as exc:
-            exc.lang = lang  # type: ignore[attr-defined]
-            raise
-    try:
-        compute(loaded, jobs)
-    except InputError as exc:
-        exc.lang = lang  # type: ignore[attr-defined]
-        raise
-    return [j.name for j in jobs], lang
+        loaded = _load(book, jobs, lang)
+    _compute(loaded, jobs, lang, strict)
+    return [j.name for j in jobs], lang, list(loaded.warnings)

@@ -10,11 +10,12 @@ import datetime as dt
 import math
 import numbers
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
 
-from salesbook.schemas import Column, Kind
+from salesbook.schemas import Choice, Column, Kind
 
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
@@ -231,14 +232,21 @@ def parse_text(values: pd.Series, *, identifier: bool = False) -> tuple[pd.Serie
 
 
 def normalise_choice(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
+    """Case, width (全角 ＡＢＣ, ＝) and spacing/underscore differences do not make a different word."""
+    return re.sub(r"[\s_\-]+", " ", unicodedata.normalize("NFKC", text).strip().casefold())
+
+
+def choice_lookup(choices: tuple[Choice, ...]) -> dict[str, str]:
+    """Every word of every choice (code, zh label, en label, aliases) -> its code."""
+    lookup: dict[str, str] = {}
+    for c in choices:
+        for label in c.words:
+            lookup.setdefault(normalise_choice(label), c.value)
+    return lookup
 
 
 def parse_choice(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    lookup: dict[str, str] = {}
-    for c in column.choices:
-        for label in (c.value, c.zh, *c.aliases):
-            lookup[normalise_choice(label)] = c.value
+    lookup = choice_lookup(column.choices)
     text, _ = parse_text(values)
     blank = text.isna()
     out = text.map(lambda s: lookup.get(normalise_choice(s)) if isinstance(s, str) else None)

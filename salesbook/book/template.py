@@ -16,8 +16,10 @@ import openpyxl
 import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from salesbook.book.save import save_workbook
+from salesbook.book.validate import range_text, setting_allowed
 from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, write_frame
 from salesbook.schemas import REGISTRY, SETTINGS, Table, input_tables
 
@@ -86,7 +88,9 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
         for col in table.columns:
             allowed = ""
             if col.choices:
-                allowed = ", ".join(c.zh if lang == "zh" else c.value for c in col.choices)
+                allowed = col.allowed(lang)
+            elif col.min_value is not None or col.max_value is not None or col.plausible is not None:
+                allowed = range_text(col, lang)
             elif col.ref:
                 ref_table, ref_col = col.ref.split(".")
                 ref = REGISTRY[ref_table]
@@ -105,10 +109,25 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
         ws.cell(row=row, column=2, value=s.zh)
         ws.cell(row=row, column=3, value=_KIND_LABEL[lang][s.kind.value])
         ws.cell(row=row, column=5, value=s.doc_zh if lang == "zh" else s.doc_en)
+        ws.cell(row=row, column=6, value=setting_allowed(s, lang))
         row += 1
     for letter, width in zip("ABCDEF", (22, 28, 12, 8, 70, 36), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
+
+
+def _settings_dropdowns(ws, frame: pd.DataFrame, lang: str) -> None:
+    """A drop-down on each Settings value cell whose setting is a choice (the value column is B)."""
+    for i, key in enumerate(frame["key"], start=2):
+        setting = SETTINGS.get(str(key))
+        if setting is None or not setting.choices:
+            continue
+        labels = [c.label(lang) for c in setting.choices]
+        dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+        dv.error = setting_allowed(setting, lang)
+        dv.errorTitle = "salesbook"
+        ws.add_data_validation(dv)
+        dv.add(f"B{i}")
 
 
 XLWINGS_CONF = (  # the keys of xlwings' own config sheet (see the standalone quickstart workbook)
@@ -173,6 +192,8 @@ def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = N
             else:
                 frame = frame.reindex(columns=table.column_names)
         write_frame(ws, frame, table_name=table.name, lang=lang, schema=table, with_validation=True)
+        if table.name == "Settings":
+            _settings_dropdowns(ws, frame, lang)
     _xlwings_conf(wb)
     return wb
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from salesbook.book import crosscheck
 from salesbook.book.base import Book, RawTable
 from salesbook.book.parse import error_mask, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
-from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Table
+from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Setting, Table
 
 _KIND_WORD = {
     Kind.NUMBER: ("a number", "数字"),
@@ -78,8 +79,8 @@ def empty_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def read_table(raw: RawTable, table: Table, *,
-               require_rows: bool = False) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
+def read_table(raw: RawTable, table: Table, *, require_rows: bool = False,
+               warnings: list[Problem] | None = None) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
     """Map headers, parse every column, check required/blank/range/choices/unique. No cross-table checks."""
     problems: list[Problem] = []
     lookup = header_lookup(table)
@@ -117,7 +118,8 @@ def read_table(raw: RawTable, table: Table, *,
     for col in table.columns:
         pos = positions.get(col.name)
         values = pd.Series(cells[:, pos] if pos is not None else None, index=index, dtype=object)
-        col_problems, parsed = _check_column(values, col, raw.sheet, shown.get(col.name, col.label_en), pos)
+        col_problems, parsed = _check_column(values, col, raw.sheet, shown.get(col.name, col.label_en), pos,
+                                             warnings)
         problems.extend(col_problems)
         data[col.name] = parsed
     frame = pd.DataFrame(data, index=index)
@@ -144,7 +146,7 @@ def _cell_grid(rows: list[list[object]], width: int) -> np.ndarray:
 
 
 def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
-                  pos: int | None) -> tuple[list[Problem], pd.Series]:
+                  pos: int | None, warnings: list[Problem] | None = None) -> tuple[list[Problem], pd.Series]:
     problems: list[Problem] = []
     errors = error_mask(values)
     if errors.any():
@@ -170,18 +172,11 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
         for row in parsed.index[missing]:
             problems.append(problem("this required cell is empty.", "必填单元格为空。",
                                     sheet=sheet, row=int(row), column=shown))
-    if col.min_value is not None or col.max_value is not None:
+    if col.min_value is not None or col.max_value is not None or col.plausible is not None:
         nums = pd.to_numeric(parsed, errors="coerce")
-        if col.min_value is not None:
-            for row in nums.index[nums < col.min_value]:
-                problems.append(problem("{v} is below the smallest allowed value {m}.",
-                                        "{v} 小于允许的最小值 {m}。", sheet=sheet, row=int(row), column=shown,
-                                        v=_fmt(nums[row]), m=_fmt(col.min_value)))
-        if col.max_value is not None:
-            for row in nums.index[nums > col.max_value]:
-                problems.append(problem("{v} is above the largest allowed value {m}.",
-                                        "{v} 大于允许的最大值 {m}。", sheet=sheet, row=int(row), column=shown,
-                                        v=_fmt(nums[row]), m=_fmt(col.max_value)))
+        problems.extend(_range_problems(nums, col, sheet, shown))
+        if warnings is not None:
+            warnings.extend(_plausibility_warnings(nums, col, sheet, shown))
     if col.default is not None and not col.required:
         fill = parsed.isna() & ~bad
         if fill.any():
@@ -192,6 +187,66 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+def _show(x: float, col: Column) -> str:
+    """A value as the user sees it in the cell: percentages as 5%, others as typed."""
+    return f"{x * 100:.4g}%" if col.kind is Kind.PERCENT else _fmt(x)
+
+
+def _reads_as_whole_percent(v: float, col: Column, hi: float) -> bool:
+    """5 where 5% (0.05) fits, or 80 for 80%: what a percentage cell holds when "%" was left off.
+    1.5 (150%) is not: it reads as itself, just out of range."""
+    return col.kind is Kind.PERCENT and v > 1 and (v.is_integer() or v >= 10) and v / 100 <= hi
+
+
+def _range_problems(nums: pd.Series, col: Column, sheet: str, shown: str) -> list[Problem]:
+    """Values outside what is possible. A percentage typed as a whole number (5 for 5%) is named as such."""
+    out: list[Problem] = []
+    lo, hi = col.min_value, col.max_value
+    if lo is not None:
+        for row in nums.index[nums < lo]:
+            out.append(problem("{v} is below the smallest allowed value {m}.", "{v} 小于允许的最小值 {m}。",
+                               sheet=sheet, row=int(row), column=shown, v=_show(nums[row], col), m=_show(lo, col)))
+    if hi is None:
+        return out
+    for row in nums.index[nums > hi]:
+        v = float(nums[row])
+        if _reads_as_whole_percent(v, col, hi):
+            out.append(problem(
+                "{v} is more than the largest possible {m}: did you mean {p}%? A percentage cell holds {p}% as "
+                "{f}; type it as {p}%.",
+                "{v} 超过了可能的最大值 {m}：是否应为 {p}%？百分比单元格中 {p}% 存为 {f}；请输入 {p}%。",
+                sheet=sheet, row=int(row), column=shown, v=_show(v, col), m=_show(hi, col), p=_fmt(v),
+                f=_fmt(v / 100)))
+        else:
+            out.append(problem("{v} is above the largest allowed value {m}.", "{v} 大于允许的最大值 {m}。",
+                               sheet=sheet, row=int(row), column=shown, v=_show(v, col), m=_show(hi, col)))
+    return out
+
+
+def _plausibility_warnings(nums: pd.Series, col: Column, sheet: str, shown: str) -> list[Problem]:
+    """Possible but unusual values (150% growth, a 60% commission rate): accepted, and said once per row."""
+    if col.plausible is None:
+        return []
+    lo, hi = col.plausible
+    inside = nums.notna()
+    if col.min_value is not None:
+        inside &= nums >= col.min_value
+    if col.max_value is not None:
+        inside &= nums <= col.max_value
+    odd = inside & (((nums < lo) if lo is not None else False) | ((nums > hi) if hi is not None else False))
+    out = []
+    for row in nums.index[odd]:
+        v = float(nums[row])
+        hint_en = hint_zh = ""
+        if hi is not None and _reads_as_whole_percent(v, col, hi):
+            hint_en, hint_zh = f" If you meant {_fmt(v)}%, type {_fmt(v)}%.", f"如果想填 {_fmt(v)}%，请输入 {_fmt(v)}%。"
+        out.append(problem("{v} is unusual here (usually {lo} to {hi}); it was used as typed." + hint_en,
+                           "{v} 不常见（通常在 {lo} 至 {hi} 之间），已按所填使用。" + hint_zh,
+                           sheet=sheet, row=int(row), column=shown, v=_show(v, col),
+                           lo=_show(lo, col) if lo is not None else "-", hi=_show(hi, col) if hi is not None else "-"))
+    return out
 
 
 def _check_unique(frame: pd.DataFrame, table: Table, sheet: str, shown: Mapping[str, str]) -> list[Problem]:
@@ -244,8 +299,43 @@ def _in_range(value: object, lo: float | None, hi: float | None) -> bool:
     return math.isfinite(v) and (lo is None or v >= lo) and (hi is None or v <= hi)
 
 
-def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, object], list[Problem]]:
+def range_text(col: Column, lang: str) -> str:
+    """What a numeric column accepts and what is usual, for the instructions sheet: "0% to 100% (usually ...)"."""
+    def span(lo: float | None, hi: float | None) -> str:
+        a = _show(lo, col) if lo is not None else ""
+        b = _show(hi, col) if hi is not None else ""
+        if lang == "zh":
+            return f"{a} 至 {b}" if a and b else (f"≥ {a}" if a else f"≤ {b}")
+        return f"{a} to {b}" if a and b else (f">= {a}" if a else f"<= {b}")
+    parts = []
+    if col.min_value is not None or col.max_value is not None:
+        parts.append(span(col.min_value, col.max_value))
+    if col.plausible is not None:
+        usual = span(*col.plausible)
+        parts.append(f"通常 {usual}，超出时提示" if lang == "zh" else f"usually {usual}, a warning outside")
+    if col.kind is Kind.PERCENT:
+        parts.append("输入 5% 或 0.05" if lang == "zh" else "type 5% or 0.05")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def setting_allowed(setting: Setting, lang: str) -> str:
+    """What a setting accepts, as the error message and the instructions sheet say it."""
+    if setting.choices:
+        return Column(setting.key, setting.kind, setting.zh, choices=setting.choices).allowed(lang)
+    word_en, word_zh = _KIND_WORD.get(setting.kind, ("text", "文本"))
+    word = word_zh if lang == "zh" else word_en
+    if setting.min_value is None and setting.max_value is None:
+        return word
+    col = setting.column()
+    lo = _show(setting.min_value, col) if setting.min_value is not None else ""
+    hi = _show(setting.max_value, col) if setting.max_value is not None else ""
+    return f"{word}，{lo} 至 {hi}" if lang == "zh" else f"{word}, {lo} to {hi}"
+
+
+def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Problem] | None = None, *,
+                   shown: tuple[str, str] = ("key", "value")) -> tuple[dict[str, object], list[Problem]]:
     """Settings as a dict of typed values with defaults for anything not given."""
+    key_col, value_col = shown
     out: dict[str, object] = {s.key: s.default for s in SETTINGS.values()}
     problems: list[Problem] = []
     if frame is None:
@@ -261,22 +351,28 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
         if setting is None:
             problems.append(problem("unknown setting '{k}' (see the Instructions sheet for the list).",
                                     "未知参数“{k}”（参数列表见说明页）。", sheet=sheet, row=int(row),
-                                    column="key", k=key))
+                                    column=key_col, k=key))
             continue
         if value is None or pd.isna(value) or str(value).strip() == "":
             continue
-        col = Column(setting.key, setting.kind, setting.zh, choices=setting.choices)
-        parsed, bad = parse_column(pd.Series([value], dtype=object), col)
+        col = setting.column()
+        cell = pd.Series([value], dtype=object, index=[row])
+        parsed, bad = parse_column(cell, col)
         if bad.iloc[0]:
-            problems.append(problem("setting '{k}': '{v}' is not valid.", "参数“{k}”的值“{v}”无效。",
-                                    sheet=sheet, row=int(row), column="value", k=key, v=value))
+            problems.append(problem("setting '{k}': '{v}' is not valid; allowed: {allowed_en}.",
+                                    "参数“{k}”的值“{v}”无效；可填：{allowed_zh}。",
+                                    sheet=sheet, row=int(row), column=value_col, k=key, v=value,
+                                    allowed_en=setting_allowed(setting, "en"), allowed_zh=setting_allowed(setting, "zh")))
             continue
         v = parsed.iloc[0]
         if not _in_range(v, setting.min_value, setting.max_value):
-            problems.append(problem("setting '{k}': {v} is outside the allowed range {lo:g} .. {hi:g}.",
-                                    "参数“{k}”的值 {v} 超出允许范围 {lo:g} 至 {hi:g}。", sheet=sheet, row=int(row),
-                                    column="value", k=key, v=value, lo=setting.min_value, hi=setting.max_value))
+            problems.append(problem("setting '{k}': {v} is outside the allowed range {allowed_en}.",
+                                    "参数“{k}”的值 {v} 超出允许范围（{allowed_zh}）。", sheet=sheet, row=int(row),
+                                    column=value_col, k=key, v=value, allowed_en=setting_allowed(setting, "en"),
+                                    allowed_zh=setting_allowed(setting, "zh")))
             continue
+        if warnings is not None and setting.plausible is not None:
+            warnings.extend(_plausibility_warnings(pd.to_numeric(parsed, errors="coerce"), col, sheet, value_col))
         out[setting.key] = v.date() if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v)
     return out, problems
 
@@ -292,6 +388,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     wanted = list(names) if names is not None else [n for n, t in REGISTRY.items() if not t.output and n in present]
     wanted += [n for n in sorted(required) if n not in wanted]
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     sheets: dict[str, str] = {}
     shown: dict[tuple[str, str], str] = {}
@@ -305,15 +402,21 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
                                         sheet=table.sheet_name("en"), en=name, zh=table.zh))
             tables[name] = empty_frame(table)
             continue
-        frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required)
+        frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required, warnings=warnings)
         problems.extend(table_problems)
         tables[name] = frame
         sheets[name] = raw.sheet
         for col, text in table_shown.items():
             shown[(name, col)] = text
     problems.extend(check_references(tables, sheets, shown))
-    settings, setting_problems = parse_settings(tables.get("Settings"), sheets.get("Settings", "Settings"))
+    problems.extend(crosscheck.resolve_rule_fields(tables, sheets, shown))
+    problems.extend(crosscheck.attainment_bounds(tables, sheets, shown))
+    warnings.extend(crosscheck.check_roles(tables, sheets, shown))
+    warnings.extend(crosscheck.engagement_warnings(tables, sheets, shown))
+    settings, setting_problems = parse_settings(tables.get("Settings"), sheets.get("Settings", "Settings"), warnings,
+                                                shown=(shown.get(("Settings", "key"), "key"),
+                                                       shown.get(("Settings", "value"), "value")))
     problems.extend(setting_problems)
     if problems:
         raise InputError(problems)
-    return LoadedBook(tables=tables, settings=settings, locator=Locator(sheets, shown))
+    return LoadedBook(tables=tables, settings=settings, locator=Locator(sheets, shown), warnings=warnings)

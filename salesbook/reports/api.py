@@ -40,10 +40,13 @@ def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep
     Bad arguments or a bad workbook raise ``InputError`` before anything is written; a review that fails
     while rendering is listed in ``BatchResult.failures`` and the others are still written.
     """
-    data = load_review_data(book_path)
-    return render_reviews(data, out_dir, per=per, formats=formats, period=period, workers=workers,
-                          scheduler=scheduler, zip_output=zip_output, templates_dir=templates_dir, lang=lang,
-                          creation_date=creation_date, progress=progress)
+    notes: list = []
+    data = load_review_data(book_path, notes)
+    result = render_reviews(data, out_dir, per=per, formats=formats, period=period, workers=workers,
+                            scheduler=scheduler, zip_output=zip_output, templates_dir=templates_dir, lang=lang,
+                            creation_date=creation_date, progress=progress)
+    result.notes = notes
+    return result
 
 
 def _check(per: str, formats: Sequence[str], templates_dir: str | Path | None, lang: str | None) -> None:

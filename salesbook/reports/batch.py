@@ -47,6 +47,7 @@ class BatchResult:
     zip_path: Path | None = None
     reviews: int = 0
     seconds: float = 0.0
+    notes: list = field(default_factory=list)  # warnings about the book (e.g. inputs changed since the run)
 
     @property
     def ok(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from salesbook.book.file_book import FileBook
+from salesbook.book.runinfo import check_computed
 from salesbook.book.validate import load_book, read_table
 from salesbook.errors import InputError
 from salesbook.reports.periods import Period, parse_period
@@ -41,11 +42,16 @@ class ReviewData:
         return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
 
 
-def load_review_data(path: str | Path) -> ReviewData:
-    """Inputs through the normal validation, plus whichever Out_ tables the engines wrote."""
+def load_review_data(path: str | Path, notes: list | None = None) -> ReviewData:
+    """Inputs through the normal validation, plus whichever Out_ tables the engines wrote.
+
+    A book that was never computed is refused; ``notes`` gets a warning when its inputs changed since."""
     path = Path(path)
     with FileBook(path) as book:
         loaded = load_book(book)
+        stale = check_computed(book)
+        if notes is not None:
+            notes.extend(stale)
         tables = dict(loaded.tables)
         present = set(book.table_names())
         for name in OUTPUT_TABLES:

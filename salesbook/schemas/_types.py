@@ -25,9 +25,26 @@ NUMERIC_KINDS = frozenset({Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PERCENT})
 
 @dataclass(frozen=True)
 class Choice:
+    """One coded value: the code engines see, its zh and en labels, and other words users type for it.
+
+    Every one of these is accepted wherever the value is typed (case- and width-insensitive), so a
+    word picked from either language's drop-down always means the same thing."""
+
     value: str
     zh: str
     aliases: tuple[str, ...] = ()
+    en: str = ""
+
+    @property
+    def label_en(self) -> str:
+        return self.en or self.value
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.label_en
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.value, self.zh, self.label_en, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,8 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     default: object = None
+    # What is usual (lo, hi): a value inside min/max but outside this is accepted with a warning.
+    plausible: tuple[float | None, float | None] | None = None
 
     @property
     def label_en(self) -> str:
@@ -58,6 +77,12 @@ class Column:
             if c.value == value:
                 return c.zh if lang == "zh" else c.value
         return value
+
+    def allowed(self, lang: str) -> str:
+        """The drop-down's words in ``lang``, as a message lists them."""
+        if lang == "zh":
+            return "、".join(c.zh for c in self.choices)
+        return ", ".join(c.value for c in self.choices)
 
 
 @dataclass(frozen=True)
@@ -102,3 +127,9 @@ class Setting:
     choices: tuple[Choice, ...] = ()
     min_value: float | None = None   # numeric settings: allowed range, checked when the book is read
     max_value: float | None = None
+    plausible: tuple[float | None, float | None] | None = None
+
+    def column(self) -> Column:
+        """The setting's value as a column, so it is parsed and range-checked like any cell."""
+        return Column(self.key, self.kind, self.zh, self.key, choices=self.choices, min_value=self.min_value,
+                      max_value=self.max_value, plausible=self.plausible)

@@ -206,4 +206,32 @@ TABLES = (
         doc_en="Problems found by the last run from Excel (replaced on every run).",
         doc_zh="在 Excel 中最近一次运行发现的问题（每次运行替换）。", output=True,
     ),
+    Table(
+        "Out_Warnings", "提示清单",
+        (
+            C("sheet", K.TEXT, "工作表", "Sheet"),
+            C("row", K.INT, "行", "Row"),
+            C("column", K.TEXT, "列", "Column"),
+            C("message", K.TEXT, "提示", "Warning"),
+        ),
+        doc_en="Findings of the last run that did not stop it (unusual values, skipped blank rows, unused "
+               "weights ...): check each one; `--strict` turns them into errors. Replaced on every run.",
+        doc_zh="最近一次运行中未阻止计算的提示（异常数值、跳过的空行、未使用的权重等）：请逐条核对；"
+               "使用 --strict 时视为错误。每次运行替换。", output=True,
+    ),
+    Table(
+        "Out_RunInfo", "运行信息",
+        (
+            C("table", K.TEXT, "表格", "Table"),
+            C("sheet", K.TEXT, "工作表", "Sheet"),
+            C("rows", K.INT, "行数", "Rows"),
+            C("fingerprint", K.TEXT, "指纹", "Fingerprint"),
+            C("as_of", K.TEXT, "截止日期", "As of"),
+            C("version", K.TEXT, "版本", "Version"),
+        ),
+        doc_en="What the Out_ sheets were computed from: each input table's row count and a fingerprint of its "
+               "cells. `salesbook report` compares it with the inputs to warn when they changed after the run.",
+        doc_zh="Out_ 工作表据以计算的输入：各输入表的行数与单元格指纹。`salesbook report` 据此提示运行后输入是否被修改。",
+        output=True,
+    ),
 )

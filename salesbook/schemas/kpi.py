@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salesbook.schemas._types import Choice, Column, Kind, Setting, Table
+from salesbook.schemas.core import ROLE_CHOICES
 
 C = Column
 K = Kind
@@ -35,13 +36,13 @@ TABLES = (
                        Choice("step", "阶梯")),
               doc_en="linear (attainment with floor and cap), ttsl (threshold / target / stretch) or step (KPISteps).",
               doc_zh="线性（达成率，含下限与封顶）、门槛-目标-挑战、或阶梯（见指标阶梯表）。"),
-            C("threshold", K.PERCENT, "门槛", "Threshold", min_value=0,
+            C("threshold", K.PERCENT, "门槛", "Threshold", min_value=0, max_value=5, plausible=(0, 1.2),
               doc_en="Attainment where scoring starts (e.g. 80%); with critical = yes, below it forces the lowest rating.",
               doc_zh="开始计分的达成率（如 80%）；若为否决指标，低于门槛则评为最低等级。"),
-            C("stretch", K.PERCENT, "挑战值", "Stretch", min_value=0, doc_en="Attainment that earns the cap (e.g. 120%).",
+            C("stretch", K.PERCENT, "挑战值", "Stretch", min_value=0, max_value=5, plausible=(1, 2), doc_en="Attainment that earns the cap (e.g. 120%).",
               doc_zh="获得封顶分的达成率（如 120%）。"),
-            C("floor", K.PERCENT, "下限", "Floor", min_value=0, doc_en="Lowest score (linear).", doc_zh="最低得分（线性）。"),
-            C("cap", K.PERCENT, "封顶", "Cap", min_value=0, doc_en="Highest score, e.g. 120%.", doc_zh="最高得分，如 120%。"),
+            C("floor", K.PERCENT, "下限", "Floor", min_value=0, max_value=1, doc_en="Lowest score (linear).", doc_zh="最低得分（线性）。"),
+            C("cap", K.PERCENT, "封顶", "Cap", min_value=0, max_value=5, plausible=(1, 2), doc_en="Highest score, e.g. 120%.", doc_zh="最高得分，如 120%。"),
             C("critical", K.BOOL, "否决指标", "Critical", default=False,
               doc_en="Knockout KPI: below threshold means the lowest rating.", doc_zh="一票否决：低于门槛即最低等级。"),
             C("aggregate", K.CHOICE, "汇总方式", "Aggregate", default="sum",
@@ -55,9 +56,10 @@ TABLES = (
         "KPISteps", "指标阶梯",
         (
             C("kpi_id", K.ID, "指标编号", "KPI ID", required=True, ref="KPIs.kpi_id", doc_en="KPI.", doc_zh="指标。"),
-            C("min_attainment", K.PERCENT, "最低达成率", "Min attainment", required=True, min_value=0,
+            C("min_attainment", K.PERCENT, "最低达成率", "Min attainment", required=True, min_value=0, max_value=5,
+              plausible=(0, 2),
               doc_en="From this attainment ...", doc_zh="从该达成率起……"),
-            C("score", K.PERCENT, "得分", "Score", required=True, min_value=0, doc_en="... the score is.", doc_zh="……得分为。"),
+            C("score", K.PERCENT, "得分", "Score", required=True, min_value=0, max_value=5, plausible=(0, 2), doc_en="... the score is.", doc_zh="……得分为。"),
         ),
         doc_en="Step tables for step-scored KPIs.", doc_zh="阶梯计分指标的阶梯表。", key=("kpi_id", "min_attainment"),
         domain="kpi", optional=True,
@@ -65,11 +67,12 @@ TABLES = (
     Table(
         "KPIWeights", "指标权重",
         (
-            C("role", K.TEXT, "岗位级别", "Role", required=True, aliases=("level",),
-              doc_en="Role level (rep, senior, manager, director).", doc_zh="岗位级别（rep、senior、manager、director）。"),
+            C("role", K.CHOICE, "岗位级别", "Role", required=True, aliases=("level",), choices=ROLE_CHOICES,
+              doc_en="Role level (rep, senior, manager, director), as in Reps.",
+              doc_zh="岗位级别（销售代表、高级销售、销售经理、销售总监），与销售代表表一致。"),
             C("kpi_id", K.ID, "指标编号", "KPI ID", required=True, ref="KPIs.kpi_id", aliases=("kpi",),
               doc_en="KPI.", doc_zh="指标。"),
-            C("weight", K.PERCENT, "权重", "Weight", min_value=0,
+            C("weight", K.PERCENT, "权重", "Weight", min_value=0, max_value=1,
               doc_en="Manual weight (a role's weights total 100%); other methods compute it.",
               doc_zh="手工权重（同一岗位合计 100%）；其他方法自动计算。"),
         ),
@@ -79,7 +82,8 @@ TABLES = (
     Table(
         "WeightMethods", "赋权方法",
         (
-            C("role", K.TEXT, "岗位级别", "Role", required=True, doc_en="Role level.", doc_zh="岗位级别。"),
+            C("role", K.CHOICE, "岗位级别", "Role", required=True, choices=ROLE_CHOICES, doc_en="Role level.",
+              doc_zh="岗位级别。"),
             C("method", K.CHOICE, "方法", "Method", required=True, choices=WEIGHT_METHODS,
               doc_en="manual, ahp, entropy, critic or blend.", doc_zh="手工、层次分析法、熵权法、CRITIC法或组合赋权。"),
             C("subjective", K.CHOICE, "主观方法", "Subjective method", choices=WEIGHT_METHODS[:2],
@@ -95,10 +99,11 @@ TABLES = (
     Table(
         "AHPJudgements", "AHP判断",
         (
-            C("role", K.TEXT, "岗位级别", "Role", required=True, doc_en="Role level.", doc_zh="岗位级别。"),
+            C("role", K.CHOICE, "岗位级别", "Role", required=True, choices=ROLE_CHOICES, doc_en="Role level.",
+              doc_zh="岗位级别。"),
             C("kpi_a", K.ID, "指标A", "KPI A", required=True, ref="KPIs.kpi_id", doc_en="First KPI.", doc_zh="指标 A。"),
             C("kpi_b", K.ID, "指标B", "KPI B", required=True, ref="KPIs.kpi_id", doc_en="Second KPI.", doc_zh="指标 B。"),
-            C("value", K.NUMBER, "重要性", "Importance of A over B", required=True, min_value=0,
+            C("value", K.NUMBER, "重要性", "Importance of A over B", required=True, min_value=0, max_value=9,
               doc_en="Saaty scale 1/9 .. 9: 3 = A moderately more important than B.",
               doc_zh="Saaty 1-9 标度：3 = A 比 B 稍微重要。"),
         ),
@@ -124,9 +129,10 @@ TABLES = (
         "RatingBands", "评级",
         (
             C("rating", K.TEXT, "评级", "Rating", required=True, doc_en="S, A, B, C, D ...", doc_zh="S、A、B、C、D 等。"),
-            C("min_score", K.NUMBER, "最低分", "Min score", required=True, doc_en="Lowest total (100 = on target).",
+            C("min_score", K.NUMBER, "最低分", "Min score", required=True, plausible=(5, 500),
+              doc_en="Lowest total (100 = on target).",
               doc_zh="最低总分（100 = 达标）。"),
-            C("multiplier", K.NUMBER, "奖金系数", "Bonus multiplier", required=True, min_value=0,
+            C("multiplier", K.NUMBER, "奖金系数", "Bonus multiplier", required=True, min_value=0, plausible=(0, 3),
               doc_en="Bonus multiplier for the rating.", doc_zh="该评级的奖金系数。"),
         ),
         doc_en="Scorecard rating bands.", doc_zh="考核评级区间。", key=("rating",), domain="kpi",

@@ -13,6 +13,23 @@ LEAD_STATUS = (
     Choice("lost", "输单", ("丢单", "失败")),
 )
 
+# Rule operators: the code the engine applies, the zh word on the zh drop-down, and the other ways people
+# write them (== and <> from spreadsheets, ≥/≤ from Chinese input methods; full-width forms fold by NFKC).
+OPERATORS = (
+    Choice("=", "等于", ("==", "eq", "is", "equals")),
+    Choice("!=", "不等于", ("<>", "≠", "ne", "is not", "not equal")),
+    Choice("in", "属于", ("one of", "在其中", "包含于")),
+    Choice("not in", "不属于", ("none of", "不在其中", "不包含于")),
+    Choice(">", "大于", ("gt", "more than")),
+    Choice(">=", "大于等于", ("≥", "=>", "ge", "at least", "不小于")),
+    Choice("<", "小于", ("lt", "less than")),
+    Choice("<=", "小于等于", ("≤", "=<", "le", "at most", "不大于")),
+    Choice("between", "介于", ("在之间", "区间", "范围")),
+    Choice("contains", "包含", ("含有", "has")),
+    Choice("is blank", "为空", ("blank", "empty", "空")),
+    Choice("is not blank", "不为空", ("not blank", "not empty", "非空")),
+)
+
 SETTINGS = (
     Setting("lead_decay", K.CHOICE, "half_life", "互动衰减方式",
             "How engagement points fade with age: half_life or linear.", "互动分随时间衰减的方式：半衰期或线性。",
@@ -76,10 +93,11 @@ TABLES = (
               choices=(Choice("fit", "匹配度"), Choice("engagement", "互动度"), Choice("custom", "自定义")),
               doc_en="fit, engagement or custom.", doc_zh="匹配度、互动度或自定义。"),
             C("field", K.TEXT, "字段", "Field", required=True,
-              doc_en="Leads column, or the event type for engagement rules.", doc_zh="线索表字段，互动规则填行为类型。"),
-            C("operator", K.TEXT, "运算符", "Operator", required=True, aliases=("op",),
+              doc_en="A Leads column by its header (as on the Leads sheet, zh or en), or the event type for engagement rules.",
+              doc_zh="线索表的列（按线索表表头填写，中英文均可），互动规则填行为类型。"),
+            C("operator", K.CHOICE, "运算符", "Operator", required=True, aliases=("op",), choices=OPERATORS,
               doc_en="=, !=, in, not in, >, >=, <, <=, between, contains, is blank, is not blank.",
-              doc_zh="=、!=、in、not in、>、>=、<、<=、between、contains、is blank、is not blank。"),
+              doc_zh="等于、不等于、属于、不属于、大于、大于等于、小于、小于等于、介于、包含、为空、不为空（也可写 =、!=、in、>= 等）。"),
             C("value", K.TEXT, "值", "Value", doc_en="Comparison value.", doc_zh="比较值。"),
             C("points", K.NUMBER, "分值", "Points", required=True, aliases=("score", "分数"),
               doc_en="Points added (negative subtracts).", doc_zh="加分（负数为减分）。"),

@@ -1,0 +1,147 @@
+"""Checks across tables that foreign keys do not cover: words that must name something in another table.
+
+A KPI weight for a role no rep holds, or a scoring rule on a field the Leads sheet does not have, is
+valid cell by cell and still means the user's intent never reaches the engine. Here those are found
+once, at the boundary, and either resolved (a rule field typed as the Leads header the user sees) or
+reported with the values that would have matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from salesbook.errors import Problem, problem
+from salesbook.schemas import REGISTRY
+from salesbook.schemas.core import ROLE_CHOICES
+
+_ROLE = {c.value: c for c in ROLE_CHOICES}
+
+
+def _roles(codes: object, lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(_ROLE[c].label(lang) if c in _ROLE else str(c) for c in sorted(codes))  # type: ignore[arg-type]
+
+
+def _has_rows(frame: pd.DataFrame | None) -> bool:
+    return frame is not None and len(frame) > 0
+
+
+def check_roles(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
+                shown: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """Warnings: weights for a role no rep holds; reps whose role has no KPI weights (no scorecard)."""
+    reps, weights = tables.get("Reps"), tables.get("KPIWeights")
+    if not (_has_rows(reps) and _has_rows(weights)) or "KPIWeights" not in sheets:
+        return []
+    held = set(reps["role"].dropna())
+    weighted = set(weights["role"].dropna())
+    out: list[Problem] = []
+    for name in ("KPIWeights", "WeightMethods", "AHPJudgements"):
+        frame = tables.get(name)
+        if not _has_rows(frame) or name not in sheets:
+            continue
+        column = shown.get((name, "role"), REGISTRY[name].column("role").label_en)
+        for role, rows in frame.groupby("role", sort=True).groups.items():
+            if role in held:
+                continue
+            first = int(min(rows))
+            out.append(problem(
+                "no rep has the role '{role_en}', so these rows are not used; roles in Reps: {held_en}.",
+                "没有销售代表的岗位级别是“{role_zh}”，这些行不会被使用；销售代表表中的岗位级别：{held_zh}。",
+                sheet=sheets[name], row=first, column=column, role_en=_roles([role], "en"),
+                role_zh=_roles([role], "zh"), held_en=_roles(held, "en"), held_zh=_roles(held, "zh")))
+    unscored = reps[reps["role"].notna() & ~reps["role"].isin(weighted)]
+    if len(unscored):
+        roles = set(unscored["role"])
+        n = len(unscored)
+        out.append(problem(
+            "{n} rep{s} with the role {roles_en} ha{ve} no KPI weights, so no scorecard; "
+            "add rows for {roles_en} to KPIWeights if they are assessed.",
+            "{n} 名销售代表的岗位级别（{roles_zh}）在指标权重表中没有权重，因此没有考核结果；如需考核请在指标权重表中添加。",
+            sheet=sheets.get("Reps", "Reps"), row=int(unscored.index[0]),
+            column=shown.get(("Reps", "role"), "Role"), n=n, s="" if n == 1 else "s", ve="s" if n == 1 else "ve",
+            roles_en=_roles(roles, "en"), roles_zh=_roles(roles, "zh")))
+    return out
+
+
+def resolve_rule_fields(tables: dict[str, pd.DataFrame], sheets: Mapping[str, str],
+                        shown: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """Scoring-rule fields typed as any Leads header (canonical, zh, en, alias, or the book's own header text)
+    become the canonical column; a field that names no Leads column is an error listing the headers."""
+    rules, leads = tables.get("ScoringRules"), tables.get("Leads")
+    if not _has_rows(rules) or leads is None:
+        return []
+    from salesbook.book.validate import header_lookup, normalise_header  # validate calls this module
+
+    table = REGISTRY["Leads"]
+    lookup = header_lookup(table)
+    for (tname, col), text in shown.items():  # "公司 (C)" -> the header as the user typed it
+        if tname == "Leads":
+            lookup.setdefault(normalise_header(text.rsplit(" (", 1)[0]), col)
+    problems: list[Problem] = []
+    fields = rules["field"].astype("object")
+    resolved = fields.copy()
+    is_field_rule = rules["group"] != "engagement"
+    for row in rules.index[is_field_rule.to_numpy(dtype=bool)]:
+        text = fields[row]
+        if text is None or pd.isna(text):
+            continue
+        canon = lookup.get(normalise_header(text))
+        if canon is None:
+            problems.append(problem(
+                "'{v}' is not a column of the Leads sheet; use one of: {allowed_en}.",
+                "“{v}”不是线索表的列；可选：{allowed_zh}。",
+                sheet=sheets.get("ScoringRules", "ScoringRules"), row=int(row),
+                column=shown.get(("ScoringRules", "field"), "Field"), v=text,
+                allowed_en=", ".join(c.label_en for c in table.columns),
+                allowed_zh="、".join(c.zh for c in table.columns)))
+            continue
+        resolved[row] = canon
+    tables["ScoringRules"] = rules.assign(field=resolved.astype("string"))
+    return problems
+
+
+def engagement_warnings(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
+                        shown: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """An engagement rule whose event type never occurs in LeadEvents never adds a point: say so."""
+    rules, events = tables.get("ScoringRules"), tables.get("LeadEvents")
+    if not (_has_rows(rules) and _has_rows(events)):
+        return []
+    seen = set(events["event_type"].dropna().astype(str).str.strip().str.casefold())
+    out = []
+    eng = rules[rules["group"] == "engagement"]
+    for row, text in zip(eng.index, eng["field"], strict=True):
+        if text is None or pd.isna(text) or str(text).strip().casefold() in seen:
+            continue
+        out.append(problem("no event in LeadEvents has the type '{v}', so this rule never adds points.",
+                           "线索行为表中没有类型为“{v}”的行为，此规则不会加分。",
+                           sheet=sheets.get("ScoringRules", "ScoringRules"), row=int(row),
+                           column=shown.get(("ScoringRules", "field"), "Field"), v=text))
+    return out
+
+
+# Highest tier start that is still a believable quota attainment (500%); 80 or 100 there mean 80% or 100%.
+_MAX_ATTAINMENT_BOUND = 5.0
+
+
+def attainment_bounds(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
+                      shown: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """Tier starts of plans measured on quota attainment are fractions (1 = 100%): 80 there means 80%."""
+    plans, tiers = tables.get("Plans"), tables.get("PlanTiers")
+    if not (_has_rows(plans) and _has_rows(tiers)):
+        return []
+    on_attainment = set(plans.loc[plans["measure"] == "attainment", "plan_id"].dropna())
+    bounds = pd.to_numeric(tiers["lower_bound"], errors="coerce")
+    bad = tiers["plan_id"].isin(on_attainment) & (bounds > _MAX_ATTAINMENT_BOUND)
+    out = []
+    for row in tiers.index[bad.to_numpy(dtype=bool)]:
+        v = float(bounds[row])
+        out.append(problem(
+            "plan {plan} tiers on quota attainment, where 1 means 100%: {v} would be {pct}%. "
+            "Did you mean {v}%? Type it as {v}% (or {f}).",
+            "方案 {plan} 按配额达成率分档，1 表示 100%：{v} 相当于 {pct}%。是否应为 {v}%？请输入 {v}%（或 {f}）。",
+            sheet=sheets.get("PlanTiers", "PlanTiers"), row=int(row),
+            column=shown.get(("PlanTiers", "lower_bound"), "Lower bound"), plan=tiers.at[row, "plan_id"],
+            v=f"{v:g}", pct=f"{v * 100:g}", f=f"{v / 100:g}"))
+    return out
