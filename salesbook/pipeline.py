@@ -135,6 +135,7 @@ def _compute(loaded: LoadedBook, jobs: Sequence[Job], lang: str, strict: bool,
              progress: Progress | None = None) -> dict[str, pd.DataFrame]:
     try:
         outputs = compute(loaded, jobs, progress)
+        loaded.warnings[:] = [loaded.locator.locate(w) for w in loaded.warnings]  # the engines' too
         if strict and loaded.warnings:
             raise strict_error(loaded.warnings)
     except InputError as exc:

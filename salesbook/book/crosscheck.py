@@ -30,7 +30,7 @@ def _has_rows(frame: pd.DataFrame | None) -> bool:
 
 def check_roles(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
                 shown: Mapping[tuple[str, str], str]) -> list[Problem]:
-    """Warnings: weights for a role no rep holds; reps whose role has no KPI weights (no scorecard)."""
+    """Warnings: weights for a role no rep holds; reps with results whose role has no weights (no scorecard)."""
     reps, weights = tables.get("Reps"), tables.get("KPIWeights")
     if not (_has_rows(reps) and _has_rows(weights)) or "KPIWeights" not in sheets:
         return []
@@ -51,14 +51,17 @@ def check_roles(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
                 "没有销售代表的岗位级别是“{role_zh}”，这些行不会被使用；销售代表表中的岗位级别：{held_zh}。",
                 sheet=sheets[name], row=first, column=column, role_en=_roles([role], "en"),
                 role_zh=_roles([role], "zh"), held_en=_roles(held, "en"), held_zh=_roles(held, "zh")))
-    unscored = reps[reps["role"].notna() & ~reps["role"].isin(weighted)]
+    actuals = tables.get("Actuals")
+    with_results = set(actuals["rep_id"].dropna()) if _has_rows(actuals) else set()
+    unscored = reps[reps["role"].notna() & ~reps["role"].isin(weighted) & reps["rep_id"].isin(with_results)]
     if len(unscored):
         roles = set(unscored["role"])
         n = len(unscored)
         out.append(problem(
-            "{n} rep{s} with the role {roles_en} ha{ve} no KPI weights, so no scorecard; "
-            "add rows for {roles_en} to KPIWeights if they are assessed.",
-            "{n} 名销售代表的岗位级别（{roles_zh}）在指标权重表中没有权重，因此没有考核结果；如需考核请在指标权重表中添加。",
+            "{n} rep{s} with results in Actuals ha{ve} the role {roles_en}, which has no KPI weights, so no "
+            "scorecard; add rows for {roles_en} to KPIWeights if they are assessed.",
+            "{n} 名在指标实际表中有数据的销售代表，其岗位级别（{roles_zh}）在指标权重表中没有权重，因此没有考核结果；"
+            "如需考核请在指标权重表中添加。",
             sheet=sheets.get("Reps", "Reps"), row=int(unscored.index[0]),
             column=shown.get(("Reps", "role"), "Role"), n=n, s="" if n == 1 else "s", ve="s" if n == 1 else "ve",
             roles_en=_roles(roles, "en"), roles_zh=_roles(roles, "zh")))

@@ -79,7 +79,45 @@ def _clean_number_text(text: pd.Series) -> pd.Series:
     return text.str.strip().str.replace(_NUM_STRIP, "", regex=True)
 
 
-def parse_number(values: pd.Series, *, percent: bool = False) -> tuple[pd.Series, pd.Series]:
+_WIDE = re.compile(r"[\uff01-\uff5e\u3000]")           # full-width ASCII forms and the ideographic space
+_ACCOUNTING = re.compile(r"^\((.*)\)$")                  # (1,200) = -1200, as accountants write it
+_MULTIPLIER = re.compile(r"^(.*?)\s*(万|亿)$")              # 12万 = 120,000; 1.5亿 = 150,000,000
+_FRACTION = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
+_SCALE = {"万": 1e4, "亿": 1e8}
+
+
+def _number_from_text(text: str, *, money: bool, ratio: bool) -> float | None:
+    """One typed number: full-width forms, thousands separators, currency marks, accounting negatives,
+    "%" (the caller divides), 万/亿 where the column is money, and a/b where it is a ratio."""
+    s = unicodedata.normalize("NFKC", text) if _WIDE.search(text) else text
+    s = s.strip().rstrip("%").strip()
+    negative = False
+    m = _ACCOUNTING.match(s)
+    if m:
+        s, negative = m[1], True
+    scale = 1.0
+    if money:
+        s = re.sub(r"元$", "", s.strip())
+        m = _MULTIPLIER.match(s)
+        if m:
+            s, scale = m[1], _SCALE[m[2]]
+    s = _NUM_STRIP.sub("", s.strip())
+    if ratio:
+        m = _FRACTION.match(s)
+        if m:
+            den = float(m[2])
+            return (float(m[1]) / den if den else None) if not negative else None
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    if negative and value < 0:
+        return None  # "(-5)" is not an accounting negative of anything
+    return (-value if negative else value) * scale
+
+
+def parse_number(values: pd.Series, *, percent: bool = False, money: bool = False,
+                 ratio: bool = False) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     inferred = pd.api.types.infer_dtype(values, skipna=True) if values.dtype == object else "numeric"
     if inferred in ("floating", "integer", "mixed-integer-float", "numeric", "empty"):
@@ -92,8 +130,12 @@ def parse_number(values: pd.Series, *, percent: bool = False) -> tuple[pd.Series
     if still.any():
         text = values[still].astype(str)
         is_pct = text.str.strip().str.endswith(("%", "％"))
-        cleaned = _clean_number_text(text.str.replace(r"[%％]\s*$", "", regex=True))
-        parsed = pd.to_numeric(cleaned, errors="coerce")
+        parsed = pd.to_numeric(_clean_number_text(text.str.replace(r"[%％]\s*$", "", regex=True)), errors="coerce")
+        hard = parsed.isna()
+        if hard.any():  # the rarer forms, one cell at a time
+            parsed[hard] = [np.nan if (v := _number_from_text(t, money=money, ratio=ratio)) is None else v
+                            for t in text[hard]]
+        parsed = pd.to_numeric(parsed, errors="coerce")
         parsed = parsed.where(~is_pct, parsed / 100.0)
         out.loc[still] = parsed
     infinite = np.isinf(out)
@@ -111,16 +153,16 @@ def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 _MIN_DATE, _MAX_DATE = pd.Timestamp(1900, 1, 1), pd.Timestamp(2261, 12, 31)
 
 
-def _to_timestamp(v: object) -> pd.Timestamp | None:
+def _to_timestamp(v: object, date_order: str = "mdy") -> pd.Timestamp | None:
     """A date, or None when the value is not one (or lies outside 1900-2261, pandas' range)."""
     try:
-        ts = _to_timestamp_unchecked(v)
+        ts = _to_timestamp_unchecked(v, date_order)
     except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return None
     return ts if ts is not None and _MIN_DATE <= ts <= _MAX_DATE else None
 
 
-def _to_timestamp_unchecked(v: object) -> pd.Timestamp | None:
+def _to_timestamp_unchecked(v: object, date_order: str = "mdy") -> pd.Timestamp | None:
     if isinstance(v, dt.datetime):
         return pd.Timestamp(v).normalize()
     if isinstance(v, dt.date):
@@ -132,50 +174,81 @@ def _to_timestamp_unchecked(v: object) -> pd.Timestamp | None:
             return _EXCEL_EPOCH + pd.Timedelta(days=int(v))
         return None
     if isinstance(v, str):
-        return _parse_date_text(v)
+        return _parse_date_text(v, date_order)
     return None
 
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm]|Z|[+-]\d{2}:?\d{2})?)?"
+_YMD = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})" + _TIME + "$")
+_YMD_ZH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME + "$")
+_XYZ = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})" + _TIME + "$")   # d/m/y or m/d/y
+_MONTHS = {m: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for m in names}
+_MON = r"([A-Za-z]{3,9})\.?"
+_MDY_NAMED = re.compile(r"^" + _MON + r"[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4})" + _TIME + "$")   # Mar 3, 2026
+_DMY_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]+" + _MON + r",?[\s-]+(\d{4})" + _TIME + "$")   # 3 Mar 2026
 _MONTH_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$"),
 )
+DATE_ORDERS = ("mdy", "dmy")
 
 
-def _parse_date_text(text: str) -> pd.Timestamp | None:
-    s = text.strip()
-    for pat in _DATE_PATTERNS:
+def _ymd(y: str | int, m: str | int, d: str | int) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def is_ambiguous_date_text(text: object) -> bool:
+    """3/4/2026: a day and a month that could each be the other (both 12 or less, and different)."""
+    if not isinstance(text, str):
+        return False
+    m = _XYZ.match(unicodedata.normalize("NFKC", text).strip())
+    return bool(m) and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1].lstrip("0") != m[2].lstrip("0")
+
+
+def _parse_date_text(text: str, date_order: str = "mdy") -> pd.Timestamp | None:
+    s = unicodedata.normalize("NFKC", text).strip()
+    for pat in (_YMD, _YMD_ZH):
         m = pat.match(s)
         if m:
-            try:
-                return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                return None
+            return _ymd(m[1], m[2], m[3])
+    m = _XYZ.match(s)
+    if m:
+        a, b = int(m[1]), int(m[2])
+        if a > 12 or (b <= 12 and date_order == "dmy"):
+            return _ymd(m[3], b, a)
+        return _ymd(m[3], a, b)
+    m = _MDY_NAMED.match(s)
+    if m and m[1].lower() in _MONTHS:
+        return _ymd(m[3], _MONTHS[m[1].lower()], m[2])
+    m = _DMY_NAMED.match(s)
+    if m and m[2].lower() in _MONTHS:
+        return _ymd(m[3], _MONTHS[m[2].lower()], m[1])
     for pat in _MONTH_PATTERNS:
         m = pat.match(s)
         if m:
-            try:
-                return pd.Timestamp(int(m[1]), int(m[2]), 1)
-            except ValueError:
-                return None
+            return _ymd(m[1], m[2], 1)
     return None
 
 
-def parse_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates from date cells, Excel serial numbers and unambiguous text (ISO, 2026/1/31, 2026年1月31日).
+def parse_date(values: pd.Series, date_order: str = "mdy") -> tuple[pd.Series, pd.Series]:
+    """Dates from date cells, Excel serial numbers and every unambiguous text form (ISO with or without a
+    time, 2026/1/31, 2026年1月31日, 13/3/2026, Mar 3, 2026, 3 March 2026).
 
-    Day-first vs month-first text like 03/04/2026 is ambiguous and rejected rather than guessed.
+    A day and month that could be either way round (03/04/2026) are read in ``date_order`` (mdy or dmy,
+    the Settings key date_order); validation warns on the first such cell so the reading is never silent.
     """
     blank = blank_mask(values)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         out = values.dt.normalize().astype("datetime64[ns]")
         return out, pd.Series(False, index=values.index)
     uniq = pd.unique(values[~blank])
-    cache = {v: _to_timestamp(v) for v in uniq}
+    cache = {v: _to_timestamp(v, date_order) for v in uniq}
     out = pd.to_datetime(values.map(lambda v: cache.get(v) if v in cache else None), errors="coerce")
     out = out.astype("datetime64[ns]")
     bad = out.isna() & ~blank
@@ -254,16 +327,18 @@ def parse_choice(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
     return out.astype("string"), bad
 
 
-def _parse_one_kind(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+def _parse_one_kind(values: pd.Series, column: Column, date_order: str = "mdy") -> tuple[pd.Series, pd.Series]:
     kind = column.kind
-    if kind in (Kind.NUMBER, Kind.MONEY):
-        return parse_number(values)
+    if kind is Kind.MONEY:
+        return parse_number(values, money=True)
+    if kind is Kind.NUMBER:
+        return parse_number(values, ratio=True)
     if kind is Kind.PERCENT:
         return parse_number(values, percent=True)
     if kind is Kind.INT:
         return parse_int(values)
     if kind is Kind.DATE:
-        return parse_date(values)
+        return parse_date(values, date_order)
     if kind is Kind.BOOL:
         return parse_bool(values)
     if kind is Kind.CHOICE:
@@ -286,12 +361,12 @@ def _worth_factorising(values: pd.Series) -> bool:
     return not (booleans and any(issubclass(t, numbers.Number) for t in types - booleans))
 
 
-def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+def parse_column(values: pd.Series, column: Column, date_order: str = "mdy") -> tuple[pd.Series, pd.Series]:
     """Parse a column; long repetitive columns are parsed once per distinct value (same result)."""
     if _worth_factorising(values):
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if len(uniques) * 4 < len(values):
-            parsed_u, bad_u = _parse_one_kind(pd.Series(uniques, dtype=object), column)
+            parsed_u, bad_u = _parse_one_kind(pd.Series(uniques, dtype=object), column, date_order)
             if (codes < 0).any():  # blanks: parse one None to get the right missing value
                 parsed_na, _ = _parse_one_kind(pd.Series([None], dtype=object), column)
                 parsed_u = pd.concat([parsed_u, parsed_na], ignore_index=True)
@@ -301,4 +376,4 @@ def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
             parsed.index = values.index
             bad = pd.Series(bad_u.to_numpy(dtype=bool)[codes], index=values.index)
             return parsed, bad
-    return _parse_one_kind(values, column)
+    return _parse_one_kind(values, column, date_order)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from salesbook.book import crosscheck
 from salesbook.book.base import Book, RawTable
-from salesbook.book.parse import error_mask, parse_column
+from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Setting, Table
 
@@ -79,8 +79,8 @@ def empty_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def read_table(raw: RawTable, table: Table, *, require_rows: bool = False,
-               warnings: list[Problem] | None = None) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
+def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warnings: list[Problem] | None = None,
+               date_order: str = "mdy") -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
     """Map headers, parse every column, check required/blank/range/choices/unique. No cross-table checks."""
     problems: list[Problem] = []
     lookup = header_lookup(table)
@@ -119,7 +119,7 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False,
         pos = positions.get(col.name)
         values = pd.Series(cells[:, pos] if pos is not None else None, index=index, dtype=object)
         col_problems, parsed = _check_column(values, col, raw.sheet, shown.get(col.name, col.label_en), pos,
-                                             warnings)
+                                             warnings, date_order)
         problems.extend(col_problems)
         data[col.name] = parsed
     frame = pd.DataFrame(data, index=index)
@@ -145,8 +145,8 @@ def _cell_grid(rows: list[list[object]], width: int) -> np.ndarray:
     return cells.reshape(len(rows), width)
 
 
-def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
-                  pos: int | None, warnings: list[Problem] | None = None) -> tuple[list[Problem], pd.Series]:
+def _check_column(values: pd.Series, col: Column, sheet: str, shown: str, pos: int | None,
+                  warnings: list[Problem] | None = None, date_order: str = "mdy") -> tuple[list[Problem], pd.Series]:
     problems: list[Problem] = []
     errors = error_mask(values)
     if errors.any():
@@ -155,7 +155,9 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
                                     "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
                                     sheet=sheet, row=int(row), column=shown, v=str(values[row]).strip()))
         values = values.where(~errors, None)
-    parsed, bad = parse_column(values, col)
+    parsed, bad = parse_column(values, col, date_order)
+    if col.kind is Kind.DATE and warnings is not None:
+        warnings.extend(_ambiguous_date_warning(values, parsed, bad, sheet, shown, date_order))
     for row in values.index[bad]:
         if col.kind is Kind.CHOICE:
             allowed_en = ", ".join(c.value for c in col.choices)
@@ -183,6 +185,29 @@ def _check_column(values: pd.Series, col: Column, sheet: str, shown: str,
             parsed = parsed.copy()
             parsed[fill] = col.default
     return problems, parsed
+
+
+def _ambiguous_date_warning(values: pd.Series, parsed: pd.Series, bad: pd.Series, sheet: str, shown: str,
+                            date_order: str) -> list[Problem]:
+    """The first text date whose day and month could be either way round: say how it was read."""
+    texts = values[~bad & values.map(lambda v: isinstance(v, str))]
+    if texts.empty:
+        return []
+    ambiguous = texts.map(is_ambiguous_date_text)
+    if not ambiguous.any():
+        return []
+    row = ambiguous.index[ambiguous.to_numpy(dtype=bool)][0]
+    n = int(ambiguous.sum())
+    when = parsed[row]
+    order_en = "month first" if date_order == "mdy" else "day first"
+    order_zh = "月在前" if date_order == "mdy" else "日在前"
+    return [problem("'{v}' was read as {iso} ({order_en}, the Settings key date_order){more_en}; if that is wrong, "
+                    "set date_order or type dates as 2026-03-04.",
+                    "“{v}”按{order_zh}读作 {iso}（参数 date_order／日期顺序）{more_zh}；如不对，请修改该参数，或按 2026-03-04 的格式填写日期。",
+                    sheet=sheet, row=int(row), column=shown, v=values[row], iso=when.date().isoformat(),
+                    order_en=order_en, order_zh=order_zh,
+                    more_en="" if n == 1 else f", as were {n - 1} more such cell{'s' if n > 2 else ''} in this column",
+                    more_zh="" if n == 1 else f"，本列另有 {n - 1} 个同类单元格也按此读取")]
 
 
 def _fmt(x: float) -> str:
@@ -377,6 +402,15 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Proble
     return out, problems
 
 
+def _date_order(settings_frame: pd.DataFrame) -> str:
+    """The book's date_order, else by its language (mdy for English, dmy for Chinese); errors come later."""
+    values, _ = parse_settings(settings_frame, "Settings")
+    order = values.get("date_order")
+    if order in DATE_ORDERS:
+        return str(order)
+    return "dmy" if values.get("language") == "zh" else "mdy"
+
+
 def load_book(book: Book, names: Iterable[str] | None = None, *, required: Iterable[str] = ()) -> LoadedBook:
     """Read and validate input tables: ``names`` (default: every input table present in the book).
 
@@ -387,6 +421,8 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     present = set(book.table_names())
     wanted = list(names) if names is not None else [n for n, t in REGISTRY.items() if not t.output and n in present]
     wanted += [n for n in sorted(required) if n not in wanted]
+    wanted.sort(key=lambda n: n != "Settings")  # first: its date_order decides how text dates are read
+    date_order = "mdy"
     problems: list[Problem] = []
     warnings: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
@@ -402,7 +438,10 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
                                         sheet=table.sheet_name("en"), en=name, zh=table.zh))
             tables[name] = empty_frame(table)
             continue
-        frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required, warnings=warnings)
+        frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required, warnings=warnings,
+                                                        date_order=date_order)
+        if name == "Settings":
+            date_order = _date_order(frame)
         problems.extend(table_problems)
         tables[name] = frame
         sheets[name] = raw.sheet

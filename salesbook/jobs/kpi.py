@@ -5,8 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from salesbook.book.validate import LoadedBook
-from salesbook.engines.kpi import build_scorecards, role_weights
+from salesbook.engines.kpi import CR_LIMIT, build_scorecards, role_weights
+from salesbook.errors import Problem, problem, row_number
 from salesbook.jobs import Job
+from salesbook.schemas.core import ROLE_CHOICES
+
+ROLE_LABEL_ZH = {c.value: c.zh for c in ROLE_CHOICES}
 
 
 def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
@@ -16,7 +20,34 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
                            t["Reps"], lang=lang)
     cards = build_scorecards(t["Actuals"], t["KPIs"], weights, t["Reps"], t["RatingBands"],
                              grain=str(s.get("scorecard_period", "month")), steps=t.get("KPISteps"), lang=lang)
+    book.warnings.extend(_inconsistent_ahp(weights))
+    book.warnings.extend(_kpis_without_actuals(t["KPIWeights"], t["Actuals"]))
     return {"Out_KPIWeights": weights, "Out_Scorecards": cards}
+
+
+def _inconsistent_ahp(weights: pd.DataFrame) -> list[Problem]:
+    """AHP weights with CR >= 0.10 are used, but never without a word naming the judgement to revisit."""
+    cr = pd.to_numeric(weights["cr"], errors="coerce")
+    out = []
+    for role, rows in weights[cr >= CR_LIMIT].groupby("role", sort=True):
+        first = rows.iloc[0]
+        out.append(problem("AHP judgements for role {role}: consistency ratio {cr} >= 0.10, the weights were used "
+                           "anyway ({note}).",
+                           "岗位级别 {role_zh} 的 AHP 判断：一致性比率 {cr} ≥ 0.10，权重仍已使用（{note_zh}）。",
+                           table="AHPJudgements", role=role, role_zh=ROLE_LABEL_ZH.get(role, role),
+                           cr=f"{float(first['cr']):.3f}", note=first["note"], note_zh=first["note"]))
+    return out
+
+
+def _kpis_without_actuals(weights: pd.DataFrame, actuals: pd.DataFrame) -> list[Problem]:
+    """A weighted KPI nobody has a result for scores nothing: name it."""
+    have = set(actuals["kpi_id"].dropna())
+    out = []
+    for kpi, rows in weights[~weights["kpi_id"].isin(have)].groupby("kpi_id", sort=True):
+        out.append(problem("KPI {kpi} has weights but no row in Actuals, so it adds nothing to any scorecard.",
+                           "指标 {kpi} 有权重，但指标实际表中没有它的数据，因此不计入任何考核。",
+                           table="KPIWeights", row=row_number(rows.index[0]), column="kpi_id", kpi=kpi))
+    return out
 
 
 JOB = Job(name="kpi", title_en="KPI scorecards", title_zh="绩效考核",

@@ -36,6 +36,16 @@ SETTINGS = (
     Setting("as_of_date", K.DATE, None, "截止日期",
             "Date the run is computed as of (blank = today). Pin it for reproducible results.",
             "计算所依据的日期（留空为今天）。固定它可使结果可复现。"),
+    Setting("date_order", K.CHOICE, None, "日期顺序",
+            "How a date typed as text like 03/04/2026, where day and month could be either way round, is read: "
+            "mdy (month first, 4 March) or dmy (day first, 3 April). Blank: mdy in an English book, dmy in a "
+            "Chinese one. Unambiguous forms (2026-03-04, 2026年3月4日, 13/3/2026, Mar 4, 2026) never depend on "
+            "it; the first text date read this way is named in a warning.",
+            "文本日期如 03/04/2026 的日、月无法区分时的读法：mdy（月在前，3 月 4 日）或 dmy（日在前，4 月 3 日）。"
+            "留空：英文工作簿为 mdy，中文工作簿为 dmy。明确的写法（2026-03-04、2026年3月4日、13/3/2026、"
+            "Mar 4, 2026）不受影响；按此读法读取的第一个文本日期会给出提示。",
+            (Choice("mdy", "月/日/年", ("month first", "月日年"), "mdy"),
+             Choice("dmy", "日/月/年", ("day first", "日月年"), "dmy"))),
     Setting("rounding_unit", K.NUMBER, 0.01, "取整单位",
             "Rounding unit for money splits: 0.01, 1, 100 ...", "金额拆分的取整单位：0.01、1、100 等。",
             min_value=0.0001, max_value=1000000),

@@ -129,7 +129,7 @@ TABLES = (
         "RatingBands", "评级",
         (
             C("rating", K.TEXT, "评级", "Rating", required=True, doc_en="S, A, B, C, D ...", doc_zh="S、A、B、C、D 等。"),
-            C("min_score", K.NUMBER, "最低分", "Min score", required=True, plausible=(5, 500),
+            C("min_score", K.NUMBER, "最低分", "Min score", required=True, plausible=(0, 500),
               doc_en="Lowest total (100 = on target).",
               doc_zh="最低总分（100 = 达标）。"),
             C("multiplier", K.NUMBER, "奖金系数", "Bonus multiplier", required=True, min_value=0, plausible=(0, 3),
