@@ -136,12 +136,21 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
     ttsl:   threshold -> threshold_score, target -> 1.0, stretch -> stretch_score (default cap), linear
             between the points, 0 below threshold, stretch_score above stretch.
     step:   the score of the highest step whose minimum attainment is reached (steps: (attainment, score)).
+
+    ``threshold`` is where scoring starts, for every method: a result short of it scores 0 (for linear
+    and step scoring only when a threshold is given). It is a point on the actual's scale, as ``target``
+    is (80 against a target of 100; for a lower-is-better KPI a result above it is short of it).
     """
     a = np.asarray(actual, dtype=float)
     t = np.asarray(target, dtype=float)
     lower = direction == "lower"
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a huge ratio is clipped to the cap below
         att = np.where(lower, np.where(a > 0, t / a, cap), np.where(t != 0, a / t, np.nan))
+    if method in ("linear", "step") and threshold is not None:
+        th = np.asarray(threshold, dtype=float)
+        with np.errstate(invalid="ignore"):
+            short = np.where(lower, a > th, a < th) & ~np.isnan(th)
+        return np.where(short, 0.0, kpi_score(a, t, method, direction=direction, floor=floor, cap=cap, steps=steps))
     if method == "linear":
         return np.clip(att, floor, cap)
     if method == "step":
@@ -173,51 +182,83 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
 TEXT = {
     "en": {"score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
            "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> {r} (x{m:g})",
-           "prorated": "bonus prorated {p:.0%} for days employed"},
+           "prorated": "bonus prorated {p:.0%} for days employed",
+           "short": " (attainment below the {th:.0%} threshold: scoring starts there, so 0)"},
     "zh": {"score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
            "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> {r}（系数 {m:g}）",
-           "prorated": "按在岗天数折算奖金 {p:.0%}"},
+           "prorated": "按在岗天数折算奖金 {p:.0%}",
+           "short": "（达成率低于门槛 {th:.0%}：门槛起才计分，故得 0 分）"},
 }
 
 
-def period_key(dates: pd.Series, grain: str) -> pd.Series:
+def period_key(dates: pd.Series, grain: str, start_month: int = 1) -> pd.Series:
+    """Period label of each date: 2026-03 (month), 2026Q1 (fiscal quarter), 2026 (fiscal year).
+
+    A fiscal year starts in ``start_month`` and is named after the calendar year it starts in (the
+    reports' periods are named the same way)."""
     d = pd.to_datetime(dates)
     if grain == "month":
         return d.dt.strftime("%Y-%m")
+    fy = d.dt.year - (d.dt.month < start_month).astype(int)
     if grain == "quarter":
-        return d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
-    return d.dt.year.astype(str)
+        q = (d.dt.month - start_month) % 12 // 3 + 1
+        return fy.astype(str) + "Q" + q.astype(str)
+    return fy.astype(str)
+
+
+def period_bounds(keys: pd.Series, grain: str, start_month: int = 1) -> tuple[pd.Series, pd.Series]:
+    """First and last day of each period label made by ``period_key``."""
+    keys = keys.astype(str)
+    if grain == "month":
+        start = pd.to_datetime(keys + "-01")
+        return start, start + pd.offsets.MonthEnd(0)
+    fy = keys.str[:4].astype(int)
+    first = (fy * 12 + start_month - 1) if grain == "year" else (fy * 12 + start_month - 1
+                                                                   + (keys.str[-1].astype(int) - 1) * 3)
+    start = pd.to_datetime(pd.DataFrame({"year": first // 12, "month": first % 12 + 1, "day": 1}))
+    months = 12 if grain == "year" else 3
+    end = pd.to_datetime(pd.DataFrame({"year": (first + months) // 12, "month": (first + months) % 12 + 1,
+                                       "day": 1})) - pd.Timedelta(days=1)
+    return start, end
+
+
+AGGREGATES = ("sum", "mean", "last")
 
 
 def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.DataFrame, reps: pd.DataFrame,
                      bands: pd.DataFrame, *, grain: str = "month", steps: pd.DataFrame | None = None,
-                     lang: str = "en") -> pd.DataFrame:
+                     lang: str = "en", start_month: int = 1) -> pd.DataFrame:
     """One row per rep x period x KPI with the rep's total, rating, multiplier and bonus on every row.
 
     ``weights``: role, kpi_id, weight (fractions summing to 1 per role).  ``kpis``: kpi_id, name, direction,
-    method, threshold, stretch, floor, cap, critical, aggregate (sum/mean).  ``bands``: rating, min_score,
-    multiplier.  Bonus = target_bonus x period share x multiplier x share of the period employed.
+    method, threshold, stretch, floor, cap, critical, aggregate (sum, mean or last: how the months of a
+    period make the period's actual and target).  ``bands``: rating, min_score, multiplier.  Bonus =
+    target_bonus x period share x multiplier x share of the period employed.  A KPI whose attainment is
+    short of its threshold scores 0, whatever its method (the threshold is where scoring starts).
+    Quarters and years are fiscal ones, starting in ``start_month``.
     """
     T = TEXT["zh" if lang == "zh" else "en"]
     problems: list[Problem] = []
     k = kpis.set_index("kpi_id")
     a = actuals.merge(reps[["rep_id", "role"]], on="rep_id", how="left")
-    a["period_key"] = period_key(a["period"], grain)
+    a["period_key"] = period_key(a["period"], grain, start_month)
+    a["_month"] = pd.to_datetime(a["period"]).dt.strftime("%Y-%m")
     agg = k.get("aggregate", pd.Series("sum", index=k.index)).reindex(a["kpi_id"]).fillna("sum").to_numpy()
-    a["_mean"] = agg == "mean"
+    a["_agg"] = agg
+    a = a.sort_values("_month", kind="stable")
     grp = a.groupby(["rep_id", "role", "period_key", "kpi_id"], dropna=False)
+    rule = grp["_agg"].first().to_numpy()
     summed = grp[["actual", "target"]].sum(min_count=1)
-    meaned = grp[["actual", "target"]].mean()
-    is_mean = grp["_mean"].first()
-    mask = np.repeat(~is_mean.to_numpy()[:, None], summed.shape[1], axis=1)
-    g = summed.where(mask, meaned).reset_index()
+    values = summed.where(np.repeat((rule == "sum")[:, None], 2, axis=1), grp[["actual", "target"]].mean())
+    values = values.where(np.repeat((rule != "last")[:, None], 2, axis=1), grp[["actual", "target"]].last())
+    g = values.reset_index()
     g = g.merge(weights[["role", "kpi_id", "weight"]], on=["role", "kpi_id"], how="inner")
     if g.empty:
         return pd.DataFrame(columns=SCORECARD_COLUMNS)
     kk = k.reindex(g["kpi_id"])
     direction = kk["direction"].fillna("higher").to_numpy()
     method = kk["method"].fillna("linear").to_numpy() if "method" in kk else np.full(len(g), "linear")
-    _check_zero_targets(g, direction, method, actuals, grain)
+    _check_zero_targets(g, direction, method, actuals, grain, start_month)
     score = np.zeros(len(g))
     att = np.zeros(len(g))
     for m in np.unique(method):
@@ -243,9 +284,8 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
                 cap = np.where(pd.isna(cap), 1.2, cap).astype(float)
                 floor = np.where(pd.isna(floor), 0.0, floor).astype(float)
                 if m == "ttsl":
-                    with np.errstate(over="ignore"):  # a point beyond the float range is never reached
-                        th = kk["threshold"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
-                        st = kk["stretch"].to_numpy()[sel].astype(float) * _scale(g.loc[sel, "target"])
+                    th = _point(kk["threshold"].to_numpy()[sel], g.loc[sel, "target"], d)
+                    st = _point(kk["stretch"].to_numpy()[sel], g.loc[sel, "target"], d)
                     score[sel] = kpi_score(g.loc[sel, "actual"], g.loc[sel, "target"], "ttsl", direction=d,
                                            threshold=th, stretch=st, cap=cap)
                 else:
@@ -255,16 +295,19 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
         att = np.where(direction == "lower", g["target"] / g["actual"], g["actual"] / g["target"])
     if problems:
         raise InputError(problems)
+    th_att = kk["threshold"].to_numpy().astype(float) if "threshold" in kk else np.full(len(g), np.nan)
+    short = ~np.isnan(th_att) & (np.nan_to_num(att, nan=0.0) < th_att)   # scoring starts at the threshold
+    score = np.where(short, 0.0, score)
     g["attainment"] = att
     g["score"] = score
     g["weighted_score"] = g["score"] * g["weight"] * 100.0
     names = kk["name"].to_numpy()
     crit = kk["critical"].fillna(False).to_numpy().astype(bool) if "critical" in kk else np.zeros(len(g), bool)
-    th_att = kk["threshold"].to_numpy().astype(float) if "threshold" in kk else np.full(len(g), np.nan)
-    knocked = crit & ~np.isnan(th_att) & (np.nan_to_num(att, nan=0.0) < th_att)
+    knocked = crit & short
     g["explanation"] = [T["score"].format(kpi=n, actual=ac if pd.notna(ac) else 0, target=tg if pd.notna(tg) else 0,
-                                          score=s, w=w)
-                        for n, ac, tg, s, w in zip(names, g["actual"], g["target"], score, g["weight"], strict=True)]
+                                          score=s, w=w) + (T["short"].format(th=th) if sh else "")
+                        for n, ac, tg, s, w, sh, th in zip(names, g["actual"], g["target"], score, g["weight"], short,
+                                                           th_att, strict=True)]
     g["name"] = names
     keys = ["rep_id", "period_key"]
     g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
@@ -283,7 +326,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     g.loc[g["_ko"], "rating"] = str(lowest["rating"])
     g.loc[g["_ko"], "multiplier"] = float(lowest["multiplier"])
     share = {"month": 1 / 12, "quarter": 1 / 4, "year": 1.0}[grain]
-    emp = _employed_share(g[["rep_id", "period_key"]], reps, grain)
+    emp = _employed_share(g[["rep_id", "period_key"]], reps, grain, start_month)
     tb = g["rep_id"].map(reps.set_index("rep_id")["target_bonus"]).fillna(0.0).astype(float)
     with np.errstate(over="ignore", invalid="ignore"):  # checked just below
         bonus = tb * share * emp * g["multiplier"]   # employed share first: nobody employed earns 0, whatever the rate
@@ -318,14 +361,14 @@ def _check_bonus(bonus: pd.Series, g: pd.DataFrame, bands: pd.DataFrame) -> None
 
 
 def _check_zero_targets(g: pd.DataFrame, direction: np.ndarray, method: np.ndarray, actuals: pd.DataFrame,
-                        grain: str) -> None:
+                        grain: str, start_month: int = 1) -> None:
     """Linear and step scores need attainment = actual / target, which a zero target of a higher-is-better KPI
     does not have (a lower-is-better KPI divides by the actual, and a zero actual there earns the cap)."""
     zero = (direction != "lower") & np.isin(method, ("linear", "step")) & (g["target"].to_numpy(dtype=float) == 0)
     if not zero.any():
         return
     keys = pd.DataFrame({"rep_id": actuals["rep_id"], "kpi_id": actuals["kpi_id"],
-                         "period_key": period_key(actuals["period"], grain)}, index=actuals.index)
+                         "period_key": period_key(actuals["period"], grain, start_month)}, index=actuals.index)
     problems = []
     for r in g[zero].itertuples():
         rows = keys.index[(keys["rep_id"] == r.rep_id) & (keys["kpi_id"] == r.kpi_id)
@@ -343,28 +386,22 @@ SCORECARD_COLUMNS = ["rep_id", "role", "period", "kpi_id", "name", "actual", "ta
                      "weighted_score", "total", "rating", "multiplier", "bonus", "rank_in_region", "explanation"]
 
 
-def _scale(target: pd.Series) -> np.ndarray:
-    """Thresholds and stretch points are given as attainment ratios (0.8, 1.2) and scale with the target."""
-    return target.to_numpy(dtype=float)
+def _point(ratio: np.ndarray, target: pd.Series, direction: str) -> np.ndarray:
+    """A threshold or stretch given as attainment (0.8, 1.2) as a point on the actual's scale: ratio x target,
+    or target / ratio for a lower-is-better KPI (whose attainment is target / actual)."""
+    r = np.asarray(ratio, dtype=float)
+    t = target.to_numpy(dtype=float)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # a point beyond the float range is never reached
+        return t / r if direction == "lower" else r * t
 
 
-def _employed_share(keys: pd.DataFrame, reps: pd.DataFrame, grain: str) -> np.ndarray:
+def _employed_share(keys: pd.DataFrame, reps: pd.DataFrame, grain: str, start_month: int = 1) -> np.ndarray:
     """Share of each period the rep was employed (hire/leave proration of the bonus)."""
     r = reps.set_index("rep_id")
     hire = pd.to_datetime(keys["rep_id"].map(r["hire_date"]))
     leave = pd.to_datetime(keys["rep_id"].map(r["leave_date"]))
-    p = keys["period_key"]
-    if grain == "month":
-        start = pd.to_datetime(p + "-01")
-        end = start + pd.offsets.MonthEnd(0)
-    elif grain == "quarter":
-        y = p.str[:4].astype(int)
-        q = p.str[-1].astype(int)
-        start = pd.to_datetime(pd.DataFrame({"year": y, "month": (q - 1) * 3 + 1, "day": 1}))
-        end = start + pd.offsets.QuarterEnd(0)
-    else:
-        start = pd.to_datetime(p + "-01-01")
-        end = start + pd.offsets.YearEnd(0)
+    start, end = period_bounds(keys["period_key"], grain, start_month)
+    start, end = pd.Series(start.to_numpy(), index=keys.index), pd.Series(end.to_numpy(), index=keys.index)
     # in whole days: a hire in 2261 against a period in 1900 is further apart than nanoseconds can count
     first = _days(np.maximum(start, hire.fillna(start)))
     last = _days(np.minimum(end, leave.fillna(end)))

@@ -146,8 +146,14 @@ def _scale(values: Sequence[float | None]) -> tuple[float, float]:
 
 def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], fmt: Formatter, *,
               title: str, uid: str, width: int = 340, height: int = 200,
-              label: Callable[[float], str] | None = None, reference: float | None = None) -> Markup:
-    """Grouped vertical bars with a value label on each bar (labels thinned when the bars get narrow)."""
+              label: Callable[[float], str] | None = None, reference: float | None = None,
+              future: Sequence[bool] = ()) -> Markup:
+    """Grouped vertical bars with a value label over each bar of the last series.
+
+    A label is drawn only where its box (``label_box``) is clear of every bar and every label already
+    placed; where there is no room it is left out rather than drawn over a neighbour. Categories marked in
+    ``future`` (months after the as-of date) draw their bars as dashed outlines: a plan, not a result.
+    """
     label = label or fmt.compact
     left, right, top, bottom = 52, 8, 26, 34
     pw, ph = width - left - right, height - top - bottom
@@ -157,11 +163,14 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     n, k = max(len(categories), 1), max(len(series), 1)
     group = pw / n
     bw = min(group * 0.8 / k, 28)
-    show_values = bw >= 9
     bars: list[list[str]] = [[] for _ in series]  # path data per series: one patterned shape each
+    planned: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []    # every bar, to keep labels off them
+    wanted: list[tuple[str, float, float]] = []            # (text, centre x, baseline y)
     texts = []
     for ci, cat in enumerate(categories):
         gx = left + ci * group + (group - bw * k) / 2
+        later = ci < len(future) and future[ci]
         for si, (_, vals) in enumerate(series):
             v = vals[ci] if ci < len(vals) else None
             if v is None or not math.isfinite(v):
@@ -169,13 +178,23 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
             h = max(v, 0) / vmax * ph
             x, y0 = gx + si * bw, top + ph - h
             if h > 0:
-                bars[si].append(f"M{_n(x)} {_n(y0)}h{_n(bw - 1)}v{_n(h)}h{_n(1 - bw)}Z")
-            if show_values and si == k - 1:
-                texts.append(f'<text x="{_n(x + bw / 2)}" y="{_n(y0 - 2)}" text-anchor="middle" font-size="6.5">{_e(label(v))}</text>')
+                (planned if later else bars[si]).append(f"M{_n(x)} {_n(y0)}h{_n(bw - 1)}v{_n(h)}h{_n(1 - bw)}Z")
+                boxes.append((x, y0, x + bw - 1, top + ph))
+            if si == k - 1 and not later:
+                wanted.append((label(v), x + bw / 2, y0 - 2))
         texts.append(f'<text x="{_n(left + ci * group + group / 2)}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">'
                      f'{_e(_clip(cat, group, 8.5))}</text>')
+    placed: list[tuple[float, float, float, float]] = []
+    for text, cx, baseline in wanted:
+        box = label_box(text, cx, baseline, LABEL_SIZE)
+        if box[0] < 0 or box[2] > width or any(_overlap(box, b) for b in (*boxes, *placed)):
+            continue
+        placed.append(box)
+        texts.append(f'<text x="{_n(cx)}" y="{_n(baseline)}" text-anchor="middle" font-size="{LABEL_SIZE}">{_e(text)}</text>')
     body.extend(f'<path d="{"".join(d)}" fill="{_fill(uid, si)}" stroke="{INK}" stroke-width="0.5"/>'
                 for si, d in enumerate(bars) if d)
+    if planned:
+        body.append(f'<path d="{"".join(planned)}" fill="none" stroke="{INK}" stroke-width="0.6" stroke-dasharray="2 1.5"/>')
     body.extend(texts)
     if reference:
         py = top + ph - reference / vmax * ph
@@ -183,6 +202,36 @@ def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     body.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="{INK}" stroke-width="0.8"/>')
     body.append(_legend(uid, [name for name, _ in series], left, 12))
     return _svg(uid, width, height, title, body)
+
+
+LABEL_SIZE = 6.5
+
+
+def label_width(text: str, size: float) -> float:
+    """Advance width of a value label, on the generous side of the report font's (Noto Sans CJK) metrics:
+    digits and the currency signs 0.555 em, '%' 0.921, capitals up to 0.812, CJK 1 em."""
+    em = 0.0
+    for ch in text:
+        if ord(ch) > 0x2E80:
+            em += 1.0
+        elif ch == "%":
+            em += 0.93
+        elif ch.isupper():
+            em += 0.82
+        else:
+            em += 0.56
+    return em * size
+
+
+def label_box(text: str, cx: float, baseline: float, size: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) a centred value label covers: from a full em above its baseline to the
+    descent below it, with half a unit of air on each side."""
+    w = label_width(text, size) + 1.0
+    return cx - w / 2, baseline - size, cx + w / 2, baseline + 0.25 * size
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _grid(left: float, top: float, pw: float, ph: float, vmax: float, step: float,

@@ -22,7 +22,7 @@ from salesbook.reports.periods import Period, parse_period
 from salesbook.schemas import REGISTRY
 from salesbook.schemas.core import ROLE_CHOICES
 
-OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_LeadScores")
+OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_PeriodScorecards", "Out_LeadScores")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -100,6 +100,12 @@ def _f(x: object) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _sum(rows: list[dict[str, Any]], key: str) -> float | None:
+    """Sum of a column over rows, None when no row has it (unknown is not 0)."""
+    vals = [r.get(key) for r in rows if r.get(key) is not None]
+    return sum(vals) if vals else None
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -115,12 +121,32 @@ def _role_label(role: str, lang: str) -> str:
     return role
 
 
+def as_of_date(data: ReviewData) -> pd.Timestamp:
+    """The workbook's as-of date (blank: today, as the setting says)."""
+    raw = data.settings.get("as_of_date")
+    try:
+        return pd.Timestamp(raw).normalize() if raw not in (None, "") and not pd.isna(raw) else pd.Timestamp.today().normalize()
+    except (TypeError, ValueError):
+        return pd.Timestamp.today().normalize()
+
+
+def reported_months(data: ReviewData, months: list[str]) -> list[str]:
+    """The months of ``months`` that have started by the as-of date (later ones have no results yet)."""
+    cut = as_of_date(data).strftime("%Y-%m")
+    return [m for m in months if m <= cut]
+
+
 def common(data: ReviewData, period: Period, lang: str) -> dict[str, Any]:
     s = data.settings
+    months = list(period.months)
+    done = reported_months(data, months)
     return {"lang": lang, "company": _text(s.get("company_name")) or "salesbook", "currency": _text(s.get("currency")) or "CNY",
             "period": {"key": period.key, "kind": period.kind, "label": period.label(lang),
-                       "months": list(period.months), "ytd": list(period.year_months)},
-            "as_of": _text(s.get("as_of_date"))}
+                       "months": months, "ytd": list(period.year_months)},
+            "as_of": as_of_date(data).strftime("%Y-%m-%d"),
+            # to date: the period is under way (some months not yet), or not begun (none reported)
+            "to_date": {"partial": len(done) < len(months), "first": months[0] if months else None,
+                        "last": done[-1] if done else None, "months": len(done), "of": len(months)}}
 
 
 def _reps(data: ReviewData) -> pd.DataFrame:
@@ -149,6 +175,7 @@ class PeriodIndex:
     reps: dict[str, dict[str, str]]                                      # rep -> name, region_id, role
     regions: dict[str, str]
     has_target: bool
+    done: set[str] = field(default_factory=set)                           # months begun by the as-of date
 
 
 def period_index(data: ReviewData, period: Period) -> PeriodIndex:
@@ -160,6 +187,7 @@ def period_index(data: ReviewData, period: Period) -> PeriodIndex:
 
 def _build_index(data: ReviewData, period: Period) -> PeriodIndex:
     months, ytd = list(period.months), list(period.year_months)
+    done = set(reported_months(data, ytd))
     reps_frame = data.tables["Reps"]
     reps = {str(r): {"name": _text(n), "region_id": _text(g), "role": _text(o)}
             for r, n, g, o in zip(reps_frame["rep_id"], reps_frame["name"], reps_frame["region_id"], reps_frame["role"],
@@ -171,10 +199,10 @@ def _build_index(data: ReviewData, period: Period) -> PeriodIndex:
         for rep, month, t, a in zip(m["rep_id"], m["month"], m["target"], m["actual"], strict=True):
             cell = monthly.setdefault(str(rep), {})
             old_t, old_a = cell.get(month, (None, None))
-            t, a = _f(t), _f(a)
+            t, a = _f(t), (_f(a) if month in done else None)   # a month not begun has no actual yet (not 0)
             has_target = has_target or t is not None
             cell[month] = (t if old_t is None else old_t + (t or 0.0), a if old_a is None else old_a + (a or 0.0))
-    totals = _totals(monthly, months, reps)
+    totals = _totals(monthly, months, reps, done)
     mix: dict[str, dict[str, float]] = {}
     if data.mix is not None:
         g = data.mix[data.mix["month"].isin(months)].groupby(["rep_id", "product_line"])["amount"].sum()
@@ -190,22 +218,25 @@ def _build_index(data: ReviewData, period: Period) -> PeriodIndex:
         g = frame.groupby(["rep", "grade"]).agg(count=("grade", "size"), overdue=("overdue", "sum"))
         for (rep, grade), row in g.iterrows():
             leads.setdefault(str(rep), {})[str(grade)] = (int(row["count"]), int(row["overdue"]) if overdue_known else None)
-    return PeriodIndex(monthly=monthly, mix=mix, kpi=_kpi_index(data, months), commission=_commission_index(data, months),
+    return PeriodIndex(monthly=monthly, mix=mix, kpi=_kpi_index(data, period), commission=_commission_index(data, months),
                        leads=leads, leads_overdue=overdue_known, totals=totals, reps=reps,
-                       regions=_region_names(data), has_target=has_target)
+                       regions=_region_names(data), has_target=has_target, done=done)
 
 
-def _totals(monthly: dict, months: list[str], reps: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
-    """Period target/actual per rep and the rank by achievement within the rep's region."""
+def _totals(monthly: dict, months: list[str], reps: dict[str, dict[str, str]], done: set[str]) -> dict[str, dict[str, Any]]:
+    """Period target (whole period and to date), actual to date per rep, achievement = actual / target to
+    date, and the rank by that achievement within the rep's region."""
     out: dict[str, dict[str, Any]] = {}
     for rep, cells in monthly.items():
         ts = [cells[m][0] for m in months if m in cells and cells[m][0] is not None]
+        tds = [cells[m][0] for m in months if m in done and m in cells and cells[m][0] is not None]
         acts = [cells[m][1] for m in months if m in cells and cells[m][1] is not None]
         if not ts and not acts:
             continue
         t = sum(ts) if ts else None
-        a = sum(acts) if acts else 0.0
-        out[rep] = {"target": t, "actual": a, "achievement": a / t if t else None,
+        td = sum(tds) if tds else None
+        a = sum(acts) if acts else (0.0 if any(m in done for m in months) else None)
+        out[rep] = {"target": t, "target_to_date": td, "actual": a, "achievement": _ratio(a, td),
                     "region_id": reps.get(rep, {}).get("region_id", "")}
     by_region: dict[str, list[str]] = {}
     for rep, row in out.items():
@@ -213,46 +244,54 @@ def _totals(monthly: dict, months: list[str], reps: dict[str, dict[str, str]]) -
     for members in by_region.values():
         scores = {r: (out[r]["achievement"] if out[r]["achievement"] is not None else -1.0) for r in members}
         ordered = sorted(members, key=lambda r: (-scores[r], -(out[r]["actual"] or 0.0), r))
-        for rep in ordered:  # competition ranking: ties share the better rank
-            out[rep]["rank"] = 1 + sum(1 for other in members if scores[other] > scores[rep])
-            out[rep]["rank_of"] = len(members)
+        ranked = [r for r in members if out[r]["achievement"] is not None]
+        for rep in ordered:  # competition ranking: ties share the better rank; no achievement, no rank
+            known = out[rep]["achievement"] is not None
+            out[rep]["rank"] = 1 + sum(1 for other in ranked if scores[other] > scores[rep]) if known else None
+            out[rep]["rank_of"] = len(ranked) if known else None
         by_region[out[ordered[0]]["region_id"]] = ordered
     for rep in out:
         out[rep]["peers"] = by_region[out[rep]["region_id"]]
     return out
 
 
-def _kpi_index(data: ReviewData, months: list[str]) -> dict[str, dict[str, Any]]:
-    if not data.has("Out_Scorecards", "rep_id", "period", "name", "score"):
+_KPI_COLUMNS = ("actual", "target", "attainment", "score", "weight", "weighted_score")
+
+
+def _kpi_index(data: ReviewData, period: Period) -> dict[str, dict[str, Any]]:
+    """Each rep's scorecard of exactly this period, as the engine made it (Out_PeriodScorecards); from an
+    older workbook without that table, Out_Scorecards' rows of this period if its grain is the period's."""
+    if data.has("Out_PeriodScorecards", "period_kind", "period", "rep_id", "name", "score"):
+        c = data.tables["Out_PeriodScorecards"]
+        c = c[(c["period_kind"].astype(str) == period.kind) & (c["period"].astype(str) == period.key)]
+    elif data.has("Out_Scorecards", "rep_id", "period", "name", "score"):
+        c = data.tables["Out_Scorecards"]
+        c = c[c["period"].astype(str) == period.key]
+    else:
         return {}
-    c = data.tables["Out_Scorecards"]
-    c = c[c["period"].isin(months)]
     if not len(c):
         return {}
-    kpi_key = "kpi_id" if "kpi_id" in c.columns else "name"
-    cols = [x for x in ("actual", "target", "attainment", "score", "weight", "weighted_score") if x in c.columns]
-    by = c.groupby(["rep_id", kpi_key], sort=False).agg(name=("name", "first"), **{x: (x, "mean") for x in cols})
+    pay = _text(data.settings.get("scorecard_period")) or "month"
+    bands = []
+    if data.has("RatingBands", "rating", "min_score"):
+        b = data.tables["RatingBands"].sort_values("min_score", ascending=False)
+        bands = [{"rating": _text(r), "min_score": _f(m)} for r, m in zip(b["rating"], b["min_score"], strict=True)]
     out: dict[str, dict[str, Any]] = {}
-    for (rep, _), row in by.iterrows():
-        sec = out.setdefault(str(rep), {"rows": []})
-        sec["rows"].append({"name": _text(row["name"]), **{x: _f(row[x]) for x in cols}})
-    per_month = c.drop_duplicates(["rep_id", "period"]).sort_values(["rep_id", "period"])
-    agg: dict[str, tuple[str, str]] = {"months": ("period", "size")}
-    if "total" in c.columns:
-        agg["total"] = ("total", "mean")
-    if "bonus" in c.columns:
-        agg["bonus"] = ("bonus", "sum")
-    for col in ("rating", "rank_in_region"):
-        if col in c.columns:
-            agg[col] = (col, "last")
-    summary = per_month.groupby("rep_id").agg(**agg)
-    for rep, row in summary.iterrows():
-        sec = out.get(str(rep))
-        if sec is None:
-            continue
-        rank = _f(row.get("rank_in_region"))
-        sec.update(total=_f(row.get("total")), rating=_text(row.get("rating")) if "rating" in row else "",
-                   bonus=_f(row.get("bonus")), rank_in_region=int(rank) if rank else None, months=int(row["months"]))
+    for rep, rows in c.groupby("rep_id", sort=False):
+        first = rows.iloc[0]
+
+        def pick(col: str, rows: pd.DataFrame = rows, first: pd.Series = first) -> Any:
+            return first[col] if col in rows.columns else None
+
+        rank, of = _f(pick("rank_in_region")), _f(pick("rank_of"))
+        out[str(rep)] = {
+            "rows": [{"name": _text(r["name"]), "aggregate": _text(r.get("aggregate")) or "sum",
+                      **{x: _f(r[x]) if x in rows.columns else None for x in _KPI_COLUMNS}}
+                     for _, r in rows.iterrows()],
+            "total": _f(pick("total")), "rating": _text(pick("rating")), "bonus": _f(pick("bonus")),
+            "bonus_basis": _text(pick("bonus_basis")) or pay, "bonus_count": int(_f(pick("bonus_count")) or 0),
+            "rank_in_region": int(rank) if rank else None, "rank_of": int(of) if of else None,
+            "through": _text(pick("through")) or None, "months": int(_f(pick("months")) or 0), "bands": bands}
     return out
 
 
@@ -284,24 +323,34 @@ def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str
 _OPTIONAL_PAY = ("spiffs", "overrides", "clawbacks")
 
 
-def _series(ix: PeriodIndex, rep_ids: list[str], months: list[str]) -> dict[str, Any] | None:
-    """Monthly target/actual summed over reps, with cumulative figures for the trend line."""
+def _series(ix: PeriodIndex, rep_ids: list[str], months: list[str], done: set[str]) -> dict[str, Any] | None:
+    """Monthly target/actual summed over reps, with cumulative figures for the trend line; months after the
+    as-of date (not in ``done``) have a target but no actual yet."""
     cells = [ix.monthly[r] for r in rep_ids if r in ix.monthly]
     if not cells:
         return None
-    rows, ct, ca = [], 0.0, 0.0
+    rows, ct, ca, ctd = [], 0.0, 0.0, 0.0
     for month in months:
         ts = [c[month][0] for c in cells if month in c and c[month][0] is not None]
         acts = [c[month][1] for c in cells if month in c and c[month][1] is not None]
         t = sum(ts) if ts else None
         a = sum(acts) if acts else None
+        future = month not in done
         ct += t or 0.0
-        ca += a or 0.0
-        rows.append({"month": month, "target": t, "actual": a, "achievement": _ratio(a, t),
-                     "cum_target": ct if ix.has_target else None, "cum_actual": ca})
+        if not future:
+            ctd += t or 0.0
+            ca += a or 0.0
+        # a month not begun: "not yet" (no actual, no achievement) in the table, left out of the lines
+        rows.append({"month": month, "target": t, "actual": None if future else a, "future": future,
+                     "achievement": None if future else _ratio(a, t),
+                     "cum_target": ct if ix.has_target and not future else None,
+                     "cum_actual": None if future else ca})
     total_target = ct if ix.has_target else None
-    return {"rows": rows, "has_target": ix.has_target,
-            "total": {"target": total_target, "actual": ca, "achievement": _ratio(ca, total_target)}}
+    to_date = ctd if ix.has_target and done else None
+    actual = ca if done else None
+    return {"rows": rows, "has_target": ix.has_target, "partial": len(done) < len(months),
+            "total": {"target": total_target, "actual": actual, "achievement": _ratio(actual, to_date),
+                      "target_to_date": to_date}}
 
 
 def _mix(ix: PeriodIndex, rep_ids: list[str]) -> dict[str, Any] | None:
@@ -351,8 +400,9 @@ def rep_context(data: ReviewData, rep_id: str, period: Period, lang: str) -> dic
     ctx.update(kind="rep", key=rep_id,
                subject={"id": rep_id, "name": rep["name"], "region_id": region_id,
                         "region": ix.regions.get(region_id, region_id), "role": _role_label(rep["role"], lang)},
-               summary={k: (mine or {}).get(k) for k in ("target", "actual", "achievement", "rank", "rank_of")},
-               trend=_series(ix, [rep_id], list(period.year_months)), mix=_mix(ix, [rep_id]),
+               summary={k: (mine or {}).get(k) for k in ("target", "target_to_date", "actual", "achievement", "rank",
+                                                          "rank_of")},
+               trend=_series(ix, [rep_id], list(period.year_months), ix.done), mix=_mix(ix, [rep_id]),
                kpi=ix.kpi.get(rep_id), commission=commission, leads=_leads(ix, [rep_id]), peers=peers)
     if commission:
         ctx["summary"]["payable"] = commission["total"].get("payable")
@@ -368,12 +418,12 @@ def region_context(data: ReviewData, region_id: str, period: Period, lang: str) 
         kpi = ix.kpi.get(rid) or {}
         com = ix.commission.get(rid)
         rows.append({"id": rid, "name": ix.reps[rid]["name"], "role": _role_label(ix.reps[rid]["role"], lang),
-                     "target": t.get("target"), "actual": t.get("actual"), "achievement": t.get("achievement"),
+                     "target": t.get("target"), "target_to_date": t.get("target_to_date"), "actual": t.get("actual"),
+                     "achievement": t.get("achievement"),
                      "rank": t.get("rank"), "kpi_total": kpi.get("total"), "rating": kpi.get("rating", ""),
                      "payable": com["total"].get("payable") if com else None})
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -(r["actual"] or 0), r["id"]))
-    target = sum(r["target"] or 0 for r in rows) if any(r["target"] is not None for r in rows) else None
-    actual = sum(r["actual"] or 0 for r in rows)
+    target, to_date, actual = _sum(rows, "target"), _sum(rows, "target_to_date"), _sum(rows, "actual")
     ctx = common(data, period, lang)
     manager = ""
     regions = data.tables.get("Regions")
@@ -384,9 +434,9 @@ def region_context(data: ReviewData, region_id: str, period: Period, lang: str) 
     ctx.update(kind="region", key=region_id,
                subject={"id": region_id, "name": ix.regions.get(region_id, region_id), "manager": manager,
                         "reps": len(rows)},
-               summary={"target": target, "actual": actual, "achievement": _ratio(actual, target),
-                        "payable": sum(payables) if payables else None},
-               reps=rows, trend=_series(ix, members, list(period.year_months)), mix=_mix(ix, members),
+               summary={"target": target, "target_to_date": to_date, "actual": actual,
+                        "achievement": _ratio(actual, to_date), "payable": sum(payables) if payables else None},
+               reps=rows, trend=_series(ix, members, list(period.year_months), ix.done), mix=_mix(ix, members),
                leads=_leads(ix, members))
     return ctx
 
@@ -396,25 +446,25 @@ def company_context(data: ReviewData, period: Period, lang: str) -> dict[str, An
     regions = []
     for region_id in sorted({v["region_id"] for v in ix.reps.values()}):
         members = [r for r, v in ix.reps.items() if v["region_id"] == region_id]
-        ts = [ix.totals[r]["target"] for r in members if r in ix.totals and ix.totals[r]["target"] is not None]
-        acts = [ix.totals[r]["actual"] for r in members if r in ix.totals]
-        target, actual = (sum(ts) if ts else None), (sum(acts) if acts else None)
+        cells = [ix.totals[r] for r in members if r in ix.totals]
+        target, to_date, actual = _sum(cells, "target"), _sum(cells, "target_to_date"), _sum(cells, "actual")
         regions.append({"id": region_id, "name": ix.regions.get(region_id, region_id), "reps": len(members),
-                        "target": target, "actual": actual, "achievement": _ratio(actual, target)})
+                        "target": target, "target_to_date": to_date, "actual": actual,
+                        "achievement": _ratio(actual, to_date)})
     regions.sort(key=lambda r: (-(r["achievement"] or -1), r["id"]))
     ranked = sorted(ix.totals.items(), key=lambda kv: (-(kv[1]["achievement"] or -1), -(kv[1]["actual"] or 0), kv[0]))
     leaders = [{"name": ix.reps.get(r, {}).get("name", r), "region": ix.regions.get(v["region_id"], v["region_id"]),
-                **{k: v[k] for k in ("target", "actual", "achievement")}} for r, v in ranked[:10]]
-    target = sum(r["target"] or 0 for r in regions) if any(r["target"] is not None for r in regions) else None
-    actual = sum(r["actual"] or 0 for r in regions)
+                **{k: v[k] for k in ("target", "target_to_date", "actual", "achievement")}}
+               for r, v in ranked[:10] if v["achievement"] is not None]
+    target, to_date, actual = _sum(regions, "target"), _sum(regions, "target_to_date"), _sum(regions, "actual")
     all_reps = list(ix.reps)
     payables = [sec["total"].get("payable") or 0.0 for sec in ix.commission.values()]
     ctx = common(data, period, lang)
     ctx.update(kind="company", key="company",
                subject={"id": "company", "name": ctx["company"], "reps": len(all_reps), "regions": len(regions)},
-               summary={"target": target, "actual": actual, "achievement": _ratio(actual, target),
-                        "payable": sum(payables) if ix.commission else None},
-               regions=regions, leaders=leaders, trend=_series(ix, all_reps, list(period.year_months)),
+               summary={"target": target, "target_to_date": to_date, "actual": actual,
+                        "achievement": _ratio(actual, to_date), "payable": sum(payables) if ix.commission else None},
+               regions=regions, leaders=leaders, trend=_series(ix, all_reps, list(period.year_months), ix.done),
                mix=_mix(ix, all_reps), leads=_leads(ix, all_reps))
     return ctx
 

@@ -209,7 +209,8 @@ def _target_bar(context: jinja2.runtime.Context, trend: Mapping[str, Any], uid: 
     series = [(t["actual"], [r["actual"] for r in rows])]
     if trend.get("has_target"):
         series.insert(0, (t["target"], [r["target"] for r in rows]))
-    return _place(context, charts.bar_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["target_vs_actual"], uid=uid))
+    return _place(context, charts.bar_chart([fmt.month(r["month"]) for r in rows], series, fmt, title=t["target_vs_actual"], uid=uid,
+                                            future=[bool(r.get("future")) for r in rows]))
 
 
 @jinja2.pass_context

@@ -37,18 +37,26 @@ TABLES = (
               doc_en="linear (attainment with floor and cap), ttsl (threshold / target / stretch) or step (KPISteps).",
               doc_zh="线性（达成率，含下限与封顶）、门槛-目标-挑战、或阶梯（见指标阶梯表）。"),
             C("threshold", K.PERCENT, "门槛", "Threshold", min_value=0, max_value=5, plausible=(0, 1.2),
-              doc_en="Attainment where scoring starts (e.g. 80%); with critical = yes, below it forces the lowest rating.",
-              doc_zh="开始计分的达成率（如 80%）；若为否决指标，低于门槛则评为最低等级。"),
-            C("stretch", K.PERCENT, "挑战值", "Stretch", min_value=0, max_value=5, plausible=(1, 2), doc_en="Attainment that earns the cap (e.g. 120%).",
+              doc_en="Attainment where scoring starts (e.g. 80%): below it the KPI scores 0 whatever the method "
+                     "(linear: from the threshold on, score = attainment within floor and cap; ttsl: the threshold "
+                     "earns 50%, rising to 100% at target; step: the steps, from the threshold on). Blank = "
+                     "linear and step score from 0. With critical = yes, below it also forces the lowest rating.",
+              doc_zh="开始计分的达成率（如 80%）：低于门槛，无论何种计分方法均得 0 分（线性：达到门槛起得分 = 达成率，"
+                     "受下限与封顶约束；门槛-目标-挑战：门槛得 50%，至目标线性升至 100%；阶梯：达到门槛起按阶梯）。"
+                     "留空则线性与阶梯从 0 起计分。若为否决指标，低于门槛还将评为最低等级。"),
+            C("stretch", K.PERCENT, "挑战值", "Stretch", min_value=0, max_value=5, plausible=(1, 2),
+              doc_en="Attainment that earns the cap (e.g. 120%).",
               doc_zh="获得封顶分的达成率（如 120%）。"),
             C("floor", K.PERCENT, "下限", "Floor", min_value=0, max_value=1, doc_en="Lowest score (linear).", doc_zh="最低得分（线性）。"),
             C("cap", K.PERCENT, "封顶", "Cap", min_value=0, max_value=5, plausible=(1, 2), doc_en="Highest score, e.g. 120%.", doc_zh="最高得分，如 120%。"),
             C("critical", K.BOOL, "否决指标", "Critical", default=False,
               doc_en="Knockout KPI: below threshold means the lowest rating.", doc_zh="一票否决：低于门槛即最低等级。"),
             C("aggregate", K.CHOICE, "汇总方式", "Aggregate", default="sum",
-              choices=(Choice("sum", "求和"), Choice("mean", "平均")),
-              doc_en="How months add up to quarters and years: sum (amounts, counts) or mean (rates, scores).",
-              doc_zh="月度汇总到季度/年度的方式：求和（金额、数量）或平均（比率、评分）。"),
+              choices=(Choice("sum", "求和"), Choice("mean", "平均"), Choice("last", "期末值", ("期末",))),
+              doc_en="How months add up to quarters and years (actual and target alike): sum (amounts, counts), "
+                     "mean (rates, scores) or last (the period's latest month: headcount, active customers).",
+              doc_zh="月度汇总到季度/年度的方式（实际与目标相同）：求和（金额、数量）、平均（比率、评分）或期末值"
+                     "（期内最后一个月：人数、活跃客户数）。"),
         ),
         doc_en="KPI catalogue.", doc_zh="考核指标库。", key=("kpi_id",), domain="kpi",
     ),
@@ -162,5 +170,27 @@ TABLES = (
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
         doc_en="KPI scorecards per rep and period.", doc_zh="各代表各期的绩效考核。", output=True, domain="kpi",
+    ),
+    Table(
+        "Out_PeriodScorecards", "分期考核",
+        (
+            C("period_kind", K.TEXT, "期间类型", "Period kind"), C("period", K.TEXT, "期间", "Period"),
+            C("through", K.TEXT, "数据截至月份", "Through month"), C("months", K.INT, "有数据月数", "Months with results"),
+            C("rep_id", K.ID, "销售代表编号", "Rep ID"), C("role", K.TEXT, "岗位级别", "Role"),
+            C("region_id", K.ID, "区域编号", "Region ID"), C("kpi_id", K.ID, "指标编号", "KPI ID"),
+            C("name", K.TEXT, "指标名称", "KPI name"), C("aggregate", K.TEXT, "汇总方式", "Aggregate"),
+            C("actual", K.NUMBER, "实际值", "Actual"), C("target", K.NUMBER, "目标值", "Target"),
+            C("attainment", K.PERCENT, "达成率", "Attainment"), C("score", K.PERCENT, "得分", "Score"),
+            C("weight", K.PERCENT, "权重", "Weight"), C("weighted_score", K.NUMBER, "加权得分", "Weighted score"),
+            C("total", K.NUMBER, "总分", "Total"), C("rating", K.TEXT, "评级", "Rating"),
+            C("multiplier", K.NUMBER, "奖金系数", "Multiplier"), C("bonus", K.MONEY, "奖金", "Bonus"),
+            C("bonus_basis", K.TEXT, "奖金考核周期", "Bonus paid on"), C("bonus_count", K.INT, "奖金期数", "Bonus periods"),
+            C("rank_in_region", K.INT, "区域同岗位排名", "Rank in region and role"),
+            C("rank_of", K.INT, "参与排名人数", "Ranked reps"), C("explanation", K.TEXT, "说明", "Explanation"),
+        ),
+        doc_en="The scorecard of every month, fiscal quarter and fiscal year to the as-of date, each KPI aggregated "
+               "over the period by its own rule; the reviews read their KPI figures from here.",
+        doc_zh="截至截止日期的每月、每财季、每财年考核：各指标按其汇总方式在期内汇总后计分；业绩回顾的考核数据取自此表。",
+        output=True, domain="kpi",
     ),
 )

@@ -242,3 +242,104 @@ def test_objective_weights_of_values_near_the_float_limit(fn):
     """max - min of 1e300 and the most negative float overflows; the weights must still be finite and total 1."""
     w = fn([[1e300, 1.0], [-np.finfo(float).max, 2.0], [0.0, 3.0]])
     assert np.all(np.isfinite(w)) and abs(w.sum() - 1) < 1e-12
+
+
+# -- thresholds and period scorecards -------------------------------------------------------------------
+def test_linear_scoring_below_the_threshold_scores_zero():
+    """The threshold is where scoring starts: 36% attainment against a 60% threshold scores 0 (linear and
+    step), 60% scores 60% (linear, from the threshold on); without a threshold linear scores from 0."""
+    assert salesbook.kpi_score([36, 60, 90], [100] * 3, threshold=60).tolist() == pytest.approx([0.0, 0.6, 0.9])
+    assert salesbook.kpi_score(36, 100).item() == pytest.approx(0.36)
+    steps = [(0.0, 0.2), (1.0, 1.0)]
+    assert salesbook.kpi_score([36, 60], [100] * 2, "step", threshold=60, steps=steps).tolist() == [0.0, 0.2]
+    # lower is better (cycle days, target 20): a threshold of 80% attainment is 25 days; 30 days is short of it
+    assert salesbook.kpi_score([30, 25], [20] * 2, direction="lower", threshold=25).tolist() == pytest.approx([0, 0.8])
+    actuals, kpis, weights, reps, bands = _scorecard_inputs()
+    kpis["critical"] = False
+    kpis.loc[0, "threshold"] = 0.6
+    actuals.loc[0, "actual"] = 36.0
+    card = build_scorecards(actuals, kpis, weights, reps, bands)
+    a = card[(card["rep_id"] == "A") & (card["kpi_id"] == "S")].iloc[0]
+    assert a["attainment"] == pytest.approx(0.36) and a["score"] == 0.0 and a["weighted_score"] == 0.0
+    assert "below the 60% threshold" in a["explanation"]
+
+
+def test_ttsl_threshold_and_stretch_of_a_lower_is_better_kpi_are_attainment_too():
+    """Cycle days, target 20, threshold 80% and stretch 120% attainment (target / actual): 25 days is the
+    threshold (50%), 20 on target (100%), 16.67 the stretch (cap 150%); 18 days is better than target."""
+    kpis = pd.DataFrame({"kpi_id": ["D"], "name": ["Days"], "direction": ["lower"], "method": ["ttsl"],
+                         "threshold": [0.8], "stretch": [1.2], "floor": [0.0], "cap": [1.5], "critical": [False],
+                         "aggregate": ["mean"]})
+    weights = pd.DataFrame({"role": ["rep"], "kpi_id": ["D"], "weight": [1.0]})
+    _, _, _, reps, bands = _scorecard_inputs()
+    days = [26.0, 25.0, 20.0, 18.0]
+    actuals = pd.DataFrame({"period": pd.to_datetime([f"2026-0{m}-01" for m in range(1, 5)]), "rep_id": ["A"] * 4,
+                            "kpi_id": ["D"] * 4, "actual": days, "target": [20.0] * 4})
+    card = build_scorecards(actuals, kpis, weights, reps, bands)
+    expected_18 = 1.0 + 0.5 * (20 - 18) / (20 - 20 / 1.2)  # between target and stretch, on the days scale
+    assert card["score"].tolist() == pytest.approx([0.0, 0.5, 1.0, expected_18])
+
+
+def _year_inputs():
+    """The issue's book: sales summed, satisfaction averaged, head count the last month, Jan-Mar 2026;
+    as-of 31 March. Sales: 200,000 / 250,000; 180,000 / 250,000; 290,000 / 250,000 -> 670,000 / 750,000."""
+    kpis = pd.DataFrame({"kpi_id": ["S", "Q", "H"], "name": ["Sales", "Satisfaction", "Head count"],
+                         "direction": ["higher"] * 3, "method": ["linear"] * 3, "threshold": [0.6, None, None],
+                         "stretch": [None] * 3, "floor": [0.0] * 3, "cap": [1.2] * 3, "critical": [False] * 3,
+                         "aggregate": ["sum", "mean", "last"]})
+    weights = pd.DataFrame({"role": ["rep"] * 3, "kpi_id": ["S", "Q", "H"], "weight": [0.6, 0.3, 0.1]})
+    reps = pd.DataFrame({"rep_id": ["A", "B"], "role": ["rep", "rep"], "region_id": ["E", "E"],
+                         "hire_date": pd.to_datetime(["2020-01-01", "2020-01-01"]),
+                         "leave_date": pd.to_datetime([None, None]), "target_bonus": [120_000.0, 120_000.0]})
+    bands = pd.DataFrame({"rating": ["A", "B", "C", "D"], "min_score": [105, 95, 85, 0],
+                          "multiplier": [1.5, 1.0, 0.6, 0.0]})
+    rows = []
+    for rep, sales, sat, head in (("A", (200_000, 180_000, 290_000), (4.0, 4.5, 5.0), (8, 9, 11)),
+                                  ("B", (260_000, 250_000, 240_000), (4.5, 4.5, 4.5), (10, 10, 10))):
+        for i in range(3):
+            month = pd.Timestamp(2026, i + 1, 1)
+            rows += [(month, rep, "S", sales[i], 250_000.0), (month, rep, "Q", sat[i], 4.5),
+                     (month, rep, "H", head[i], 10.0)]
+    # a row after the as-of date (planned, actual typed as 0) must not count
+    rows.append((pd.Timestamp(2026, 4, 1), "A", "S", 0.0, 250_000.0))
+    actuals = pd.DataFrame(rows, columns=["period", "rep_id", "kpi_id", "actual", "target"])
+    return actuals, kpis, weights, reps, bands
+
+
+def test_period_scorecards_aggregate_each_kpi_by_its_rule_to_the_as_of_date():
+    from salesbook.engines.kpi_periods import period_scorecards
+
+    actuals, kpis, weights, reps, bands = _year_inputs()
+    cards = period_scorecards(actuals, kpis, weights, reps, bands, as_of=pd.Timestamp("2026-03-31"))
+    year = cards[(cards["period_kind"] == "year") & (cards["rep_id"] == "A")].set_index("kpi_id")
+    assert set(year["period"]) == {"2026"} and set(year["through"]) == {"2026-03"} and set(year["months"]) == {3}
+    assert (year.loc["S", "actual"], year.loc["S", "target"]) == (670_000, 750_000)
+    assert (year.loc["Q", "actual"], year.loc["Q", "target"]) == (pytest.approx(4.5), 4.5)
+    assert (year.loc["H", "actual"], year.loc["H", "target"]) == (11, 10)
+    # scores: 0.8933 x 60 + 1.0 x 30 + 1.1 x 10 = 94.6 -> C (85 <= 94.6 < 95)
+    total = 670 / 750 * 60 + 30 + 11
+    assert year["total"].iloc[0] == pytest.approx(total, abs=1e-4) and set(year["rating"]) == {"C"}
+    # the yearly bonus is what the monthly scorecards paid: Jan 0.8x60+..., each 10,000 x multiplier
+    monthly = cards[(cards["period_kind"] == "month") & (cards["rep_id"] == "A")].drop_duplicates("period")
+    assert monthly["period"].tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert year["bonus"].iloc[0] == pytest.approx(monthly["bonus"].sum())
+    assert set(year["bonus_basis"]) == {"month"} and set(year["bonus_count"]) == {3}
+    # rank for the year among region E's reps of role rep: B (750,000: 60 + 30 + 10 = 100.0) is first
+    assert set(year["rank_in_region"]) == {2} and set(year["rank_of"]) == {2}
+    q1 = cards[(cards["period_kind"] == "quarter") & (cards["rep_id"] == "A")]
+    assert set(q1["period"]) == {"2026Q1"} and q1["total"].iloc[0] == pytest.approx(total, abs=1e-4)
+
+
+def test_period_scorecards_in_a_fiscal_year_starting_in_april():
+    from salesbook.engines.kpi_periods import period_scorecards
+
+    actuals, kpis, weights, reps, bands = _year_inputs()
+    cards = period_scorecards(actuals, kpis, weights, reps, bands, as_of=pd.Timestamp("2026-12-31"), start_month=4,
+                              pay_grain="quarter")
+    assert set(cards.loc[cards["period_kind"] == "quarter", "period"]) == {"2025Q4", "2026Q1"}
+    assert set(cards.loc[cards["period_kind"] == "year", "period"]) == {"2025", "2026"}
+    month = cards[cards["period_kind"] == "month"]
+    assert month["bonus"].isna().all() and set(month["bonus_basis"]) == {"quarter"}
+    # FY2025 Q4 (Jan-Mar 2026) pays a quarter's bonus: 120,000 / 4 x multiplier
+    q4 = cards[(cards["period"] == "2025Q4") & (cards["rep_id"] == "B")].iloc[0]
+    assert q4["rating"] == "B" and q4["bonus"] == pytest.approx(30_000.0)

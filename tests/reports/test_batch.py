@@ -47,7 +47,8 @@ def test_user_labels_and_stylesheet_override_the_packaged_ones(tmp_path, compute
 
 def test_sections_without_their_engine_output_are_left_out(tmp_path, computed_zh):
     data = load_review_data(computed_zh)
-    tables = {k: v for k, v in data.tables.items() if k not in ("Out_Scorecards", "Out_Statements", "Out_LeadScores")}
+    tables = {k: v for k, v in data.tables.items() if k not in ("Out_Scorecards", "Out_PeriodScorecards", "Out_Statements",
+                                                             "Out_LeadScores")}
     bare = index_review_data(data.settings, tables)
     result = render_reviews(bare, tmp_path, per="rep", formats=("html", "pdf"), workers=1, progress=False)
     assert result.ok, result.summary()
