@@ -19,7 +19,7 @@ import xlwings as xw
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
 from salesbook.errors import InputError
-from salesbook.pipeline import compute, detect_language, plan_jobs
+from salesbook.pipeline import WARNINGS, compute, detect_language, plan_jobs, warnings_frame
 
 PROBLEMS_SHEET = "Out_Problems"
 
@@ -35,10 +35,20 @@ def run_in_book(book: Any, only: list[str] | None = None) -> dict[str, int]:
     except InputError as exc:
         _show_problems(book, adapter, exc, lang)
         return {}
+    warnings = [loaded.locator.locate(w) for w in loaded.warnings]
+    outputs[WARNINGS] = warnings_frame(warnings, lang)
     for name, frame in outputs.items():
         adapter.write_table(name, frame, lang=lang)
     _clear_problems(book)
+    if warnings:
+        _alert(book, f"计算完成；有 {len(warnings)} 条提示需要核对，详见工作表 {WARNINGS}。" if lang == "zh"
+               else f"Done; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} to check: see sheet {WARNINGS}.")
     return {name: len(frame) for name, frame in outputs.items()}
+
+
+def _alert(book: Any, text: str) -> None:
+    with contextlib.suppress(Exception):  # some runtimes have no alert; the sheet is the record
+        book.app.alert(text, title="salesbook")
 
 
 def _show_problems(book: Any, adapter: XlwingsBook, exc: InputError, lang: str) -> None:
@@ -46,10 +56,8 @@ def _show_problems(book: Any, adapter: XlwingsBook, exc: InputError, lang: str) 
                          columns=["sheet", "row", "column", "message"])
     adapter.write_table(PROBLEMS_SHEET, frame, lang=lang)
     n = len(exc.problems)
-    text = (f"发现 {n} 个问题，未写入结果；详见工作表 {PROBLEMS_SHEET}。" if lang == "zh"
-            else f"{n} problem(s) found; no results were written. See sheet {PROBLEMS_SHEET}.")
-    with contextlib.suppress(Exception):  # some runtimes have no alert; the sheet is the record
-        book.app.alert(text, title="salesbook")
+    _alert(book, f"发现 {n} 个问题，未写入结果；详见工作表 {PROBLEMS_SHEET}。" if lang == "zh"
+           else f"{n} problem{'s' if n != 1 else ''} found; no results were written. See sheet {PROBLEMS_SHEET}.")
 
 
 def _clear_problems(book: Any) -> None:
