@@ -15,6 +15,7 @@ from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
 from salesbook.errors import InputError, Problem, problem
 from salesbook.jobs import Job, discover
+from salesbook.messages import Listing, items
 
 Progress = Callable[[str], None]
 
@@ -61,9 +62,9 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job],
     if only:
         unknown = [n for n in only if n not in known]
         if unknown:
-            raise InputError(problem("unknown engine(s) {names}; choose from {known}.",
-                                     "未知的计算模块 {names}；可选 {known}。", names=", ".join(unknown),
-                                     known=", ".join(sorted(known))))
+            raise InputError(problem("{names:unknown engine #/unknown engines #}; choose from {known}.",
+                                     "未知的计算模块 {names}；可选 {known}。", names=Listing(unknown),
+                                     known=items(sorted(known))))
         return [j for j in jobs if j.name in only], {}
     run, skipped = [], {}
     for job in jobs:

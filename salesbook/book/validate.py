@@ -19,6 +19,7 @@ import pandas as pd
 from salesbook.book.base import Book, RawTable
 from salesbook.book.parse import error_mask, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
+from salesbook.messages import Words, column_name, joined
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Table
 
 _KIND_WORD = {
@@ -106,7 +107,7 @@ def read_table(raw: RawTable, table: Table, *,
             problems.append(problem(
                 "required column '{en}' (or '{zh}') is missing." + hint_en,
                 "缺少必填列“{zh}”（或“{en}”）。" + hint_zh,
-                sheet=raw.sheet, row=header_row, column=col.label_en, en=col.label_en, zh=col.zh))
+                sheet=raw.sheet, row=header_row, column=Words(col.label_en, col.zh), en=col.label_en, zh=col.zh))
     n = len(raw.rows)
     index = _row_index(raw)
     if n == 0 and require_rows:
@@ -208,7 +209,8 @@ def _check_unique(frame: pd.DataFrame, table: Table, sheet: str, shown: Mapping[
             v = " / ".join(str(x) for x in sub.loc[row])
             problems.append(problem("duplicate {k} '{v}' (first used on row {first}).",
                                     "{k}“{v}”重复（首次出现在第 {first} 行）。", sheet=sheet, row=int(row),
-                                    column=shown.get(keys[0], keys[0]), k=" + ".join(keys), v=v,
+                                    column=shown.get(keys[0], keys[0]),
+                                    k=joined([column_name(table.name, k) for k in keys], " + "), v=v,
                                     first=first_row[tuple(sub.loc[row])]))
     return problems
 
@@ -230,10 +232,10 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
             bad = values.notna() & ~values.isin(target[ref_col].dropna())
             ref_sheet = sheets.get(ref_table, ref_table)
             for row in values.index[bad]:
-                problems.append(problem("'{v}' is not in sheet '{ref}' (column {rc}).",
-                                        "“{v}”在工作表“{ref}”（{rc} 列）中不存在。", sheet=sheets.get(name, name),
+                problems.append(problem("'{v}' is not in sheet '{ref}' (column '{rc}').",
+                                        "“{v}”在工作表“{ref}”的“{rc}”列中不存在。", sheet=sheets.get(name, name),
                                         row=int(row), column=shown.get((name, col.name), col.name),
-                                        v=values[row], ref=ref_sheet, rc=ref_col))
+                                        v=values[row], ref=ref_sheet, rc=column_name(ref_table, ref_col, letter=True)))
     return problems
 
 
@@ -260,8 +262,8 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
         setting = by_label.get(normalise_header(key))
         if setting is None:
             problems.append(problem("unknown setting '{k}' (see the Instructions sheet for the list).",
-                                    "未知参数“{k}”（参数列表见说明页）。", sheet=sheet, row=int(row),
-                                    column="key", k=key))
+                                    "未知参数“{k}”（参数列表见说明页）。", table="Settings", sheet=sheet,
+                                    row=int(row), column="key", k=key))
             continue
         if value is None or pd.isna(value) or str(value).strip() == "":
             continue
@@ -269,12 +271,13 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
         parsed, bad = parse_column(pd.Series([value], dtype=object), col)
         if bad.iloc[0]:
             problems.append(problem("setting '{k}': '{v}' is not valid.", "参数“{k}”的值“{v}”无效。",
-                                    sheet=sheet, row=int(row), column="value", k=key, v=value))
+                                    table="Settings", sheet=sheet, row=int(row), column="value", k=key, v=value))
             continue
         v = parsed.iloc[0]
         if not _in_range(v, setting.min_value, setting.max_value):
             problems.append(problem("setting '{k}': {v} is outside the allowed range {lo:g} .. {hi:g}.",
-                                    "参数“{k}”的值 {v} 超出允许范围 {lo:g} 至 {hi:g}。", sheet=sheet, row=int(row),
+                                    "参数“{k}”的值 {v} 超出允许范围 {lo:g} 至 {hi:g}。", table="Settings", sheet=sheet,
+                                    row=int(row),
                                     column="value", k=key, v=value, lo=setting.min_value, hi=setting.max_value))
             continue
         out[setting.key] = v.date() if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v)
@@ -302,7 +305,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
             if name in required:
                 problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
                                         "工作簿中没有名为“{zh}”（或“{en}”）的表格或工作表。",
-                                        sheet=table.sheet_name("en"), en=name, zh=table.zh))
+                                        table=name, en=name, zh=table.zh))
             tables[name] = empty_frame(table)
             continue
         frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required)
@@ -314,6 +317,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     problems.extend(check_references(tables, sheets, shown))
     settings, setting_problems = parse_settings(tables.get("Settings"), sheets.get("Settings", "Settings"))
     problems.extend(setting_problems)
+    locator = Locator(sheets, shown)
     if problems:
-        raise InputError(problems)
-    return LoadedBook(tables=tables, settings=settings, locator=Locator(sheets, shown))
+        raise InputError(problems).located(locator)
+    return LoadedBook(tables=tables, settings=settings, locator=locator)

@@ -42,12 +42,12 @@ def run_in_book(book: Any, only: list[str] | None = None) -> dict[str, int]:
 
 
 def _show_problems(book: Any, adapter: XlwingsBook, exc: InputError, lang: str) -> None:
-    frame = pd.DataFrame([(p.sheet or p.table, p.row, p.column, p.text(lang)) for p in exc.problems],
+    frame = pd.DataFrame([(p.sheet_shown(lang), p.row, p.column_shown(lang), p.text(lang)) for p in exc.problems],
                          columns=["sheet", "row", "column", "message"])
     adapter.write_table(PROBLEMS_SHEET, frame, lang=lang)
     n = len(exc.problems)
     text = (f"发现 {n} 个问题，未写入结果；详见工作表 {PROBLEMS_SHEET}。" if lang == "zh"
-            else f"{n} problem(s) found; no results were written. See sheet {PROBLEMS_SHEET}.")
+            else f"{n} problem{'' if n == 1 else 's'} found; no results were written. See sheet {PROBLEMS_SHEET}.")
     with contextlib.suppress(Exception):  # some runtimes have no alert; the sheet is the record
         book.app.alert(text, title="salesbook")
 
