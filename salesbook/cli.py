@@ -74,14 +74,18 @@ def _exists_problem(dest: Path):
 def cmd_validate(args: argparse.Namespace) -> int:
     from salesbook.pipeline import validate_book
 
+    from salesbook.jobs import get_job
+
     jobs, lang = validate_book(args.book, lang=args.lang)
-    _say(f"{args.book}: no problems found (engines checked: {', '.join(jobs) or 'none'}).",
-         f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+    titles = [get_job(j) for j in jobs]
+    _say(f"{args.book}: no problems found (engines checked: {', '.join(t.title_en for t in titles) or 'none'}).",
+         f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(t.title_zh for t in titles) or '无'}）。", lang)
     return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from salesbook.jobs import discover
+    from salesbook.messages import plural, sheet_label
     from salesbook.pipeline import run_book
 
     only = [s.strip() for s in args.only.split(",")] if args.only else None
@@ -91,10 +95,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     lang = result.lang
+    titles = {j.name: (j.title_en, j.title_zh) for j in discover()}
     for job, missing in result.skipped.items():
-        _say(f"skipped {job}: no data in {', '.join(missing)}", f"已跳过 {job}：{'、'.join(missing)} 中没有数据", lang)
+        en, zh = titles.get(job, (job, job))
+        _say(f"{en} skipped: no data in sheet{'s' if len(missing) != 1 else ''} "
+             f"{', '.join(sheet_label(t, 'en') for t in missing)}",
+             f"已跳过{zh}：工作表{'、'.join(f'“{sheet_label(t, lang)}”' for t in missing)}中没有数据", lang)
     for name, frame in result.outputs.items():
-        _say(f"  {name}: {len(frame):,} rows", f"  {name}：{len(frame):,} 行", lang)
+        _say(f"  {name}: {plural(len(frame), 'row', 'rows')}", f"  {name}：{len(frame):,} 行", lang)
     if result.save.not_carried:
         _say("note: the new workbook could not carry over: " + "; ".join(result.save.not_carried)
              + " (your input file is unchanged).",
@@ -110,7 +118,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                            period=args.period, workers=args.workers, scheduler=args.scheduler, zip_output=args.zip,
                            templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
                            progress=args.progress)
-    print(result.summary(args.lang or _env_lang()))
+    print(result.summary(args.lang or result.lang))
     return EXIT_OK if result.ok else EXIT_INTERNAL
 
 

@@ -84,9 +84,10 @@ def _is_empty(book: Book, name: str) -> bool:
 def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, pd.DataFrame]:
     """Run jobs in order; engine input errors are located to sheet/row/column for the user."""
     outputs: dict[str, pd.DataFrame] = {}
+    zh = loaded.settings.get("language") == "zh"
     for job in jobs:
         if progress:
-            progress(job.name)
+            progress(job.title_zh if zh else job.title_en)
         try:
             result = job.run(loaded)
         except InputError as exc:
@@ -109,13 +110,14 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
         except InputError as exc:
             exc.lang = lang  # type: ignore[attr-defined]
             raise
+    loaded.settings["language"] = lang  # explanations in the language of the messages (--lang included)
     try:
         outputs = compute(loaded, jobs, progress)
     except InputError as exc:
         exc.lang = lang  # type: ignore[attr-defined]
         raise
     if progress:
-        progress("save")
+        progress("保存" if lang == "zh" else "save")
     report = write_outputs(source, outputs, output, lang=lang, in_place=in_place)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
                      save=report, lang=lang)
@@ -131,6 +133,7 @@ def validate_book(source: str | Path, *, lang: str | None = None) -> tuple[list[
         except InputError as exc:
             exc.lang = lang  # type: ignore[attr-defined]
             raise
+    loaded.settings["language"] = lang
     try:
         compute(loaded, jobs)
     except InputError as exc:

@@ -19,7 +19,7 @@ import pandas as pd
 from salesbook.book.base import Book, RawTable
 from salesbook.book.parse import error_mask, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
-from salesbook.messages import Words, column_name, joined
+from salesbook.messages import Words, column_name, joined, setting_name
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Table
 
 _KIND_WORD = {
@@ -206,7 +206,7 @@ def _check_unique(frame: pd.DataFrame, table: Table, sheet: str, shown: Mapping[
         for row, vals in sub[complete].iterrows():
             first_row.setdefault(tuple(vals), row)
         for row in dup.index[dup]:
-            v = " / ".join(str(x) for x in sub.loc[row])
+            v = " / ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in sub.loc[row])
             problems.append(problem("duplicate {k} '{v}' (first used on row {first}).",
                                     "{k}“{v}”重复（首次出现在第 {first} 行）。", sheet=sheet, row=int(row),
                                     column=shown.get(keys[0], keys[0]),
@@ -271,14 +271,15 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str) -> tuple[dict[str, ob
         parsed, bad = parse_column(pd.Series([value], dtype=object), col)
         if bad.iloc[0]:
             problems.append(problem("setting '{k}': '{v}' is not valid.", "参数“{k}”的值“{v}”无效。",
-                                    table="Settings", sheet=sheet, row=int(row), column="value", k=key, v=value))
+                                    table="Settings", sheet=sheet, row=int(row), column="value",
+                                    k=setting_name(setting.key), v=value))
             continue
         v = parsed.iloc[0]
         if not _in_range(v, setting.min_value, setting.max_value):
             problems.append(problem("setting '{k}': {v} is outside the allowed range {lo:g} .. {hi:g}.",
                                     "参数“{k}”的值 {v} 超出允许范围 {lo:g} 至 {hi:g}。", table="Settings", sheet=sheet,
-                                    row=int(row),
-                                    column="value", k=key, v=value, lo=setting.min_value, hi=setting.max_value))
+                                    row=int(row), column="value", k=setting_name(setting.key), v=value,
+                                    lo=setting.min_value, hi=setting.max_value))
             continue
         out[setting.key] = v.date() if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v)
     return out, problems

@@ -386,7 +386,7 @@ def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tu
         q = qty[l_deal[m]]
         base = per_unit[k] * q + per_deal[k]
         how = (led.T["spiff_unit"].format(pu=money(per_unit[k]), q="{q:g}") if per_unit[k] else "") + \
-              (("; " if per_unit[k] and per_deal[k] else "") +
+              ((led.T["sep"] if per_unit[k] and per_deal[k] else "") +
                (led.T["spiff_deal"].format(pd=money(per_deal[k])) if per_deal[k] else ""))
         for claw in (False, True):
             mm = m[l_claw[m]] if claw else m
@@ -458,12 +458,12 @@ def commission_explanations(ev: dict, led: Ledger) -> np.ndarray:
         plan, t0 = divmod(k, ntier)
         out_ = _tier_text(plan, t0, t1, led)
         if P.scope[plan] == "deal":
-            out_ += "; " + T["per_deal"]
+            out_ += T["sep"] + T["per_deal"]
         if capped:
             out_ += T["cap_line"].format(cap=money(P.cap_line[plan]))
         if overlay:
-            return out_ + "; " + T["overlay"]
-        return out_ + ("; " + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
+            return out_ + T["sep"] + T["overlay"]
+        return out_ + (T["sep"] + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
 
     out[b] = by_category(key, booking_text)
     cl = np.flatnonzero(claw)

@@ -187,10 +187,10 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
 
 # -- scorecards -------------------------------------------------------------------------------------
 TEXT = {
-    "en": {"score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
+    "en": {"sep": "; ", "score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
            "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> {r} (x{m:g})",
            "prorated": "bonus prorated {p:.0%} for days employed"},
-    "zh": {"score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
+    "zh": {"sep": "；", "score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
            "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> {r}（系数 {m:g}）",
            "prorated": "按在岗天数折算奖金 {p:.0%}"},
 }
@@ -309,7 +309,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     summary = [T["rating"].format(t=t, r=r, m=m) for t, r, m in zip(g["total"], g["rating"], g["multiplier"], strict=True)]
     extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
     pro = np.where(emp < 1, [T["prorated"].format(p=e) for e in emp], "")
-    g["explanation"] = [ "; ".join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
+    g["explanation"] = [T["sep"].join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
     reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
     totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
     totals["rank_in_region"] = totals.groupby(["period_key", "region_id", "role"])["total"].rank(ascending=False, method="min")

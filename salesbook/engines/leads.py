@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import MessageError, column_label, reason, sheet_name
+from salesbook.messages import MessageError, column_label, items, reason, sheet_name
 
 OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains", "is blank", "is not blank")
 MODEL_FIELDS = ("industry", "source", "region_id", "product_line", "size_band", "budget_band")
@@ -94,7 +94,7 @@ def rule_mask(column: pd.Series, operator: str, value: object,
     if op == "contains":
         return s.str.contains(text.casefold(), regex=False).fillna(False).to_numpy(dtype=bool)
     raise MessageError("unknown operator '{o}'; use one of {a}", "未知运算符“{o}”；可选：{a}", o=operator,
-                       a=", ".join(OPERATORS))
+                       a=items(OPERATORS))
 
 
 def _check_points(rules: pd.DataFrame) -> None:

@@ -289,7 +289,7 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
         for e in expl:
             e.append(say(lang, "padding", p=lv.padding))
     kids, units, expl, pieces = _add_unassigned(kids, units, expl, leftover, dim, pieces, lang)
-    return Tier(kids, units, np.zeros((len(units), 12), np.int64), ["; ".join(e) for e in expl], lv.method,
+    return Tier(kids, units, np.zeros((len(units), 12), np.int64), [say(lang, "sep").join(e) for e in expl], lv.method,
                 lv.padding), pieces
 
 

@@ -6,7 +6,7 @@ from salesbook.messages import Words, column_label, path
 
 TEXT = {
     "en": {
-        "company": "company target", "company_growth": "prior-year actuals {base} {g:+.1%} growth",
+        "sep": "; ", "company": "company target", "company_growth": "prior-year actuals {base} {g:+.1%} growth",
         "even": "(even split)", "prior_year": "of prior-year actuals", "trailing_12m": "of trailing-12-month actuals",
         "weight": "by {col}", "blend": "blend {parts}", "share": "{dim} share {pct}",
         "product_line": "product line", "region_id": "region", "rep_id": "rep",
@@ -26,7 +26,7 @@ TEXT = {
         "shares, overlays included", "commit": "commitment {c} vs target {t} ({k} of {n} reps committed)",
     },
     "zh": {
-        "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
+        "sep": "；", "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
         "even": "（平均分配）", "prior_year": "按上年实际", "trailing_12m": "按近12个月实际",
         "weight": "按{col}", "blend": "混合 {parts}", "share": "{dim}占比 {pct}",
         "product_line": "产品线", "region_id": "区域", "rep_id": "代表",
