@@ -72,9 +72,8 @@ def _exists_problem(dest: Path):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from salesbook.pipeline import validate_book
-
     from salesbook.jobs import get_job
+    from salesbook.pipeline import validate_book
 
     jobs, lang = validate_book(args.book, lang=args.lang)
     titles = [get_job(j) for j in jobs]
