@@ -26,32 +26,28 @@ def resolve(value: Any, lang: str) -> Any:
     return for_lang(lang) if callable(for_lang) else value
 
 
-class Words:
-    """One phrase in both languages."""
+class Words(str):
+    """One phrase in both languages; as a plain string it is the English one (so it compares and sorts as such)."""
 
-    __slots__ = ("en", "zh")
+    zh: str
 
-    def __init__(self, en: object, zh: object | None = None):
-        self.en = en
-        self.zh = en if zh is None else zh
+    def __new__(cls, en: object, zh: object | None = None) -> Words:
+        self = super().__new__(cls, str(en))
+        self.zh = str(en) if zh is None else str(zh)
+        return self
 
-    def for_lang(self, lang: str) -> Any:
-        return resolve(self.zh if lang == "zh" else self.en, lang)
+    @property
+    def en(self) -> str:
+        return str.__str__(self)
 
-    def __str__(self) -> str:
-        return str(self.en)
-
-    def __format__(self, spec: str) -> str:
-        return format(self.en, spec)
+    def for_lang(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
 
     def __repr__(self) -> str:
         return f"Words({self.en!r}, {self.zh!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Words) and (self.en, self.zh) == (other.en, other.zh)
-
-    def __hash__(self) -> int:
-        return hash((self.en, self.zh))
+    def __reduce__(self) -> tuple:
+        return (Words, (self.en, self.zh))
 
 
 def plural(n: int | float, one: str, many: str) -> str:

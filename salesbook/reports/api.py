@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesbook.errors import InputError, problem
+from salesbook.messages import Words
 from salesbook.reports import fonts as fontlib
 from salesbook.reports.batch import (
     FORMATS,
@@ -68,7 +69,7 @@ def plan(data: ReviewData, per: str, period: str | None, lang: str) -> tuple[lis
     when = period_for(data, period)
     jobs, failures = [], []
     for key in review_keys(data, per):
-        label = f"{_PER_WORDS['zh' if lang == 'zh' else 'en'][per]} {key}".strip()
+        label = Words(f"{_PER_WORDS['en'][per]} {key}".strip(), f"{_PER_WORDS['zh'][per]} {key}".strip())
         try:
             ctx = build_context(data, per, key, when, lang)
         except Exception as exc:  # report it with the others and carry on
@@ -140,8 +141,8 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
         for chunk, outcome in runner:
             if isinstance(outcome, BaseException):
                 reason = f"{type(outcome).__name__}: {outcome}"
-                failed = "处理进程失败" if lang == "zh" else "worker failed"
-                result.failures.extend(Failure(j.label, f"{failed}: {reason}") for j in chunk)
+                failed = Words(f"worker failed: {reason}", f"处理进程失败：{reason}")
+                result.failures.extend(Failure(j.label, failed) for j in chunk)
             else:
                 labels_by_name = {j.name: j.label for j in chunk}
                 for name, files in outcome:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from salesbook.errors import InputError, problem
-from salesbook.messages import plural
+from salesbook.messages import plural, resolve
 from salesbook.reports.fonts import FontFiles
 
 FORMATS = ("pdf", "html")
@@ -37,6 +37,9 @@ class Failure:
 
     def __str__(self) -> str:
         return f"{self.review}: {self.reason}"
+
+    def text(self, lang: str) -> str:
+        return f"{resolve(self.review, lang)}: {resolve(self.reason, lang)}"
 
 
 @dataclass
@@ -59,11 +62,11 @@ class BatchResult:
         done = self.reviews - len(self.failures)
         if lang == "zh":
             head = f"已生成 {done}/{self.reviews} 份报告，共 {len(self.files)} 个文件，用时 {self.seconds:.1f} 秒。"
-            tail = [f"失败 {len(self.failures)} 份："] + [f"  {f}" for f in self.failures] if self.failures else []
+            tail = [f"失败 {len(self.failures)} 份："] + [f"  {f.text(lang)}" for f in self.failures] if self.failures else []
         else:
             head = (f"{done} of {plural(self.reviews, 'review', 'reviews')} written as "
                     f"{plural(len(self.files), 'file', 'files')} in {self.seconds:.1f} s.")
-            tail = [f"{len(self.failures)} failed:"] + [f"  {f}" for f in self.failures] if self.failures else []
+            tail = [f"{len(self.failures)} failed:"] + [f"  {f.text(lang)}" for f in self.failures] if self.failures else []
         return "\n".join([head, *tail])
 
 
