@@ -219,3 +219,133 @@ def test_unlocated_problem_names_sheet_and_column_in_the_books_language():
 def test_more_problems_line_has_its_plural():
     one = InputError([problem("a", "甲"), problem("b", "乙")]).render("en", limit=1)
     assert one.endswith("... and 1 more problem")
+
+
+# ---- what a user of a broken book reads ------------------------------------------------------------------------
+
+# Names that only the code uses: snake_case columns and settings, CamelCase table names, lead fields in English.
+_CODE_WORD = re.compile(r"\b(?:[a-z]+_[a-z0-9_]+|[A-Z][a-z]+[A-Z][A-Za-z]*)\b")
+
+
+def _code_words(text: str) -> set[str]:
+    text = re.sub(r"“[^”]*”", " ", re.sub(r"\bOut_[A-Za-z]+", " ", text))  # what the user typed, quoted
+    words = set(_CODE_WORD.findall(text))
+    return words | {w for w in WORD.findall(text) if w in REGISTRY}
+
+
+def _broken(tables: dict, name: str, fn) -> dict:
+    t = {k: v.copy() for k, v in tables.items()}
+    fn(t)
+    return t
+
+
+def _validation_mistakes(t: dict) -> None:
+    d = t["Deals"]
+    d.loc[d.index[3], "deal_id"] = d["deal_id"].iloc[2]      # duplicate id
+    d.loc[d.index[4], "rep_id"] = "NOBODY"                   # unknown rep
+    tiers = t["PlanTiers"]
+    tiers.loc[tiers.index[1], "lower_bound"] = tiers["lower_bound"].iloc[0]   # duplicate plan + lower bound
+    s = t["Settings"]
+    s.loc[s["key"] == "fiscal_year_start_month", "value"] = "13"
+    s.loc[s["key"] == "tier_boundary", "value"] = "sideways"
+
+
+def _tiers_out_of_order(t: dict) -> None:
+    tiers = t["PlanTiers"]
+    a, b = tiers["lower_bound"].iloc[0], tiers["lower_bound"].iloc[1]
+    tiers.loc[tiers.index[0], "lower_bound"], tiers.loc[tiers.index[1], "lower_bound"] = b, a
+
+
+def _bad_rules(t: dict) -> None:
+    r = t["ScoringRules"]
+    r.loc[r.index[0], "operator"] = "around"
+    r.loc[r.index[1], "field"] = "shoe_size"
+
+
+def _bad_weights(t: dict) -> None:
+    w = t["KPIWeights"]
+    w.loc[w.index[0], "weight"] = 0.9
+
+
+MISTAKES = {"validation": _validation_mistakes, "tiers": _tiers_out_of_order, "rules": _bad_rules,
+            "weights": _bad_weights}
+
+
+@pytest.fixture(scope="module")
+def tiny_tables():
+    from salesbook.demo import build_demo_tables
+
+    return {lang: build_demo_tables(lang, scale=0.05) for lang in ("zh", "en")}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_broken_book_is_told_in_its_own_language(tmp_path, tiny_tables, mistake):
+    from salesbook.book.template import write_book
+    from salesbook.pipeline import validate_book
+
+    for lang in ("zh", "en"):
+        book = write_book(tmp_path / f"{mistake}_{lang}.xlsx", lang,
+                          _broken(tiny_tables[lang], mistake, MISTAKES[mistake]))
+        with pytest.raises(InputError) as info:
+            validate_book(book)
+        text = info.value.render(lang)
+        assert info.value.lang == lang
+        if lang == "en":  # an English book's sheets are the table names; its setting keys are typed as such
+            assert not CJK.search(text), text
+            assert not re.search(r"\b1 [a-z]+s\b", text), text
+        else:
+            assert not _code_words(text), f"{mistake} [{lang}]: {sorted(_code_words(text))} in\n{text}"
+            for line in text.splitlines():
+                assert CJK.search(line.split("：", 1)[-1]), line
+
+
+def test_the_validation_mistakes_read_well(tmp_path, tiny_tables):
+    from salesbook.book.template import write_book
+    from salesbook.pipeline import validate_book
+
+    book = write_book(tmp_path / "v.xlsx", "zh", _broken(tiny_tables["zh"], "validation", _validation_mistakes))
+    with pytest.raises(InputError) as info:
+        validate_book(book)
+    zh = info.value.render("zh")
+    assert "列“订单编号 (A)”：订单编号“" in zh and "重复（首次出现在第" in zh
+    assert "方案编号 + 下限“STD / 0”重复" in zh
+    assert "在工作表“销售代表”的“销售代表编号 (A)”列中不存在" in zh
+    assert "参数“财年起始月”的值 13 超出允许范围" in zh
+
+
+def test_months_missing_read_as_english_and_chinese():
+    import pandas as pd
+
+    from salesbook.engines.targets_time import seasonality_profiles
+
+    def profile(months):
+        return pd.DataFrame({"product_line": [None] * len(months), "month": months,
+                             "share": [1 / len(months)] * len(months)}, index=range(2, 2 + len(months)))
+
+    with pytest.raises(InputError) as one:
+        seasonality_profiles(profile(list(range(1, 12))))
+    assert "month 12 is missing" in one.value.render("en")
+    assert "季节性“默认”缺少第 12 月" in one.value.render("zh")
+    with pytest.raises(InputError) as two:
+        seasonality_profiles(profile(list(range(1, 11))))
+    assert "months 11, 12 are missing" in two.value.render("en")
+    assert "缺少第 11、12 月" in two.value.render("zh")
+
+
+def test_explanations_follow_the_books_language(tmp_path, tiny_tables):
+    from salesbook.book.template import write_book
+    from salesbook.pipeline import run_book
+
+    zh = run_book(write_book(tmp_path / "zh.xlsx", "zh", tiny_tables["zh"]), tmp_path / "zh_out.xlsx")
+    leads = " ".join(zh.outputs["Out_LeadScores"]["explanation"])
+    assert "预算" in leads and "budget" not in leads and "industry" not in leads and "between" not in leads
+    for name, frame in zh.outputs.items():
+        for col in ("explanation", "note"):
+            if col in frame:
+                text = " ".join(str(x) for x in frame[col].dropna())
+                assert not _code_words(text), f"{name}.{col}: {sorted(_code_words(text))}"
+                assert "; " not in text, f"{name}.{col} uses the English separator"
+    weights = " ".join(str(x) for x in zh.outputs["Out_KPIWeights"]["note"].dropna())
+    assert "manual" not in weights and "entropy" not in weights
+    en = run_book(write_book(tmp_path / "en.xlsx", "en", tiny_tables["en"]), tmp_path / "en_out.xlsx", lang="zh")
+    assert "预算" in " ".join(en.outputs["Out_LeadScores"]["explanation"])  # --lang zh wins over the book's en

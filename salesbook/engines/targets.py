@@ -339,7 +339,7 @@ def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, 
         dead = has & (w.sum(axis=1) <= 0) & (direct != 0)
         w[dead] = s[dead]
         for k in np.flatnonzero(dead):
-            leaf.expl[k] = f"{leaf.expl[k]}; {say(lang, 'absent_lock')}"
+            leaf.expl[k] = f"{leaf.expl[k]}{say(lang, 'sep')}{say(lang, 'absent_lock')}"
     leaf.months = split_rows(direct, w)
     if len(month_adj):
         leaf.month_locks = match_month_locks(month_adj, leaf.frame, dims, u)
