@@ -233,6 +233,12 @@ def _code_words(text: str) -> set[str]:
     return words | {w for w in WORD.findall(text) if w in REGISTRY}
 
 
+def _english_words(text: str) -> set[str]:
+    """Lower-case English words left in a Chinese text, once the user's own (quoted) values are taken out."""
+    text = re.sub(r"“[^”]*”", " ", text)
+    return {w for w in re.findall(r"\b[a-z]{3,}\b", text) if w not in ALLOWED_ASCII}
+
+
 def _broken(tables: dict, name: str, fn) -> dict:
     t = {k: v.copy() for k, v in tables.items()}
     fn(t)
@@ -295,6 +301,8 @@ def test_a_broken_book_is_told_in_its_own_language(tmp_path, tiny_tables, mistak
             assert not re.search(r"\b1 [a-z]+s\b", text), text
         else:
             assert not _code_words(text), f"{mistake} [{lang}]: {sorted(_code_words(text))} in\n{text}"
+            english = _english_words(text)
+            assert not english, f"{mistake} [{lang}]: untranslated {sorted(english)} in\n{text}"
             for line in text.splitlines():
                 assert CJK.search(line.split("：", 1)[-1]), line
 
