@@ -72,18 +72,20 @@ def _exists_problem(dest: Path):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from salesbook.jobs import get_job
     from salesbook.pipeline import validate_book
 
     jobs, lang, warnings = validate_book(args.book, lang=args.lang, strict=args.strict)
+    titles = [get_job(j) for j in jobs]
+    checked_en, checked_zh = ", ".join(t.title_en for t in titles) or "none", "、".join(t.title_zh for t in titles) or "无"
     _print_warnings(warnings, lang)
     if warnings:
         n = len(warnings)
         _say(f"{args.book}: no errors; {n} warning{'s' if n != 1 else ''} to check (listed above; engines checked: "
-             f"{', '.join(jobs) or 'none'}).",
-             f"{args.book}：没有错误；有 {n} 条提示需要核对（见上；已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+             f"{checked_en}).", f"{args.book}：没有错误；有 {n} 条提示需要核对（见上；已检查的计算模块：{checked_zh}）。", lang)
     else:
-        _say(f"{args.book}: no problems found (engines checked: {', '.join(jobs) or 'none'}).",
-             f"{args.book}：未发现问题（已检查的计算模块：{'、'.join(jobs) or '无'}）。", lang)
+        _say(f"{args.book}: no problems found (engines checked: {checked_en}).",
+             f"{args.book}：未发现问题（已检查的计算模块：{checked_zh}）。", lang)
     return EXIT_OK
 
 
@@ -116,6 +118,7 @@ def _print_warnings(warnings, lang: str, *, sheet: str | None = None) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from salesbook.jobs import discover
+    from salesbook.messages import plural, sheet_label
     from salesbook.pipeline import run_book
 
     only = [s.strip() for s in args.only.split(",")] if args.only else None
@@ -127,10 +130,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.close()
     lang = result.lang
     _print_warnings(result.notes, lang, sheet="Out_Warnings")
+    titles = {j.name: (j.title_en, j.title_zh) for j in discover()}
     for job, missing in result.skipped.items():
-        _say(f"skipped {job}: no data in {', '.join(missing)}", f"已跳过 {job}：{'、'.join(missing)} 中没有数据", lang)
+        en, zh = titles.get(job, (job, job))
+        _say(f"{en} skipped: no data in sheet{'s' if len(missing) != 1 else ''} "
+             f"{', '.join(sheet_label(t, 'en') for t in missing)}",
+             f"已跳过{zh}：工作表{'、'.join(f'“{sheet_label(t, lang)}”' for t in missing)}中没有数据", lang)
     for name, frame in result.outputs.items():
-        _say(f"  {name}: {len(frame):,} rows", f"  {name}：{len(frame):,} 行", lang)
+        _say(f"  {name}: {plural(len(frame), 'row', 'rows')}", f"  {name}：{len(frame):,} 行", lang)
     if result.save.not_carried:
         _say("note: the new workbook could not carry over: " + "; ".join(result.save.not_carried)
              + " (your input file is unchanged).",
@@ -146,7 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                            period=args.period, workers=args.workers, scheduler=args.scheduler, zip_output=args.zip,
                            templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
                            progress=args.progress)
-    lang = args.lang or _book_lang(args.book)
+    lang = args.lang or result.lang
     _print_warnings(result.notes, lang)
     print(result.summary(lang))
     return EXIT_OK if result.ok else EXIT_INTERNAL

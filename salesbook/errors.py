@@ -27,29 +27,47 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
+        from salesbook.messages import resolve
+
         template = self.zh if lang == "zh" else self.en
         try:
-            return template.format(**self.params)
+            return template.format(**{k: resolve(v, lang) for k, v in self.params.items()})
         except (KeyError, IndexError, ValueError):
             return template
 
+    def sheet_shown(self, lang: str = "en") -> str | None:
+        """The sheet as the user sees it: located, else the table's sheet in a book of ``lang``."""
+        from salesbook.messages import sheet_label
+
+        return self.sheet or (sheet_label(self.table, lang) if self.table else None)
+
+    def column_shown(self, lang: str = "en") -> str | None:
+        """The column as the user sees it: the header they typed once located, else the schema's label."""
+        from salesbook.messages import column_label, is_column, resolve
+
+        column = resolve(self.column, lang)
+        if is_column(self.table, column):  # not located: name it by the schema's header in this language
+            return column_label(self.table, column, lang)
+        return column
+
     def where(self, lang: str = "en") -> str:
         parts: list[str] = []
-        sheet = self.sheet or self.table
+        sheet = self.sheet_shown(lang)
+        column = self.column_shown(lang)
         if lang == "zh":
             if sheet:
                 parts.append(f"工作表“{sheet}”")
             if self.row is not None:
                 parts.append(f"第 {self.row} 行")
-            if self.column:
-                parts.append(f"列“{self.column}”")
+            if column:
+                parts.append(f"列“{column}”")
             return "，".join(parts)
         if sheet:
             parts.append(f"sheet '{sheet}'")
         if self.row is not None:
             parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column '{self.column}'")
+        if column:
+            parts.append(f"column '{column}'")
         return ", ".join(parts)
 
     def render(self, lang: str = "en") -> str:
@@ -90,7 +108,8 @@ class InputError(SalesbookError):
         lines = [p.render(lang) for p in shown]
         hidden = len(self.problems) - len(shown)
         if hidden > 0:
-            lines.append(f"... 另有 {hidden} 个问题" if lang == "zh" else f"... and {hidden} more problems")
+            lines.append(f"... 另有 {hidden} 个问题" if lang == "zh"
+                         else f"... and {hidden} more problem{'' if hidden == 1 else 's'}")
         return "\n".join(lines)
 
     def located(self, locator: Locator) -> InputError:
@@ -106,13 +125,16 @@ class Locator:
         self.headers = dict(headers or {})
 
     def locate(self, p: Problem) -> Problem:
+        params = p.params
+        if any(hasattr(v, "locate_with") for v in params.values()):  # a column named inside the sentence
+            params = {k: v.locate_with(self.headers) if hasattr(v, "locate_with") else v for k, v in params.items()}
         if p.table is None:
-            return p
+            return replace(p, params=params)
         sheet = p.sheet or self.sheets.get(p.table)
         column = p.column
         if column is not None:
             column = self.headers.get((p.table, column), column)
-        return replace(p, sheet=sheet, column=column)
+        return replace(p, sheet=sheet, column=column, params=params)
 
 
 def check(problems: list[Problem]) -> None:

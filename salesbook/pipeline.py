@@ -17,6 +17,7 @@ from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
 from salesbook.errors import InputError, Problem, problem
 from salesbook.jobs import Job, discover
+from salesbook.messages import Listing, items
 
 # Tables every engine may read but none owns: filling them in never means "run this engine".
 SHARED_TABLES = frozenset({"Settings", "Products", "Regions", "Reps", "History"})
@@ -68,9 +69,9 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job],
     if only:
         unknown = [n for n in only if n not in known]
         if unknown:
-            raise InputError(problem("unknown engine(s) {names}; choose from {known}.",
-                                     "未知的计算模块 {names}；可选 {known}。", names=", ".join(unknown),
-                                     known=", ".join(sorted(known))))
+            raise InputError(problem("{names:unknown engine #/unknown engines #}; choose from {known}.",
+                                     "未知的计算模块 {names}；可选 {known}。", names=Listing(unknown),
+                                     known=items(sorted(known))))
         return [j for j in jobs if j.name in only], {}
     run, skipped = [], {}
     for job in jobs:
@@ -91,9 +92,10 @@ def _is_empty(book: Book, name: str) -> bool:
 def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, pd.DataFrame]:
     """Run jobs in order; engine input errors are located to sheet/row/column for the user."""
     outputs: dict[str, pd.DataFrame] = {}
+    zh = loaded.settings.get("language") == "zh"
     for job in jobs:
         if progress:
-            progress(job.name)
+            progress(job.title_zh if zh else job.title_en)
         try:
             result = job.run(loaded)
         except InputError as exc:
@@ -125,10 +127,12 @@ def strict_error(warnings: Sequence[Problem]) -> InputError:
 
 def _load(book: Book, jobs: Sequence[Job], lang: str) -> LoadedBook:
     try:
-        return load_book(book, required=sorted({t for j in jobs for t in j.needs}))
+        loaded = load_book(book, required=sorted({t for j in jobs for t in j.needs}))
     except InputError as exc:
         exc.lang = lang  # type: ignore[attr-defined]
         raise
+    loaded.settings["language"] = lang  # explanations in the language of the messages (--lang included)
+    return loaded
 
 
 def _compute(loaded: LoadedBook, jobs: Sequence[Job], lang: str, strict: bool,
@@ -160,7 +164,7 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
         prints = input_fingerprints(book)
     outputs = _compute(loaded, jobs, lang, strict, progress)
     if progress:
-        progress("save")
+        progress("保存" if lang == "zh" else "save")
     written = {**outputs, WARNINGS: warnings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
     report = write_outputs(source, written, output, lang=lang, in_place=in_place)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,

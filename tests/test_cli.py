@@ -72,7 +72,7 @@ def test_run_on_a_file_that_is_not_a_workbook(tmp_path):
 
 def test_unknown_engine_is_an_input_problem(small_book):
     r = sb("run", str(small_book), "--only", "astrology", "--lang", "en")
-    assert r.returncode == 2 and "unknown engine(s) astrology" in r.stderr
+    assert r.returncode == 2 and "unknown engine astrology" in r.stderr
 
 
 def test_internal_errors_exit_1_with_a_traceback(small_book, monkeypatch, capsys):

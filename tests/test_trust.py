@@ -7,8 +7,8 @@ import hashlib
 import openpyxl
 import pandas as pd
 import pytest
-
 from mistakes import CASES, base_tables, build, sheet
+
 from salesbook import cli
 from salesbook.book.template import write_book
 from salesbook.pipeline import run_book

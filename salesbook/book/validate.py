@@ -20,6 +20,7 @@ from salesbook.book import crosscheck
 from salesbook.book.base import Book, RawTable
 from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
+from salesbook.messages import Words, column_name, joined, setting_name
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Setting, Table
 
 _KIND_WORD = {
@@ -107,7 +108,7 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
             problems.append(problem(
                 "required column '{en}' (or '{zh}') is missing." + hint_en,
                 "缺少必填列“{zh}”（或“{en}”）。" + hint_zh,
-                sheet=raw.sheet, row=header_row, column=col.label_en, en=col.label_en, zh=col.zh))
+                sheet=raw.sheet, row=header_row, column=Words(col.label_en, col.zh), en=col.label_en, zh=col.zh))
     n = len(raw.rows)
     index = _row_index(raw)
     if n == 0 and require_rows:
@@ -285,10 +286,11 @@ def _check_unique(frame: pd.DataFrame, table: Table, sheet: str, shown: Mapping[
         for row, vals in sub[complete].iterrows():
             first_row.setdefault(tuple(vals), row)
         for row in dup.index[dup]:
-            v = " / ".join(str(x) for x in sub.loc[row])
+            v = " / ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in sub.loc[row])
             problems.append(problem("duplicate {k} '{v}' (first used on row {first}).",
                                     "{k}“{v}”重复（首次出现在第 {first} 行）。", sheet=sheet, row=int(row),
-                                    column=shown.get(keys[0], keys[0]), k=" + ".join(keys), v=v,
+                                    column=shown.get(keys[0], keys[0]),
+                                    k=joined([column_name(table.name, k) for k in keys], " + "), v=v,
                                     first=first_row[tuple(sub.loc[row])]))
     return problems
 
@@ -310,10 +312,10 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
             bad = values.notna() & ~values.isin(target[ref_col].dropna())
             ref_sheet = sheets.get(ref_table, ref_table)
             for row in values.index[bad]:
-                problems.append(problem("'{v}' is not in sheet '{ref}' (column {rc}).",
-                                        "“{v}”在工作表“{ref}”（{rc} 列）中不存在。", sheet=sheets.get(name, name),
+                problems.append(problem("'{v}' is not in sheet '{ref}' (column '{rc}').",
+                                        "“{v}”在工作表“{ref}”的“{rc}”列中不存在。", sheet=sheets.get(name, name),
                                         row=int(row), column=shown.get((name, col.name), col.name),
-                                        v=values[row], ref=ref_sheet, rc=ref_col))
+                                        v=values[row], ref=ref_sheet, rc=column_name(ref_table, ref_col, letter=True)))
     return problems
 
 
@@ -360,7 +362,7 @@ def setting_allowed(setting: Setting, lang: str) -> str:
 def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Problem] | None = None, *,
                    shown: tuple[str, str] = ("key", "value")) -> tuple[dict[str, object], list[Problem]]:
     """Settings as a dict of typed values with defaults for anything not given."""
-    key_col, value_col = shown
+    _, value_col = shown
     out: dict[str, object] = {s.key: s.default for s in SETTINGS.values()}
     problems: list[Problem] = []
     if frame is None:
@@ -375,8 +377,8 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Proble
         setting = by_label.get(normalise_header(key))
         if setting is None:
             problems.append(problem("unknown setting '{k}' (see the Instructions sheet for the list).",
-                                    "未知参数“{k}”（参数列表见说明页）。", sheet=sheet, row=int(row),
-                                    column=key_col, k=key))
+                                    "未知参数“{k}”（参数列表见说明页）。", table="Settings", sheet=sheet,
+                                    row=int(row), column="key", k=key))
             continue
         if value is None or pd.isna(value) or str(value).strip() == "":
             continue
@@ -386,15 +388,16 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Proble
         if bad.iloc[0]:
             problems.append(problem("setting '{k}': '{v}' is not valid; allowed: {allowed_en}.",
                                     "参数“{k}”的值“{v}”无效；可填：{allowed_zh}。",
-                                    sheet=sheet, row=int(row), column=value_col, k=key, v=value,
+                                    table="Settings", sheet=sheet, row=int(row), column="value",
+                                    k=setting_name(setting.key), v=value,
                                     allowed_en=setting_allowed(setting, "en"), allowed_zh=setting_allowed(setting, "zh")))
             continue
         v = parsed.iloc[0]
         if not _in_range(v, setting.min_value, setting.max_value):
             problems.append(problem("setting '{k}': {v} is outside the allowed range {allowed_en}.",
-                                    "参数“{k}”的值 {v} 超出允许范围（{allowed_zh}）。", sheet=sheet, row=int(row),
-                                    column=value_col, k=key, v=value, allowed_en=setting_allowed(setting, "en"),
-                                    allowed_zh=setting_allowed(setting, "zh")))
+                                    "参数“{k}”的值 {v} 超出允许范围（{allowed_zh}）。", table="Settings", sheet=sheet,
+                                    row=int(row), column="value", k=setting_name(setting.key), v=value,
+                                    allowed_en=setting_allowed(setting, "en"), allowed_zh=setting_allowed(setting, "zh")))
             continue
         if warnings is not None and setting.plausible is not None:
             warnings.extend(_plausibility_warnings(pd.to_numeric(parsed, errors="coerce"), col, sheet, value_col))
@@ -435,7 +438,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
             if name in required:
                 problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
                                         "工作簿中没有名为“{zh}”（或“{en}”）的表格或工作表。",
-                                        sheet=table.sheet_name("en"), en=name, zh=table.zh))
+                                        table=name, en=name, zh=table.zh))
             tables[name] = empty_frame(table)
             continue
         frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required, warnings=warnings,
@@ -456,6 +459,8 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
                                                 shown=(shown.get(("Settings", "key"), "key"),
                                                        shown.get(("Settings", "value"), "value")))
     problems.extend(setting_problems)
+    locator = Locator(sheets, shown)
     if problems:
-        raise InputError(problems)
-    return LoadedBook(tables=tables, settings=settings, locator=Locator(sheets, shown), warnings=warnings)
+        raise InputError(problems).located(locator)
+    return LoadedBook(tables=tables, settings=settings, locator=locator,
+                      warnings=[locator.locate(w) for w in warnings])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from salesbook.book.template import write_book
 from salesbook.demo import build_demo_tables
+from salesbook.messages import plural
 from salesbook.pipeline import run_book
 
 
@@ -21,11 +22,17 @@ class DemoResult:
     ok: bool = True
 
     def lines(self, lang: str) -> list[str]:
-        zh = lang == "zh"
-        out = [f"{'演示工作簿' if zh else 'demo workbook'}: {self.input_book} ({self.seconds['write']:.1f} s)",
-               f"{'计算结果' if zh else 'computed workbook'}: {self.computed_book} ({self.seconds['run']:.1f} s)"]
-        out += [f"  {name}: {n:,} {'行' if zh else 'rows'}" for name, n in self.rows.items()]
-        out += [f"{'报告' if zh else 'reviews'} ({per}): {line}" for per, line in self.reports.items()]
+        if lang == "zh":
+            pers = {"rep": "代表", "region": "区域", "company": "公司"}
+            out = [f"演示工作簿：{self.input_book}（{self.seconds['write']:.1f} 秒）",
+                   f"计算结果：{self.computed_book}（{self.seconds['run']:.1f} 秒）"]
+            out += [f"  {name}：{n:,} 行" for name, n in self.rows.items()]
+            out += [f"{pers.get(per, per)}报告：{line}" for per, line in self.reports.items()]
+            return out
+        out = [f"demo workbook: {self.input_book} ({self.seconds['write']:.1f} s)",
+               f"computed workbook: {self.computed_book} ({self.seconds['run']:.1f} s)"]
+        out += [f"  {name}: {plural(n, 'row', 'rows')}" for name, n in self.rows.items()]
+        out += [f"reviews ({per}): {line}" for per, line in self.reports.items()]
         return out
 
 

@@ -49,6 +49,7 @@ from salesbook.engines.commissions_prep import (
 from salesbook.engines.commissions_text import TEXT, band, by_category, money, pct, texts
 from salesbook.engines.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
 from salesbook.errors import InputError, Problem, problem, row_number
+from salesbook.messages import items, setting_choice_name, setting_name, sheet_name
 
 __all__ = ["TEXT", "CommissionResult", "compute_commissions", "credit_lines"]
 
@@ -74,8 +75,9 @@ def credit_lines(deals: pd.DataFrame, credits: pd.DataFrame | None) -> pd.DataFr
 
 
 def _settings_problem(key: str, value, allowed) -> InputError:
-    return InputError(problem("setting {k}: {v!r} is not one of {a}.", "参数 {k}：{v!r} 不是 {a} 之一。",
-                              table="Settings", column="value", k=key, v=value, a=", ".join(map(str, allowed))))
+    return InputError(problem("setting {k}: '{v}' is not one of {a}.", "参数“{k}”的值“{v}”不是允许的取值；可选：{a}。",
+                              table="Settings", column="value", k=setting_name(key), v=value,
+                              a=items(setting_choice_name(key, a) for a in allowed)))
 
 
 def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.DataFrame, assignments: pd.DataFrame,
@@ -314,7 +316,8 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     pos = pd.Index(deal_ids).get_indexer(payments["deal_id"].astype(object).to_numpy())
     bad = np.flatnonzero(pos < 0)
     if len(bad):
-        raise InputError([problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Payments",
+        raise InputError([problem("deal {d} is not in sheet '{s}'.", "订单 {d} 不在工作表“{s}”中。", table="Payments",
+                                  s=sheet_name("Deals"),
                                   row=row_number(payments.index[i]),
                                   column="deal_id", d=payments["deal_id"].iloc[i]) for i in bad])
     day = days(payments["date"])
@@ -383,7 +386,7 @@ def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tu
         q = qty[l_deal[m]]
         base = per_unit[k] * q + per_deal[k]
         how = (led.T["spiff_unit"].format(pu=money(per_unit[k]), q="{q:g}") if per_unit[k] else "") + \
-              (("; " if per_unit[k] and per_deal[k] else "") +
+              ((led.T["sep"] if per_unit[k] and per_deal[k] else "") +
                (led.T["spiff_deal"].format(pd=money(per_deal[k])) if per_deal[k] else ""))
         for claw in (False, True):
             mm = m[l_claw[m]] if claw else m
@@ -455,12 +458,12 @@ def commission_explanations(ev: dict, led: Ledger) -> np.ndarray:
         plan, t0 = divmod(k, ntier)
         out_ = _tier_text(plan, t0, t1, led)
         if P.scope[plan] == "deal":
-            out_ += "; " + T["per_deal"]
+            out_ += T["sep"] + T["per_deal"]
         if capped:
             out_ += T["cap_line"].format(cap=money(P.cap_line[plan]))
         if overlay:
-            return out_ + "; " + T["overlay"]
-        return out_ + ("; " + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
+            return out_ + T["sep"] + T["overlay"]
+        return out_ + (T["sep"] + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
 
     out[b] = by_category(key, booking_text)
     cl = np.flatnonzero(claw)

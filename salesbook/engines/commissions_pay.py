@@ -17,6 +17,7 @@ from salesbook.engines.commissions_prep import period_bounds, period_label, sort
 from salesbook.engines.commissions_text import money, pct
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, problem
+from salesbook.messages import Words
 
 LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "running_from",
                 "running_to", "tier", "rate", "amount", "explanation"]
@@ -139,7 +140,8 @@ def _check_size(led: Ledger, lines: dict) -> None:
         "the commissions of rep {r} ({c} in {p}, deal {d}) are too large to round exactly in units of {u:g}; "
         "check the amounts and rates behind them, or use a larger rounding unit.",
         "销售代表 {r} 的提成（{p} 的 {c}，订单 {d}）过大，无法按取整单位 {u:g} 精确取整；请检查相关金额与比例，或使用更大的取整单位。",
-        table=table, column=column, r=led.rep_index[rep], c=COMPONENTS[int(lines["comp"][worst])],
+        table=table, column=column, r=led.rep_index[rep],
+        c=Words(COMPONENTS[int(lines["comp"][worst])].replace("_", " "), COMPONENT_ZH[int(lines["comp"][worst])]),
         p=led.label(int(lines["pidx"][worst])), d=deal, u=led.unit))
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from salesbook.engines.tiers import TierError, check_tiers
 from salesbook.errors import InputError, Problem, problem, row_number
+from salesbook.messages import choice_name, items, reason, sheet_name
 
 NO_DAY = np.iinfo(np.int64).min // 4     # a missing start-type date
 FAR_DAY = np.iinfo(np.int64).max // 4    # a missing end-type date (open-ended)
@@ -123,9 +124,9 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
                                      ("tier_scope", p.scope[i], ("period", "deal")),
                                      ("basis", p.basis[i], ("booking", "cash"))):
             if value not in allowed:
-                problems.append(problem("plan {p}: {v!r} is not one of {a}.", "方案 {p}：{v!r} 不是 {a} 之一。",
+                problems.append(problem("plan {p}: '{v}' is not one of {a}.", "方案 {p}：“{v}”不是允许的取值；可选：{a}。",
                                         table="Plans", row=row_number(row), column=name, p=ids[i], v=value,
-                                        a=", ".join(allowed)))
+                                        a=items(choice_name("Plans", name, a) for a in allowed)))
     t_plan = tiers["plan_id"].astype(object).to_numpy() if len(tiers) else np.array([], dtype=object)
     for i, plan_id in enumerate(ids):
         sel = tiers[t_plan == plan_id]
@@ -139,7 +140,7 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
             row = row_number(sel.index[0]) if len(sel) else None
             problems.append(problem("plan {p}: {e}.", "方案 {p}：{e}。", table="PlanTiers" if len(sel) else "Plans",
                                     row=row if len(sel) else row_number(plans.index[i]),
-                                    column="lower_bound" if len(sel) else "plan_id", p=plan_id, e=str(exc)))
+                                    column="lower_bound" if len(sel) else "plan_id", p=plan_id, e=reason(exc)))
     return p
 
 
@@ -174,7 +175,8 @@ def credit_arrays(deals: pd.DataFrame, credits: pd.DataFrame | None) -> Credits:
     overlay = col(credits, "overlay", False, bool)
     share = np.nan_to_num(col(credits, "share"))
     for i in np.flatnonzero(pos < 0):
-        problems.append(problem("deal {d} is not in Deals.", "订单 {d} 不在成交表中。", table="Credits",
+        problems.append(problem("deal {d} is not in sheet '{s}'.", "订单 {d} 不在工作表“{s}”中。", table="Credits",
+                                s=sheet_name("Deals"),
                                 row=row_number(credits.index[i]), column="deal_id", d=credits["deal_id"].iloc[i]))
     ok = pos >= 0
     main = ok & ~overlay
@@ -231,7 +233,8 @@ def load_assignments(assignments: pd.DataFrame, rep_index: pd.Index, plans: Plan
     quota = col(a, "quota")
     rows = [row_number(r) for r in a.index]
     for i in np.flatnonzero(plan < 0):
-        problems.append(problem("plan {p} is not in Plans.", "方案 {p} 不在提成方案表中。", table="PlanAssignments",
+        problems.append(problem("plan {p} is not in sheet '{s}'.", "方案 {p} 不在工作表“{s}”中。", table="PlanAssignments",
+                                s=sheet_name("Plans"),
                                 row=rows[i], column="plan_id", p=a["plan_id"].iloc[i]))
     for i in np.flatnonzero(start == NO_DAY):
         problems.append(problem("a start date is required.", "需要填写生效日期。", table="PlanAssignments",

@@ -10,7 +10,7 @@ import numpy as np
 
 TEXT = {
     "en": {
-        "marginal": "marginal", "whole": "whole-tier",
+        "sep": "; ", "marginal": "marginal", "whole": "whole-tier",
         "line": "{how}: tier {tier} ({band}) at {rate}",
         "band_amount": "{lo} to {hi}", "band_amount_top": "{lo} and above",
         "band_att": "{lo} to {hi} of quota", "band_att_top": "{lo} of quota and above",
@@ -44,7 +44,7 @@ TEXT = {
                     "draw balance {b}; awaiting cash {w}"),
     },
     "zh": {
-        "marginal": "超额累进", "whole": "全额累进",
+        "sep": "；", "marginal": "超额累进", "whole": "全额累进",
         "line": "{how}：第 {tier} 档（{band}），费率 {rate}",
         "band_amount": "{lo} 至 {hi}", "band_amount_top": "{lo} 及以上",
         "band_att": "配额的 {lo} 至 {hi}", "band_att_top": "配额的 {lo} 及以上",

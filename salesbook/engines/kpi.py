@@ -20,13 +20,24 @@ import pandas as pd
 
 from salesbook.engines.money import MAX_EXACT_UNITS
 from salesbook.errors import InputError, Problem, problem, row_number
+from salesbook.messages import MessageError, Words, choice_label, choice_name, reason, sheet_name
 
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 CR_LIMIT = 0.10
 
 
-class MatrixError(ValueError):
+class MatrixError(MessageError):
     """A judgement matrix that is not square, positive and reciprocal."""
+
+
+def _role(role: object) -> Words:
+    """A role level as the book names it (销售代表 for rep ...)."""
+    return Words(str(role), choice_label("Reps", "role", role, "zh"))
+
+
+def _method(method: str, lang: str) -> str:
+    """A weighting method as the book names it (熵权法 for entropy ...)."""
+    return choice_label("WeightMethods", "method", method, lang)
 
 
 @dataclass(frozen=True)
@@ -47,21 +58,25 @@ def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, *, tolerance: float = 1e
     try:
         a = np.asarray(matrix, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise MatrixError("matrix holds text or blanks; every cell must be a positive number") from exc
+        raise MatrixError("matrix holds text or blanks; every cell must be a positive number",
+                          "判断矩阵中有文字或空白；每个单元格都必须是正数") from exc
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise MatrixError(f"matrix is not square ({a.shape[0]}x{a.shape[1] if a.ndim == 2 else 1})")
+        raise MatrixError("matrix is not square ({r}x{c})", "判断矩阵不是方阵（{r}x{c}）", r=a.shape[0],
+                          c=a.shape[1] if a.ndim == 2 else 1)
     n = a.shape[0]
     if n == 0:
-        raise MatrixError("matrix is empty")
+        raise MatrixError("matrix is empty", "判断矩阵为空")
     if not np.all(np.isfinite(a)) or np.any(a <= 0):
-        raise MatrixError("every judgement must be a positive number (no zeros, blanks or negatives)")
+        raise MatrixError("every judgement must be a positive number (no zeros, blanks or negatives)",
+                          "每个判断值都必须是正数（不能为零、空白或负数）")
     if not np.allclose(np.diag(a), 1.0, atol=tolerance):
-        raise MatrixError("the diagonal must be 1 (each item compared with itself)")
+        raise MatrixError("the diagonal must be 1 (each item compared with itself)", "对角线必须为 1（每项与自身比较）")
     bad = np.argwhere(np.abs(a * a.T - 1.0) > tolerance)
     if len(bad):
         i, j = bad[0]
-        raise MatrixError(f"not reciprocal: a[{i + 1},{j + 1}] = {a[i, j]:g} but a[{j + 1},{i + 1}] = {a[j, i]:g} "
-                          f"(should be {1 / a[i, j]:g})")
+        raise MatrixError("not reciprocal: a[{i},{j}] = {v:g} but a[{j},{i}] = {w:g} (should be {x:g})",
+                          "不互为倒数：a[{i},{j}] = {v:g}，而 a[{j},{i}] = {w:g}（应为 {x:g}）", i=i + 1, j=j + 1,
+                          v=a[i, j], w=a[j, i], x=1 / a[i, j])
     if n == 1:
         return AHPResult(np.array([1.0]), 1.0, 0.0, 0.0, None)
     values, vectors = np.linalg.eig(a)
@@ -82,9 +97,10 @@ def ahp(matrix: Sequence[Sequence[float]] | np.ndarray, *, tolerance: float = 1e
 def _normalise(data: np.ndarray, lower_better: Sequence[bool] | None) -> np.ndarray:
     x = np.asarray(data, dtype=float)
     if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
-        raise MatrixError("data needs at least 2 rows (reps) and 1 column (KPIs)")
+        raise MatrixError("data needs at least 2 rows (reps) and 1 column (KPIs)",
+                          "数据至少需要 2 行（代表）和 1 列（指标）")
     if not np.all(np.isfinite(x)):
-        raise MatrixError("data holds blanks or text")
+        raise MatrixError("data holds blanks or text", "数据中有空白或文字")
     lo, hi = x.min(axis=0), x.max(axis=0)
     with np.errstate(over="ignore"):
         span = hi - lo
@@ -180,11 +196,11 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
 
 # -- scorecards -------------------------------------------------------------------------------------
 TEXT = {
-    "en": {"score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
+    "en": {"sep": "; ", "score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
            "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> {r} (x{m:g})",
            "prorated": "bonus prorated {p:.0%} for days employed",
            "short": " (attainment below the {th:.0%} threshold: scoring starts there, so 0)"},
-    "zh": {"score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
+    "zh": {"sep": "；", "score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
            "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> {r}（系数 {m:g}）",
            "prorated": "按在岗天数折算奖金 {p:.0%}",
            "short": "（达成率低于门槛 {th:.0%}：门槛起才计分，故得 0 分）"},
@@ -270,8 +286,9 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
                 sid = g.loc[sel, "kpi_id"].iloc[0]
                 table = steps[steps["kpi_id"] == sid] if steps is not None else pd.DataFrame()
                 if table.empty:
-                    problems.append(problem("KPI {k} uses step scoring but has no rows in KPISteps.",
-                                            "指标 {k} 使用阶梯计分，但阶梯表中没有它的行。", table="KPIs", k=sid))
+                    problems.append(problem("KPI {k} uses step scoring but has no rows in sheet '{s}'.",
+                                            "指标 {k} 使用阶梯计分，但工作表“{s}”中没有它的行。", table="KPIs",
+                                            k=sid, s=sheet_name("KPISteps")))
                     continue
                 for kid in g.loc[sel, "kpi_id"].unique():
                     s2 = sel & (g["kpi_id"].to_numpy() == kid)
@@ -335,7 +352,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     summary = [T["rating"].format(t=t, r=r, m=m) for t, r, m in zip(g["total"], g["rating"], g["multiplier"], strict=True)]
     extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
     pro = np.where(emp < 1, [T["prorated"].format(p=e) for e in emp], "")
-    g["explanation"] = [ "; ".join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
+    g["explanation"] = [T["sep"].join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
     reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
     totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
     totals["rank_in_region"] = totals.groupby(["period_key", "region_id", "role"])["total"].rank(ascending=False, method="min")
@@ -375,7 +392,7 @@ def _check_zero_targets(g: pd.DataFrame, direction: np.ndarray, method: np.ndarr
                           & (keys["period_key"] == r.period_key)]
         problems.append(problem(
             "the target of KPI {k} for rep {r} in {p} is 0, so attainment (actual / target) cannot be worked out; "
-            "give a target, or score the KPI with ttsl.",
+            "give a target, or score the KPI with ttsl (threshold / target / stretch).",
             "代表 {r} 在 {p} 的指标 {k} 目标为 0，无法计算达成率（实际 / 目标）；请填写目标，或改用门槛-目标-挑战计分。",
             table="Actuals", row=row_number(rows[0]) if len(rows) else None,
             column="target", k=r.kpi_id, r=r.rep_id, p=r.period_key))
@@ -440,10 +457,11 @@ def role_weights(kpis: pd.DataFrame, manual: pd.DataFrame, methods: pd.DataFrame
             sm = str(spec["subjective"]) if spec is not None and pd.notna(spec["subjective"]) else "ahp"
             om = str(spec["objective"]) if spec is not None and pd.notna(spec["objective"]) else "entropy"
             w = share * _subjective(sm, ctx) + (1 - share) * _objective(om, ctx)
-            info["note"] = (info["note"] + "; " if info["note"] else "") + f"{share:.0%} {sm} + {1 - share:.0%} {om}"
+            mix = f"{share:.0%} {_method(sm, lang)} + {1 - share:.0%} {_method(om, lang)}"
+            info["note"] = (info["note"] + ("；" if lang == "zh" else "; ") if info["note"] else "") + mix
         else:
             problems.append(problem("unknown weight method '{m}' for role {r}.", "岗位 {r} 的权重方法“{m}”未知。",
-                                    table="WeightMethods", column="method", m=method, r=role))
+                                    table="WeightMethods", column="method", m=method, r=_role(role)))
             continue
         for kid, wt in zip(kp, w, strict=True):
             rows.append({"role": role, "kpi_id": kid, "weight": float(wt), "method": method, **info})
@@ -473,7 +491,7 @@ def _subjective(m: str, c: _RoleContext) -> np.ndarray:
         if abs(total - 1.0) > 1e-6:
             c.problems.append(problem("manual weights for role {r} total {t:.2%}, not 100%.",
                                       "岗位 {r} 的手工权重合计 {t:.2%}，不是 100%。", table="KPIWeights",
-                                      column="weight", r=c.role, t=total))
+                                      column="weight", r=_role(c.role), t=total))
         return w.fillna(0).to_numpy()
     res = _ahp_for(c.role, c.kp, c.judgements, c.problems)
     if res is None:
@@ -481,7 +499,7 @@ def _subjective(m: str, c: _RoleContext) -> np.ndarray:
     c.info.update(lambda_max=res.lambda_max, ci=res.ci, cr=res.cr)
     if not res.consistent:
         i, j = res.worst or (0, 1)
-        c.info["note"] = (f"CR {res.cr:.3f} >= 0.10: 判断不一致，最可能的是 {c.kp[i]} 与 {c.kp[j]} 的比较" if c.lang == "zh"
+        c.info["note"] = (f"CR {res.cr:.3f} >= 0.10：判断不一致，最可能的是 {c.kp[i]} 与 {c.kp[j]} 的比较" if c.lang == "zh"
                           else f"CR {res.cr:.3f} >= 0.10: inconsistent; the {c.kp[i]} vs {c.kp[j]} judgement contributes most")
     return res.weights
 
@@ -491,7 +509,8 @@ def _objective(m: str, c: _RoleContext) -> np.ndarray:
     wide = sub.pivot_table(index=["rep_id", "period"], columns="kpi_id", values="actual").reindex(columns=c.kp).dropna()
     if len(wide) < 2:
         c.problems.append(problem("role {r}: too few actuals to compute {m} weights.",
-                                  "岗位 {r}：实际数据太少，无法计算{m}权重。", table="Actuals", r=c.role, m=m))
+                                  "岗位 {r}：实际数据太少，无法计算{m}权重。", table="Actuals", r=_role(c.role),
+                                  m=choice_name("WeightMethods", "method", m)))
         return np.full(len(c.kp), 1 / max(len(c.kp), 1))
     lb = [c.direction.get(x, "higher") == "lower" for x in c.kp]
     return entropy_weights(wide.to_numpy(), lb) if m == "entropy" else critic_weights(wide.to_numpy(), lb)
@@ -505,7 +524,7 @@ RECIPROCAL_TOLERANCE = 0.025
 def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems: list[Problem]) -> AHPResult | None:
     if judgements is None or judgements.empty:
         problems.append(problem("role {r} uses AHP but has no pairwise judgements.", "岗位 {r} 使用层次分析法，但没有两两比较判断。",
-                                table="AHPJudgements", r=role))
+                                table="AHPJudgements", r=_role(role)))
         return None
     j = judgements[judgements["role"] == role]
     idx = {k: i for i, k in enumerate(kp)}
@@ -516,7 +535,8 @@ def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems
     for row, ka, kb, v in zip(j.index, j["kpi_a"], j["kpi_b"], j["value"], strict=True):
         if ka not in idx or kb not in idx:
             problems.append(problem("KPI {k} is not weighted for role {r}.", "指标 {k} 不在岗位 {r} 的权重表中。",
-                                    table="AHPJudgements", row=row, column="kpi_a", k=ka if ka not in idx else kb, r=role))
+                                    table="AHPJudgements", row=row, column="kpi_a", k=ka if ka not in idx else kb,
+                                    r=_role(role)))
             continue
         if not v or v <= 0:
             problems.append(problem("a judgement must be a positive number (1/9 .. 9).", "判断值必须为正数（1/9 至 9）。",
@@ -540,11 +560,11 @@ def _ahp_for(role: str, kp: list[str], judgements: pd.DataFrame | None, problems
     if not seen.all():
         i, k2 = np.argwhere(~seen)[0]
         problems.append(problem("role {r}: no judgement between {a} and {b}; every pair needs one.",
-                                "岗位 {r}：缺少 {a} 与 {b} 之间的判断；每一对都需要。", table="AHPJudgements", r=role,
+                                "岗位 {r}：缺少 {a} 与 {b} 之间的判断；每一对都需要。", table="AHPJudgements", r=_role(role),
                                 a=kp[i], b=kp[k2]))
         return None
     try:
         return ahp(a)
     except MatrixError as exc:
-        problems.append(problem("role {r}: {e}.", "岗位 {r}：{e}。", table="AHPJudgements", r=role, e=str(exc)))
+        problems.append(problem("role {r}: {e}.", "岗位 {r}：{e}。", table="AHPJudgements", r=_role(role), e=reason(exc)))
         return None

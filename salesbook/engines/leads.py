@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.errors import InputError, Problem, problem, row_number
+from salesbook.messages import MessageError, column_label, items, reason, sheet_name
 
 OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains", "is blank", "is not blank")
 MODEL_FIELDS = ("industry", "source", "region_id", "product_line", "size_band", "budget_band")
@@ -69,15 +70,17 @@ def rule_mask(column: pd.Series, operator: str, value: object,
         if op == "between":
             parts = _split_list(text.replace(" and ", ",").replace("~", ",").replace(" - ", ","))
             if len(parts) != 2:
-                raise ValueError(f"'between' needs two values like 100, 500 (got '{text}')")
+                raise MessageError("'between' needs two values like 100, 500 (got '{t}')",
+                                   "between（介于）需要两个值，如 100, 500（收到“{t}”）", t=text)
             lo, hi = conv(parts[0]), conv(parts[1])
             if lo is None or hi is None:
-                raise ValueError(f"'{text}' is not two numbers")
+                raise MessageError("'{t}' is not two numbers", "“{t}”不是两个数字", t=text)
             res = (col >= lo) & (col <= hi)
         else:
             v = conv(text)
             if v is None:
-                raise ValueError(f"'{text}' is not a number but field is numeric")
+                raise MessageError("'{t}' is not a number, but the field holds numbers",
+                                   "“{t}”不是数字，而该字段是数字", t=text)
             res = {">": col > v, ">=": col >= v, "<": col < v, "<=": col <= v, "=": col == v, "!=": col != v}[op]
         return res.fillna(False).to_numpy(dtype=bool) & ~blank.to_numpy(dtype=bool) if op != "!=" else res.fillna(True).to_numpy(dtype=bool)
     s = folded if folded is not None else column.astype("string").str.strip().str.casefold()
@@ -90,7 +93,8 @@ def rule_mask(column: pd.Series, operator: str, value: object,
         return (res if op == "in" else ~res).to_numpy(dtype=bool)
     if op == "contains":
         return s.str.contains(text.casefold(), regex=False).fillna(False).to_numpy(dtype=bool)
-    raise ValueError(f"unknown operator '{operator}'; use one of {', '.join(OPERATORS)}")
+    raise MessageError("unknown operator '{o}'; use one of {a}", "未知运算符“{o}”；可选：{a}", o=operator,
+                       a=items(OPERATORS))
 
 
 def _check_points(rules: pd.DataFrame) -> None:
@@ -115,9 +119,10 @@ def score_rules(leads: pd.DataFrame, rules: pd.DataFrame, caps: dict[str, float]
     for row, r in field_rules.iterrows():
         field = str(r["field"]).strip()
         if field not in leads.columns:
-            problems.append(problem("rule {id}: the field '{f}' is not a Leads column.", "规则 {id}：字段“{f}”不是线索表的列。",
+            problems.append(problem("rule {id}: the field '{f}' is not a column of sheet '{s}'.",
+                                    "规则 {id}：字段“{f}”不是工作表“{s}”中的列。",
                                     table="ScoringRules", row=row_number(row),
-                                    column="field", id=r["rule_id"], f=field))
+                                    column="field", id=r["rule_id"], f=field, s=sheet_name("Leads")))
             continue
         try:
             if field not in prepared:
@@ -126,11 +131,11 @@ def score_rules(leads: pd.DataFrame, rules: pd.DataFrame, caps: dict[str, float]
         except ValueError as exc:
             problems.append(problem("rule {id}: {e}.", "规则 {id}：{e}。", table="ScoringRules",
                                     row=row_number(row), column="operator",
-                                    id=r["rule_id"], e=str(exc)))
+                                    id=r["rule_id"], e=reason(exc)))
             continue
         pts = float(r["points"])
         groups[str(r["group"])][m] += pts
-        label = f"{pts:+g} {field}{_op_text(r['operator'])}{'' if pd.isna(r['value']) else r['value']}; "
+        label = f"{pts:+g} {_rule_text(field, r['operator'], r['value'], lang)}{'；' if lang == 'zh' else '; '}"
         fired_bits.append((m, label))
     if problems:
         raise InputError(problems)
@@ -157,9 +162,32 @@ def _explain(fired: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
     return texts[codes]
 
 
-def _op_text(op: str) -> str:
-    op = str(op).strip().lower()
-    return op if op in ("=", "!=", ">", ">=", "<", "<=") else f" {op} "
+_OP_WORDS = {
+    "en": {"in": "in", "not in": "not in", "between": "between", "contains": "contains", "is blank": "is blank",
+           "is not blank": "is not blank"},
+    "zh": {"in": "属于", "not in": "不属于", "between": "介于", "contains": "包含", "is blank": "为空",
+           "is not blank": "不为空"},
+}
+
+
+def _rule_text(field: str, operator: object, value: object, lang: str) -> str:
+    """A fired rule as the reader's language says it: "Budget between 100000 and 499999", "预算 介于 100000 与 499999"."""
+    zh = lang == "zh"
+    name = column_label("Leads", field, lang)
+    op = str(operator).strip().lower()
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+    if op in ("=", "!=", ">", ">=", "<", "<="):
+        return f"{name}{'≠' if op == '!=' and zh else op}{text}"
+    words = _OP_WORDS["zh" if zh else "en"]
+    if op in ("is blank", "is not blank"):
+        return f"{name}{words[op]}" if zh else f"{name} {words[op]}"
+    if op == "between":
+        parts = _split_list(text.replace(" and ", ",").replace("~", ",").replace(" - ", ","))
+        if len(parts) == 2:
+            text = f"{parts[0]} 与 {parts[1]}" if zh else f"{parts[0]} and {parts[1]}"
+    elif op in ("in", "not in"):
+        text = ("、" if zh else ", ").join(_split_list(text))
+    return f"{name} {words.get(op, op)} {text}"
 
 
 def engagement(leads: pd.DataFrame, events: pd.DataFrame | None, rules: pd.DataFrame, as_of: pd.Timestamp,

@@ -35,7 +35,7 @@ from salesbook.engines.targets_plan import (
     split_level,
 )
 from salesbook.engines.targets_review import check_table, review_tables
-from salesbook.engines.targets_text import money, say
+from salesbook.engines.targets_text import dim_name, dims_path, money, say
 from salesbook.engines.targets_time import (
     PRORATION,
     check_seasonality,
@@ -45,6 +45,7 @@ from salesbook.engines.targets_time import (
     seasonality_profiles,
 )
 from salesbook.errors import InputError, problem
+from salesbook.messages import Words, items, setting_name
 
 __all__ = ["DIMENSIONS", "METHODS", "UNASSIGNED", "Level", "TargetResult", "check_seasonality", "decompose_targets",
            "prior_year_total", "rep_availability"]
@@ -101,13 +102,14 @@ def decompose_targets(
     levels = tuple(levels)
     check_levels(levels)
     if freed not in FREED or proration not in PRORATION:
-        raise InputError(problem("unknown setting value '{v}'.", "设置值“{v}”无法识别。", table="Settings",
-                                 v=freed if freed not in FREED else proration))
+        key = "target_freed" if freed not in FREED else "target_proration"
+        raise InputError(problem("setting {k}: unknown value '{v}'.", "参数“{k}”的值“{v}”无法识别。", table="Settings",
+                                 column="value", k=setting_name(key), v=freed if freed not in FREED else proration))
     dims = [lv.dimension for lv in levels]
     u = to_decimal(unit)
     if u <= 0:
-        raise InputError(problem("rounding_unit must be positive.", "取整单位须为正数。", table="Settings",
-                                 column="rounding_unit"))
+        raise InputError(problem("setting {k} must be positive.", "参数“{k}”须为正数。", table="Settings",
+                                 column="value", k=setting_name("rounding_unit")))
     months = fiscal_months(fiscal_year, fiscal_start_month)
     data = _plan_data(products, regions, reps, history, months, lang)
     season = _season_matrix(seasonality_profiles(seasonality), data.lines, "product_line" in dims)
@@ -192,8 +194,8 @@ def _season_matrix(profiles: dict[str | None, np.ndarray], lines: list[str], by_
         raise InputError(problem("seasonality: give a default profile (blank product line) or one for every "
                                  "product line; unknown {u}, missing {m}.",
                                  "季节性：请提供默认分布（产品线留空）或为每条产品线各提供一组；未知 {u}，缺少 {m}。",
-                                 table="Seasonality", column="product_line", u=", ".join(unknown) or "-",
-                                 m=", ".join(missing) or ("-" if by_line else "default")))
+                                 table="Seasonality", column="product_line", u=items(unknown) if unknown else "-",
+                                 m=items(missing) if missing else ("-" if by_line else Words("default", "默认分布"))))
     out: dict[object, np.ndarray] = {line: profiles.get(line, profiles.get(None)) for line in lines}
     if None in profiles:
         out[None] = profiles[None]
@@ -210,20 +212,20 @@ def _adjustments(adj: pd.DataFrame | None, dims: list[str]) -> tuple[pd.DataFram
         out[d] = out[d].astype(object).where(out[d].notna() & (out[d].astype(str).str.strip() != ""), None)
     problems = [problem("an adjustment must name a node: fill the hierarchy columns ({h}) down to it.",
                         "调整须指明节点：按层级（{h}）填写到该节点。", table="TargetAdjustments", row=row,
-                        column=dims[0], h=" > ".join(dims))
+                        column=dims[0], h=dims_path(dims))
                 for row in out.index[~out[list(DIMENSIONS)].notna().any(axis=1)]]
     for d in DIMENSIONS:
         if d not in dims and out[d].notna().any():
             problems.append(problem("{d} is not a level of the hierarchy ({h}); leave it blank.",
                                     "{d} 不在分解层级（{h}）中；请留空。", table="TargetAdjustments",
-                                    row=out.index[out[d].notna()][0], column=d, d=d, h=" > ".join(dims)))
+                                    row=out.index[out[d].notna()][0], column=d, d=dim_name(d), h=dims_path(dims)))
     monthly = out["month"].notna()
     for row in out.index[monthly]:
         r = out.loc[row]
         if pd.isna(r["locked"]) or r[["growth", "min_amount", "max_amount"]].notna().any() or pd.isna(r[dims[-1]]):
             problems.append(problem("a row with a month locks one {d}'s month: give the locked amount only.",
                                     "填写月份的行用于锁定某个{d}的某月目标：只填锁定金额。", table="TargetAdjustments",
-                                    row=row, column="month", d=dims[-1]))
+                                    row=row, column="month", d=dim_name(dims[-1])))
     if problems:
         raise InputError(problems)
     return out[~monthly], out[monthly]
@@ -287,7 +289,7 @@ def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], 
         for e in expl:
             e.append(say(lang, "padding", p=lv.padding))
     kids, units, expl, pieces = _add_unassigned(kids, units, expl, leftover, dim, pieces, lang)
-    return Tier(kids, units, np.zeros((len(units), 12), np.int64), ["; ".join(e) for e in expl], lv.method,
+    return Tier(kids, units, np.zeros((len(units), 12), np.int64), [say(lang, "sep").join(e) for e in expl], lv.method,
                 lv.padding), pieces
 
 
@@ -337,7 +339,7 @@ def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, 
         dead = has & (w.sum(axis=1) <= 0) & (direct != 0)
         w[dead] = s[dead]
         for k in np.flatnonzero(dead):
-            leaf.expl[k] = f"{leaf.expl[k]}; {say(lang, 'absent_lock')}"
+            leaf.expl[k] = f"{leaf.expl[k]}{say(lang, 'sep')}{say(lang, 'absent_lock')}"
     leaf.months = split_rows(direct, w)
     if len(month_adj):
         leaf.month_locks = match_month_locks(month_adj, leaf.frame, dims, u)

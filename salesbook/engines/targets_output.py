@@ -50,7 +50,8 @@ def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u:
 def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str, u: float) -> np.ndarray:
     """(n, 12) explanation of each leaf month: the node's reasons, its season share, ramp or proration."""
     table, code = season_codes(leaf.frame, season)
-    words = np.array([[f"; {say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
+    sep = say(lang, "sep")
+    words = np.array([[f"{sep}{say(lang, 'season', pct=f'{x:.1%}')}" for x in row] for row in table], dtype=object)
     text = np.array(leaf.expl, dtype=object)[:, None] + words[code]
     if dims and dims[-1] == "rep_id" and len(data.sellers):  # without sellers every rep node is unassigned
         pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
@@ -66,10 +67,10 @@ def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, la
                     parts.append(say(lang, "ramp", r=av.ramp[r, j], m=int(av.tenure[r, j])))
                 if av.employed[r, j] < 1:
                     parts.append(say(lang, "active", d=int(av.active_days[r, j]), n=int(av.days[j])))
-            text[i, j] = f"{text[i, j]}; {'; '.join(parts)}"
+            text[i, j] = f"{text[i, j]}{sep}{sep.join(parts)}"
     if leaf.month_locks is not None:
         for i, j in zip(*np.nonzero(~np.isnan(leaf.month_locks)), strict=True):
-            text[i, j] = f"{text[i, j]}; {say(lang, 'locked', amt=money(leaf.month_locks[i, j] * u))}"
+            text[i, j] = f"{text[i, j]}{sep}{say(lang, 'locked', amt=money(leaf.month_locks[i, j] * u))}"
     return text
 
 

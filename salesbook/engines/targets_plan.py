@@ -21,8 +21,9 @@ import pandas as pd
 
 from salesbook.engines.allocation import split_groups
 from salesbook.engines.money import largest_remainder
-from salesbook.engines.targets_text import money, say
+from salesbook.engines.targets_text import dim_name, dims_path, money, say, weight_label
 from salesbook.errors import InputError, Problem, problem
+from salesbook.messages import Words, choice_name, items, sheet_name
 
 DIMENSIONS = ("product_line", "region_id", "rep_id")
 METHODS = ("even", "prior_year", "trailing_12m", "weight", "blend")
@@ -75,21 +76,23 @@ def check_levels(levels: Sequence[Level]) -> None:
     problems: list[Problem] = []
     if not dims or len(set(dims)) != len(dims) or any(d not in DIMENSIONS for d in dims) or (
             "rep_id" in dims and dims[-1] != "rep_id"):
-        problems.append(problem("the hierarchy must use product_line, region_id and rep_id at most once each, "
-                                "rep_id last if present (got {d}).",
+        problems.append(problem("the hierarchy must use product line, region and rep at most once each, "
+                                "rep last if present (got {d}).",
                                 "层级中产品线、区域、代表各至多出现一次，代表须在最后（当前为 {d}）。",
-                                table="TargetLevels", column="dimension", d=" > ".join(dims) or "-"))
+                                table="TargetLevels", column="dimension", d=dims_path(dims)))
     for lv in levels:
         if lv.method not in METHODS:
-            problems.append(problem("unknown method '{m}'; use one of {ms}.", "未知方法“{m}”；可选 {ms}。",
-                                    table="TargetLevels", column="method", m=lv.method, ms=", ".join(METHODS)))
+            problems.append(problem("unknown method '{m}'; use one of {ms}.", "未知方法“{m}”；可选：{ms}。",
+                                    table="TargetLevels", column="method", m=lv.method,
+                                    ms=items(choice_name("TargetLevels", "method", m) for m in METHODS)))
         if lv.method == "blend":
             bad = [m for m, _ in lv.blend if m not in METHODS or m == "blend"]
             if bad or not lv.blend or abs(sum(s for _, s in lv.blend) - 1) > 1e-6 or any(s < 0 for _, s in lv.blend):
-                problems.append(problem("blend at level {d}: name methods among even, prior_year, trailing_12m, "
-                                        "weight with shares that total 100%.",
-                                        "{d} 层混合方法：须为 even、prior_year、trailing_12m、weight，占比合计 100%。",
-                                        table="TargetLevels", column="blend", d=lv.dimension))
+                problems.append(problem("blend at level {d}: name methods among {ms} with shares that total 100%.",
+                                        "{d}层的混合方法：须从 {ms} 中选择，占比合计 100%。",
+                                        table="TargetLevels", column="blend", d=dim_name(lv.dimension),
+                                        ms=items(Words(m, f"{m}（{choice_name('TargetLevels', 'method', m).zh}）")
+                                                 for m in METHODS if m != "blend")))
         if not lv.padding >= 0:
             problems.append(problem("padding must be 0% or more.", "加码比例须不小于 0%。", table="TargetLevels",
                                     column="padding"))
@@ -149,18 +152,20 @@ def _weight_column(kids: pd.DataFrame, path: list[str], dim: str, col: str | Non
         values = pd.to_numeric(own[col], errors="coerce")
         if own[col].notna().sum() != values.notna().sum():
             raise InputError(problem("weight column '{c}' has text where numbers are expected.",
-                                     "权重列“{c}”中有非数字内容。", table=_table_of(dim), column=col, c=col))
+                                     "权重列“{c}”中有非数字内容。", table=_table_of(dim), column=col,
+                                     c=_weight_name(col, dim)))
         if (values < 0).any():
             row = values.index[(values < 0).to_numpy()][0]
             raise InputError(problem("weight column '{c}' is negative; weights must be 0 or more.",
                                      "权重列“{c}”为负数；权重须不小于 0。", table=_table_of(dim), row=row, column=col,
-                                     c=col))
+                                     c=_weight_name(col, dim)))
         per = pd.Series(values.fillna(0.0).to_numpy(), index=own[dim].astype(object)).groupby(level=0).sum()
         return kids[dim].astype(object).map(per).fillna(0.0).to_numpy(dtype=float)
     if col in DIMENSIONS or (col != HEADCOUNT and col not in data.sellers.columns):
-        raise InputError(problem("weight column '{c}' is not a number column of {t} or Reps (or 'headcount').",
-                                 "权重列“{c}”不是 {t} 或销售代表表的数字列（也不是 headcount）。", table="TargetLevels",
-                                 column="weight_column", c=col, t=_table_of(dim)))
+        raise InputError(problem("weight column '{c}' is not a number column of sheet '{t}' or '{r}' (or 'headcount').",
+                                 "权重列“{c}”不是工作表“{t}”或“{r}”中的数字列（也不是 headcount，即人数）。",
+                                 table="TargetLevels", column="weight_column", c=col, t=sheet_name(_table_of(dim)),
+                                 r=sheet_name("Reps")))
     keys = [d for d in [*path, dim] if d != "rep_id"]
     if not keys:  # rep level straight below the company, by headcount: one each
         return np.ones(len(kids))
@@ -172,10 +177,15 @@ def _weight_column(kids: pd.DataFrame, path: list[str], dim: str, col: str | Non
         vals = pd.to_numeric(data.sellers[col], errors="coerce").iloc[sn["pos"].to_numpy()]
         if (vals < 0).any():
             raise InputError(problem("weight column '{c}' is negative; weights must be 0 or more.",
-                                     "权重列“{c}”为负数；权重须不小于 0。", table="Reps", column=col, c=col))
+                                     "权重列“{c}”为负数；权重须不小于 0。", table="Reps", column=col,
+                                     c=_weight_name(col, "rep_id")))
         vals = pd.Series(vals.fillna(0.0).to_numpy(), index=sn.index)
     by = pd.DataFrame({**{k: sn[k].astype(object) for k in keys}, "_w": vals}).groupby(keys)["_w"].sum().reset_index()
     return kids[keys].astype(object).merge(by, on=keys, how="left")["_w"].fillna(0.0).to_numpy(dtype=float)
+
+
+def _weight_name(col: str, dim: str) -> Words:
+    return Words(weight_label(col, _table_of(dim), "en"), weight_label(col, _table_of(dim), "zh"))
 
 
 def _table_of(dim: str) -> str:
@@ -221,7 +231,9 @@ def level_shares(kids: pd.DataFrame, path: list[str], lv: Level, data: PlanData)
 
 
 def _method_label(method: str, lv: Level, lang: str) -> str:
-    return say(lang, "weight", col=lv.weight_column or "capacity") if method == "weight" else say(lang, method)
+    if method != "weight":
+        return say(lang, method)
+    return say(lang, "weight", col=weight_label(lv.weight_column or "capacity", _table_of(lv.dimension), lang))
 
 
 @dataclass
@@ -254,7 +266,7 @@ def match_adjustments(adj: pd.DataFrame, kids: pd.DataFrame, dims: list[str], de
         for row in rows.index.difference(m["_row"]):
             problems.append(problem("this adjustment matches no {d} in the plan ({v}).",
                                     "该调整在分解中找不到对应的{d}（{v}）。", table="TargetAdjustments", row=row,
-                                    column=dim, d=dim, v=" / ".join(str(adj.at[row, c]) for c in on)))
+                                    column=dim, d=dim_name(dim), v=" / ".join(str(adj.at[row, c]) for c in on)))
         for kid, row in zip(m["_kid"], m["_row"], strict=True):
             if seen[kid] != -1:
                 problems.append(problem("two adjustments apply to the same node (also row {first}).",
@@ -340,7 +352,7 @@ def match_month_locks(rows: pd.DataFrame, leaf: pd.DataFrame, dims: list[str], u
             group[on].astype(object).assign(_row=group.index), on=on, how="inner")
         for row in group.index.difference(m["_row"]):
             problems.append(problem("this month lock matches no {d} in the plan.", "该月度锁定在分解中找不到对应的{d}。",
-                                    table="TargetAdjustments", row=row, column=dims[-1], d=dims[-1]))
+                                    table="TargetAdjustments", row=row, column=dims[-1], d=dim_name(dims[-1])))
         for kid, row in zip(m["_kid"], m["_row"], strict=True):
             j = int(rows.at[row, "month"]) - 1
             if not 0 <= j < 12 or not np.isnan(locks[kid, j]):

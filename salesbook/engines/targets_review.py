@@ -162,7 +162,7 @@ def review_tables(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp]
         if commit[depth] is not None:
             some = cover[depth] > 0
             c[some, 0] = commit[depth][some] * u
-            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}; {expl[0, 0]}"
+            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}{say(lang, 'sep')}{expl[0, 0]}"
                              for x, y, k, m in zip(commit[depth][some], tier.units[some], cover[depth][some],
                                                    count[depth][some], strict=True)]
         comms.append(c.ravel())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from salesbook.messages import Words, column_label, path
+
 TEXT = {
     "en": {
-        "company": "company target", "company_growth": "prior-year actuals {base} {g:+.1%} growth",
+        "sep": "; ", "company": "company target", "company_growth": "prior-year actuals {base} {g:+.1%} growth",
         "even": "(even split)", "prior_year": "of prior-year actuals", "trailing_12m": "of trailing-12-month actuals",
         "weight": "by {col}", "blend": "blend {parts}", "share": "{dim} share {pct}",
         "product_line": "product line", "region_id": "region", "rep_id": "rep",
@@ -24,7 +26,7 @@ TEXT = {
         "shares, overlays included", "commit": "commitment {c} vs target {t} ({k} of {n} reps committed)",
     },
     "zh": {
-        "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
+        "sep": "；", "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
         "even": "（平均分配）", "prior_year": "按上年实际", "trailing_12m": "按近12个月实际",
         "weight": "按{col}", "blend": "混合 {parts}", "share": "{dim}占比 {pct}",
         "product_line": "产品线", "region_id": "区域", "rep_id": "代表",
@@ -48,6 +50,24 @@ TEXT = {
 def say(lang: str, key: str, **kw: object) -> str:
     """One explanation fragment in the book's language."""
     return TEXT["zh" if lang == "zh" else "en"][key].format(**kw)
+
+
+def dim_name(dim: str) -> Words:
+    """A level of the hierarchy (product_line, region_id, rep_id) as a word in both languages."""
+    return Words(TEXT["en"].get(dim, dim), TEXT["zh"].get(dim, dim))
+
+
+def dims_path(dims: list[str]) -> Words | str:
+    """The hierarchy as the reader says it: product line > region > rep."""
+    return path(dim_name(d) for d in dims) if dims else "-"
+
+
+def weight_label(col: str, table: str, lang: str) -> str:
+    """A weight column named by its header in the book's language ("headcount" is a word of its own)."""
+    if col == "headcount":
+        return "人数" if lang == "zh" else "headcount"
+    label = column_label(table, col, lang)
+    return label if label != col else column_label("Reps", col, lang)
 
 
 def money(x: float) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.errors import InputError, Problem, problem
+from salesbook.messages import Listing, Words
 
 PRORATION = ("days", "half_month", "any_day")
 
@@ -59,12 +60,13 @@ def seasonality_profiles(seasonality: pd.DataFrame) -> dict[str | None, np.ndarr
         seen[(key, int(month))] = row
         profiles.setdefault(key, np.zeros(12))[int(month) - 1] = float(share)
     for key, shares in profiles.items():
-        name = key or "default"
+        name = key or Words("default", "默认")
         missing = sorted(set(range(1, 13)) - {m for k, m in seen if k == key})
         if missing:
-            problems.append(problem("profile '{p}': months {m} are missing; give a share for every month 1-12.",
+            problems.append(problem("profile '{p}': {m:month # is/months # are} missing; give a share for every "
+                                    "month 1-12.",
                                     "季节性“{p}”缺少第 {m} 月；请为 1-12 每个月填写占比。", table="Seasonality",
-                                    column="month", p=name, m=", ".join(map(str, missing))))
+                                    column="month", p=name, m=Listing(missing)))
         elif abs(shares.sum() - 1.0) > 1e-6:
             problems.append(problem("profile '{p}': the monthly shares total {t:.4%}, not 100%.",
                                     "季节性“{p}”各月占比合计为 {t:.4%}，不是 100%。", table="Seasonality",

@@ -18,36 +18,39 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from salesbook.messages import MessageError
+
 BOUNDARY_RULES = ("upper", "lower")
 METHODS = ("marginal", "whole")
 
 
-class TierError(ValueError):
+class TierError(MessageError):
     """A tier table that is not usable (empty, unsorted, overlapping, negative rates)."""
 
 
 def check_tiers(tiers: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
     """Bounds and rates as arrays, after checking the table is usable."""
     if tiers is None or len(tiers) == 0:
-        raise TierError("the tier table is empty")
+        raise TierError("the tier table is empty", "阶梯表为空")
     try:
         lowers = np.array([float(lo) for lo, _ in tiers])
         rates = np.array([float(r) for _, r in tiers])
     except (TypeError, ValueError):
-        raise TierError("each tier needs a lower bound and a rate") from None
+        raise TierError("each tier needs a lower bound and a rate", "每一档都需要下限和费率") from None
     if not np.all(np.isfinite(lowers)) or not np.all(np.isfinite(rates)):
-        raise TierError("tier bounds and rates must be numbers")
+        raise TierError("tier bounds and rates must be numbers", "档位下限和费率必须是数字")
     if np.any(np.diff(lowers) <= 0):
         i = int(np.argmax(np.diff(lowers) <= 0))
-        raise TierError(f"tiers out of order or overlapping: lower bound {lowers[i + 1]:g} follows {lowers[i]:g}")
+        raise TierError("tiers out of order or overlapping: lower bound {b:g} follows {a:g}",
+                        "档位顺序颠倒或重叠：下限 {b:g} 排在 {a:g} 之后", a=lowers[i], b=lowers[i + 1])
     if np.any(rates < 0):
-        raise TierError("a tier rate is negative")
+        raise TierError("a tier rate is negative", "有档位的费率为负数")
     return lowers, rates
 
 
 def _side(boundary: str) -> str:
     if boundary not in BOUNDARY_RULES:
-        raise TierError(f"unknown boundary rule {boundary!r}; use upper or lower")
+        raise TierError("unknown boundary rule '{b}'; use upper or lower", "未知的边界规则“{b}”；可选 upper（归入较高档）或 lower（归入较低档）", b=boundary)
     return "right" if boundary == "upper" else "left"
 
 
@@ -87,7 +90,8 @@ def cumulative(method: str):
         return cumulative_marginal
     if method == "whole":
         return cumulative_whole
-    raise TierError(f"unknown tier method {method!r}; use marginal or whole")
+    raise TierError("unknown tier method '{m}'; use marginal or whole", "未知的累进方式“{m}”；可选 marginal（超额累进）或 whole（全额累进）",
+                    m=method)
 
 
 def tiered_payout(value: float, tiers: Sequence[tuple[float, float]], *, method: str = "marginal",
@@ -106,12 +110,14 @@ def tiered_payout(value: float, tiers: Sequence[tuple[float, float]], *, method:
     try:
         ends = np.array([float(start), float(start) + float(value)])
     except (TypeError, ValueError):
-        raise TierError(f"value and start must be numbers, got {value!r} and {start!r}") from None
+        raise TierError("value and start must be numbers, got '{v}' and '{s}'", "数值与起点必须是数字，收到“{v}”与“{s}”",
+                        v=value, s=start) from None
     if not np.all(np.isfinite(ends)):
-        raise TierError("value and start must be finite numbers")
+        raise TierError("value and start must be finite numbers", "数值与起点必须是有限的数字")
     with np.errstate(over="ignore", invalid="ignore"):
         g = f(ends, lowers, rates, boundary)
         out = float(g[1] - g[0])
     if not np.isfinite(out):
-        raise TierError("the payout is too large to compute: check the tier rates and the amounts")
+        raise TierError("the payout is too large to compute: check the tier rates and the amounts",
+                        "提成过大，无法计算：请检查档位费率与金额")
     return out

@@ -52,7 +52,7 @@ def _alert(book: Any, text: str) -> None:
 
 
 def _show_problems(book: Any, adapter: XlwingsBook, exc: InputError, lang: str) -> None:
-    frame = pd.DataFrame([(p.sheet or p.table, p.row, p.column, p.text(lang)) for p in exc.problems],
+    frame = pd.DataFrame([(p.sheet_shown(lang), p.row, p.column_shown(lang), p.text(lang)) for p in exc.problems],
                          columns=["sheet", "row", "column", "message"])
     adapter.write_table(PROBLEMS_SHEET, frame, lang=lang)
     n = len(exc.problems)

@@ -11,6 +11,7 @@ from salesbook.engines.money import TooManyUnits
 from salesbook.engines.targets import Level, decompose_targets
 from salesbook.errors import InputError, problem
 from salesbook.jobs import Job
+from salesbook.messages import setting_name
 from salesbook.schemas import REGISTRY
 
 DIMENSION_WORDS = {"product_line": "product_line", "产品线": "product_line", "product line": "product_line",
@@ -43,9 +44,9 @@ def parse_hierarchy(text: str) -> tuple[Level, ...]:
     words = [w.strip().lower() for w in re.split(r"[>,，/、]", str(text or "")) if w.strip()]
     dims = [DIMENSION_WORDS.get(w) for w in words]
     if not dims or None in dims:
-        raise InputError(problem("cannot read the hierarchy '{t}'; write e.g. product_line > region_id > rep_id.",
-                                 "无法识别层级“{t}”；请写成 产品线 > 区域 > 代表。", table="Settings",
-                                 column="target_hierarchy", t=text))
+        raise InputError(problem("setting {k}: cannot read the hierarchy '{t}'; write e.g. product_line > region_id > "
+                                 "rep_id.", "参数“{k}”：无法识别层级“{t}”；请写成 产品线 > 区域 > 代表。",
+                                 table="Settings", column="value", k=setting_name("target_hierarchy"), t=text))
     return tuple(Level(d) for d in dims)
 
 
@@ -67,9 +68,9 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
     ct = t["CompanyTarget"]
     row = ct[ct["fiscal_year"] == fy]
     if row.empty:
-        raise InputError(problem("no company target for fiscal year {fy} (the Settings fiscal_year).",
-                                 "公司目标表中没有财年 {fy}（设置中的财年）的目标。", table="CompanyTarget",
-                                 column="fiscal_year", fy=fy))
+        raise InputError(problem("no company target for fiscal year {fy} (the {k} setting).",
+                                 "没有财年 {fy}（参数“{k}”）的公司目标。", table="CompanyTarget",
+                                 column="fiscal_year", fy=fy, k=setting_name("fiscal_year")))
     if len(row) > 1:
         raise InputError(problem("fiscal year {fy} has more than one company target.", "财年 {fy} 有多个公司目标。",
                                  table="CompanyTarget", row=row.index[1], column="fiscal_year", fy=fy))

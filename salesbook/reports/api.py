@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesbook.errors import InputError, problem
+from salesbook.messages import Words
 from salesbook.reports import fonts as fontlib
 from salesbook.reports.batch import (
     FORMATS,
@@ -71,7 +72,7 @@ def plan(data: ReviewData, per: str, period: str | None, lang: str) -> tuple[lis
     when = period_for(data, period)
     jobs, failures = [], []
     for key in review_keys(data, per):
-        label = f"{per} {key}"
+        label = Words(f"{_PER_WORDS['en'][per]} {key}".strip(), f"{_PER_WORDS['zh'][per]} {key}".strip())
         try:
             ctx = build_context(data, per, key, when, lang)
         except Exception as exc:  # report it with the others and carry on
@@ -81,6 +82,11 @@ def plan(data: ReviewData, per: str, period: str | None, lang: str) -> tuple[lis
         stem = safe_stem(per, key if per != "company" else "", name, when.key)
         jobs.append(Job(stem, label, ctx))
     return jobs, failures
+
+
+_PER_WORDS = {"en": {"rep": "rep", "region": "region", "company": "company"},
+              "zh": {"rep": "代表", "region": "区域", "company": "公司"}}
+_BAR_WORDS = {"en": ("{per} reviews", "review"), "zh": ("{per}报告", "份")}
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -129,14 +135,17 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     chunks = chunked(jobs, 1 if scheduler else n_workers)
     runner = run_dask(chunks, spec, scheduler) if scheduler else run_local(chunks, spec, min(n_workers, len(chunks)))
-    result = BatchResult(reviews=len(jobs) + len(failures), failures=failures)
+    result = BatchResult(reviews=len(jobs) + len(failures), failures=failures, lang=lang)
     from tqdm import tqdm
 
-    with tqdm(total=len(jobs), disable=not progress, unit="review", desc=f"{per} reviews") as bar:
+    desc, unit = _BAR_WORDS["zh" if lang == "zh" else "en"]
+    per_word = _PER_WORDS["zh" if lang == "zh" else "en"].get(per, per)
+    with tqdm(total=len(jobs), disable=not progress, unit=unit, desc=desc.format(per=per_word)) as bar:
         for chunk, outcome in runner:
             if isinstance(outcome, BaseException):
                 reason = f"{type(outcome).__name__}: {outcome}"
-                result.failures.extend(Failure(j.label, f"worker failed: {reason}") for j in chunk)
+                failed = Words(f"worker failed: {reason}", f"处理进程失败：{reason}")
+                result.failures.extend(Failure(j.label, failed) for j in chunk)
             else:
                 labels_by_name = {j.name: j.label for j in chunk}
                 for name, files in outcome:

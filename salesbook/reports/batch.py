@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from salesbook.errors import InputError, problem
+from salesbook.messages import plural, resolve
 from salesbook.reports.fonts import FontFiles
 
 FORMATS = ("pdf", "html")
@@ -37,6 +38,9 @@ class Failure:
     def __str__(self) -> str:
         return f"{self.review}: {self.reason}"
 
+    def text(self, lang: str) -> str:
+        return f"{resolve(self.review, lang)}: {resolve(self.reason, lang)}"
+
 
 @dataclass
 class BatchResult:
@@ -48,19 +52,22 @@ class BatchResult:
     reviews: int = 0
     seconds: float = 0.0
     notes: list = field(default_factory=list)  # warnings about the book (e.g. inputs changed since the run)
+    lang: str = "en"          # the language the reviews were written in (the book's, unless --lang)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
         done = self.reviews - len(self.failures)
         if lang == "zh":
             head = f"已生成 {done}/{self.reviews} 份报告，共 {len(self.files)} 个文件，用时 {self.seconds:.1f} 秒。"
-            tail = [f"失败 {len(self.failures)} 份："] + [f"  {f}" for f in self.failures] if self.failures else []
+            tail = [f"失败 {len(self.failures)} 份："] + [f"  {f.text(lang)}" for f in self.failures] if self.failures else []
         else:
-            head = f"{done}/{self.reviews} reviews written as {len(self.files)} files in {self.seconds:.1f} s."
-            tail = [f"{len(self.failures)} failed:"] + [f"  {f}" for f in self.failures] if self.failures else []
+            head = (f"{done} of {plural(self.reviews, 'review', 'reviews')} written as "
+                    f"{plural(len(self.files), 'file', 'files')} in {self.seconds:.1f} s.")
+            tail = [f"{len(self.failures)} failed:"] + [f"  {f.text(lang)}" for f in self.failures] if self.failures else []
         return "\n".join([head, *tail])
 
 

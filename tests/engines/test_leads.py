@@ -49,7 +49,7 @@ def test_unknown_field_and_bad_value_name_the_rule_row():
         score_rules(LEADS, rules)
     rows = [(p.row, p.column) for p in info.value.problems]
     assert rows == [(7, "field"), (8, "operator")]
-    assert "'budjet' is not a Leads column" in info.value.render("en")
+    assert "'budjet' is not a column of sheet 'Leads'" in info.value.render("en")
 
 
 def test_engagement_decay_by_hand():

@@ -228,7 +228,7 @@ def test_run_in_book_clears_old_problems_after_a_clean_run(live_book):
 def test_run_in_book_writes_warnings_to_a_sheet_and_says_so_in_an_alert(live_book):
     """A tier rate of 60%: possible, unusual. The run goes on; the warning is on Out_Warnings and in the alert."""
     tiers = live_book.sheets["PlanTiers"]
-    rate_col = [c for (r, c), v in tiers.cells.items() if r == 1 and v == "rate"][0]
+    rate_col = next(c for (r, c), v in tiers.cells.items() if r == 1 and v == "rate")
     tiers.cells[(2, rate_col)] = 0.6
     written = run_in_book(live_book)
     assert written.get("Out_Warnings", 0) >= 1 and written.get("Out_Commissions", 0) > 0
