@@ -201,9 +201,9 @@ def build(out: Path) -> list[Case]:
     t["Reps"].loc[1, "hire_date"] = "2024/3/5"
     t["Reps"].loc[2, "hire_date"] = "2023年7月1日"
     t["Reps"].loc[3, "hire_date"] = 44562  # an Excel serial number
-    t["Reps"].loc[4, "hire_date"] = "05/03/2024"  # day-first or month-first? ambiguous
-    add(Case("dates_as_text", "dates typed as text in several formats, one ambiguous", 2,
-             ["sheet 'Reps', row 6, column 'Hire date (F)'", "'05/03/2024' is not a date"]), t)
+    t["Reps"].loc[4, "hire_date"] = "30/02/2024"  # 30 February: no such day, either way round
+    add(Case("dates_as_text", "dates typed as text in several formats, one impossible", 2,
+             ["sheet 'Reps', row 6, column 'Hire date (F)'", "'30/02/2024' is not a date"]), t)
 
     def unknown_setting(p: Path) -> Path:
         return _edit(p, lambda wb: wb["Settings"].append(["colour", "blue", None]))
@@ -269,7 +269,7 @@ def build(out: Path) -> list[Case]:
     tiers = t["PlanTiers"].copy()
     tiers.loc[tiers.index[1], "lower_bound"] = 0.0  # same bound twice: overlapping tiers
     add(Case("tiers_overlapping", "a plan with two tiers starting at the same bound", 2,
-             ["sheet 'PlanTiers'", "duplicate plan_id + lower_bound"]), {**t, "PlanTiers": tiers})
+             ["sheet 'PlanTiers'", "duplicate Plan ID + Lower bound"]), {**t, "PlanTiers": tiers})
 
     t = base_tables()
     tiers = t["PlanTiers"].copy()

@@ -141,7 +141,7 @@ def attainment_bounds(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, s
     for row in tiers.index[bad.to_numpy(dtype=bool)]:
         v = float(bounds[row])
         out.append(problem(
-            "plan {plan} tiers on quota attainment, where 1 means 100%: {v} would be {pct}%. "
+            "plan {plan} tiers on quota attainment, written as a fraction (100% is 1.0): {v} would be {pct}%. "
             "Did you mean {v}%? Type it as {v}% (or {f}).",
             "方案 {plan} 按配额达成率分档，1 表示 100%：{v} 相当于 {pct}%。是否应为 {v}%？请输入 {v}%（或 {f}）。",
             sheet=sheets.get("PlanTiers", "PlanTiers"), row=int(row),

@@ -64,7 +64,7 @@ def check_computed(book: Book) -> list[Problem]:
             "this workbook has no results yet (no {info} sheet): run `salesbook run BOOK.xlsx` first, then make "
             "the reports from the computed workbook it writes (BOOK_computed.xlsx).",
             "该工作簿还没有计算结果（没有 {info} 工作表）：请先运行 `salesbook run 工作簿.xlsx`，"
-            "再用它生成的计算结果工作簿（工作簿_computed.xlsx）生成报告。", info=RUNINFO))
+            "再用运行输出的计算结果工作簿生成报告。", info=RUNINFO))
     stored: dict[str, str] = {}
     for row in raw.rows:
         cells = dict(zip((str(h).strip().lower() for h in raw.headers), row, strict=False))

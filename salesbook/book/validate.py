@@ -204,7 +204,7 @@ def _ambiguous_date_warning(values: pd.Series, parsed: pd.Series, bad: pd.Series
     order_zh = "月在前" if date_order == "mdy" else "日在前"
     return [problem("'{v}' was read as {iso} ({order_en}, the Settings key date_order){more_en}; if that is wrong, "
                     "set date_order or type dates as 2026-03-04.",
-                    "“{v}”按{order_zh}读作 {iso}（参数 date_order／日期顺序）{more_zh}；如不对，请修改该参数，或按 2026-03-04 的格式填写日期。",
+                    "“{v}”按{order_zh}读作 {iso}（参数“日期顺序”）{more_zh}；如不对，请修改该参数，或按 2026-03-04 的格式填写日期。",
                     sheet=sheet, row=int(row), column=shown, v=values[row], iso=when.date().isoformat(),
                     order_en=order_en, order_zh=order_zh,
                     more_en="" if n == 1 else f", as were {n - 1} more such cell{'s' if n > 2 else ''} in this column",

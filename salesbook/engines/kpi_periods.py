@@ -89,7 +89,7 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
         c["rank_of"] = pd.MultiIndex.from_arrays([c["period"], c["region_id"], c["role"]]).map(groups.to_dict()) \
             if len(c) else []
         c["aggregate"] = c["kpi_id"].map(agg).fillna("sum") if len(agg) else "sum"
-        c["explanation"] = ["; ".join(x for x in (e, T["through"].format(first=f, last=t, n=n),
+        c["explanation"] = [("；" if lang == "zh" else "; ").join(x for x in (e, T["through"].format(first=f, last=t, n=n),
                                                   T["rank"].format(r=int(r), n=int(k)), b) if x)
                             for e, f, t, n, r, k, b in zip(c["explanation"], c["first"], c["through"], c["months"],
                                                            c["rank_in_region"], c["rank_of"], note, strict=True)]

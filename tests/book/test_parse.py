@@ -36,11 +36,33 @@ def test_int_rejects_fractions():
 
 def test_dates_from_cells_serials_and_unambiguous_text():
     out, bad = parse_date(s(dt.date(2026, 3, 31), dt.datetime(2026, 3, 31, 15, 0), 46112.0, "2026-03-31",
-                            "2026/3/31", "2026年3月31日", "2026-03", "03/31/2026", "2026-02-30", None))
+                            "2026/3/31", "2026年3月31日", "2026-03", "03/31/2026", "2026-02-30", None,
+                            "31/3/2026", "Mar 31, 2026", "31 March 2026", "２０２６－０３－３１", "2026-03-31T09:30:00"))
     expected = pd.Timestamp(2026, 3, 31)
     assert out.iloc[:6].tolist() == [expected] * 6
     assert out.iloc[6] == pd.Timestamp(2026, 3, 1)
-    assert bad.tolist() == [False] * 7 + [True, True, False]
+    assert out.iloc[7] == expected  # 31 cannot be a month: month first, unambiguous
+    assert out.iloc[10:].tolist() == [expected] * 5
+    assert bad.tolist() == [False] * 8 + [True, False] + [False] * 5
+
+
+def test_ambiguous_text_dates_follow_date_order():
+    assert parse_date(s("03/04/2026"))[0].iloc[0] == pd.Timestamp(2026, 3, 4)
+    assert parse_date(s("03/04/2026"), "dmy")[0].iloc[0] == pd.Timestamp(2026, 4, 3)
+    assert parse_date(s("13/04/2026"), "mdy")[0].iloc[0] == pd.Timestamp(2026, 4, 13)  # 13 decides, whatever the order
+
+
+def test_numbers_as_people_type_them():
+    from salesbook.book.parse import parse_number
+
+    money, bad = parse_number(s("１２００００", "(1,200)", "12万", "1.5亿", "12万元", "¥120,000", "(-5)", "五"),
+                              money=True)
+    assert money.iloc[:6].tolist() == [120000.0, -1200.0, 120000.0, 150000000.0, 120000.0, 120000.0]
+    assert bad.tolist() == [False] * 6 + [True, True]
+    ratio, bad = parse_number(s("1/3", "1／3", "3", "1/0"), ratio=True)
+    assert ratio.iloc[:3].round(6).tolist() == [0.333333, 0.333333, 3.0] and bad.tolist() == [False] * 3 + [True]
+    _, bad = parse_number(s("12万"))
+    assert bad.tolist() == [True]  # 万 only where the column is money
 
 
 def test_bool_in_both_languages():
