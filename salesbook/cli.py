@@ -142,6 +142,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         _say("note: the new workbook could not carry over: " + "; ".join(result.save.not_carried)
              + " (your input file is unchanged).",
              "注意：新工作簿未能保留：" + "；".join(result.save.not_carried) + "（输入文件未改动）。", lang, err=True)
+    for note in result.save.notes:  # e.g. text cut to Excel's 32,767-character cell limit, with its cell
+        _say(f"note: {note}", f"注意：{note}", lang, err=True)
     _say(f"Wrote {result.output}", f"已写入 {result.output}", lang)
     return EXIT_OK
 

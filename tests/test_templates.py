@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import canonicalize
 
 import openpyxl
 import pytest
@@ -20,10 +21,13 @@ build_templates = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(build_templates)
 
 
-def _parts(path: Path) -> dict[str, bytes]:
+def _parts(path: Path) -> dict[str, bytes | str]:
+    """Parts by name; XML parts in canonical form (C14N 2.0), since openpyxl writes the same XML with other
+    namespace declarations when lxml is installed."""
     with zipfile.ZipFile(path) as zf:
         # docProps/core.xml carries the save time, the only part allowed to differ
-        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+        return {n: canonicalize(zf.read(n).decode("utf-8")) if n.endswith((".xml", ".rels")) else zf.read(n)
+                for n in zf.namelist() if n != "docProps/core.xml"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

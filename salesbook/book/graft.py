@@ -16,15 +16,16 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 
-from salesbook.book.ooxml import sheet_parts
+from salesbook.book import xmlparts
+from salesbook.book.package import Rel, main_part, reachable, relationships, relative, rels_of
 from salesbook.book.validate import column_letter
 from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label, looks_like_formula
 from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
@@ -40,16 +41,41 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BUILTIN_FMT = {"0": 1, "0.00%": 10, "General": 0}
 
 
+_LITERAL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_EXCEL_TEXT_LIMIT = 32_767  # characters (UTF-16 code units) in one cell
+_FIRST_LEAP_BUG_DAY = dt.datetime(1900, 3, 1)  # Excel counts a 29 February 1900: serials before this are one less
+_FIRST_SERIAL_DAY = dt.datetime(1900, 1, 1)
+
+
 def _xml_text(text: str) -> str:
-    """Escape for XML; control characters Excel cannot store literally become _xHHHH_ escapes."""
+    """Escape for XML; control characters Excel cannot store literally become _xHHHH_ escapes, and text
+    that already looks like such an escape has its underscore escaped (_x005F_), so it reads back as typed."""
+    text = _LITERAL_ESCAPE.sub("_x005F_", text)
     text = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return escape(text, {'"': "&quot;"})
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF) if len(text) * 2 > _EXCEL_TEXT_LIMIT else len(text)
+
+
+def _fit(text: str) -> str:
+    """Text cut to what one Excel cell holds (32,767 UTF-16 code units), never splitting a pair."""
+    if _utf16_len(text) <= _EXCEL_TEXT_LIMIT:
+        return text
+    cut = text[:_EXCEL_TEXT_LIMIT]
+    while _utf16_len(cut) > _EXCEL_TEXT_LIMIT:
+        cut = cut[:-1]
+    return cut
+
+
+Cut = Callable[[str, int], None]  # told the cell reference and the original length of a text that was cut
 
 
 # -- styles --------------------------------------------------------------------------------------
 @dataclass
 class _Styles:
-    """Indexes of the cell formats salesbook adds to the workbook's styles.xml."""
+    """Indexes of the cell formats salesbook uses in the workbook's styles.xml."""
 
     header: int
     text: int
@@ -57,64 +83,111 @@ class _Styles:
     by_format: dict[str, int]
 
 
-def _count_attr(block: str) -> int:
-    m = re.search(r'count="(\d+)"', block)
-    return int(m.group(1)) if m else 0
+# The lists of styles.xml in schema order (CT_Stylesheet), and their item element.
+_STYLE_LISTS = (("numFmts", "numFmt"), ("fonts", "font"), ("fills", "fill"), ("borders", "border"),
+                ("cellStyleXfs", "xf"), ("cellXfs", "xf"), ("cellStyles", "cellStyle"), ("dxfs", "dxf"),
+                ("tableStyles", "tableStyle"), ("colors", None), ("extLst", None))
+_HEADER_FONT = '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>'
+_HEADER_FILL = '<fill><patternFill patternType="solid"><fgColor rgb="FF1F4E78"/><bgColor indexed="64"/></patternFill></fill>'
 
 
-def _append_to_list(xml: str, tag: str, items: list[str]) -> tuple[str, int]:
-    """Append ``items`` to <tag ...>...</tag> (created if absent); returns new xml and the first new index."""
-    m = re.search(rf"<{tag}\b[^>]*?(/>|>(.*?)</{tag}>)", xml, re.S)
-    if m is None:
-        block = f'<{tag} count="{len(items)}">{"".join(items)}</{tag}>'
-        anchor = {"numFmts": r"<styleSheet\b[^>]*>", "fonts": r"</numFmts>|<styleSheet\b[^>]*>",
-                  "fills": r"</fonts>", "cellXfs": r"</cellStyleXfs>|</borders>"}[tag]
-        a = re.search(anchor, xml)
-        return xml[: a.end()] + block + xml[a.end():], 0
-    existing = len(re.findall(rf"<{tag[:-1] if tag != 'cellXfs' else 'xf'}\b", m.group(0)))
-    if tag == "numFmts":
-        existing = len(re.findall(r"<numFmt\b", m.group(0)))
-    inner = m.group(2) or ""
-    block = f'<{tag} count="{existing + len(items)}">{inner}{"".join(items)}</{tag}>'
-    return xml[: m.start()] + block + xml[m.end():], existing
+class _StyleList:
+    """One list of styles.xml: finds an item equal to a wanted one (names resolved, attribute order and
+    prefixes ignored) or appends it, so repeated runs reuse what the first one added."""
+
+    def __init__(self, root: xmlparts.Element, tag: str, item: str):
+        self.root, self.tag, self.item = root, tag, item
+        self.el = root.find(xmlparts.MAIN_NS, tag)
+        self.items = self.el.findall(xmlparts.MAIN_NS, item) if self.el is not None else []
+        self.known = [x.canonical() for x in self.items]
+        self.added: list[str] = []
+
+    def index_of(self, xml: str) -> int:
+        wanted = xmlparts.parse(f'<w xmlns="{xmlparts.MAIN_NS}">{xml}</w>'.encode()).children[0].canonical()
+        if wanted in self.known:
+            return self.known.index(wanted)
+        self.known.append(wanted)
+        self.added.append(xml)
+        return len(self.known) - 1
+
+    def write(self, sp: xmlparts.Splicer) -> None:
+        if not self.added:
+            return
+        context = self.el if self.el is not None else self.root
+        decl = "" if context.prefix_of(xmlparts.MAIN_NS) == "" else f' xmlns="{xmlparts.MAIN_NS}"'
+        items = "".join(re.sub(r"^<(\w+)", lambda m: f"<{m.group(1)}{decl}", x) for x in self.added)
+        count = str(len(self.known))
+        if self.el is None:
+            name, ns_decl = xmlparts.qname(self.root, xmlparts.MAIN_NS, self.tag)
+            block = f'<{name}{ns_decl} count="{count}">{items}</{name}>'
+            sp.insert(self._position(), block)
+        elif self.el.empty:
+            head = sp.data[self.el.start:self.el.end - 2].decode("utf-8")
+            head = xmlparts._set_attr_text(head + ">", "count", count)
+            name = xmlparts.qname(self.el, xmlparts.MAIN_NS, self.tag, declare=False)[0]
+            sp.replace(self.el.start, self.el.end, f"{head}{items}</{name}>")
+        else:
+            sp.set_attr(self.el, "count", count)
+            sp.insert(sp.data.rindex(b"</", self.el.start, self.el.end), items)
+
+    def _position(self) -> int:
+        """Where a missing list goes: after the last list before it in schema order."""
+        order = [t for t, _ in _STYLE_LISTS]
+        before = order[:order.index(self.tag)]
+        present = [c for c in self.root.children if c.ns == xmlparts.MAIN_NS and c.name in before]
+        return present[-1].end if present else self.root.head_end
 
 
-def _add_styles(styles_xml: str) -> tuple[str, _Styles]:
+def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
+    """The number formats, font, fill and cell formats salesbook needs, reused when styles.xml already
+    has them (from an earlier run) and appended otherwise."""
+    root = xmlparts.parse(styles_xml)
     formats = sorted(set(_FORMATS.values()))
-    custom = [f for f in formats if f not in _BUILTIN_FMT]
-    used_ids = [int(x) for x in re.findall(r'<numFmt\b[^>]*numFmtId="(\d+)"', styles_xml)]
-    next_id = max([163, *used_ids]) + 1
-    fmt_ids = {f: _BUILTIN_FMT[f] for f in formats if f in _BUILTIN_FMT}
-    items = []
-    for f in custom:
-        fmt_ids[f] = next_id
-        items.append(f'<numFmt numFmtId="{next_id}" formatCode="{_xml_text(f)}"/>')
-        next_id += 1
-    xml, _ = _append_to_list(styles_xml, "numFmts", items) if items else (styles_xml, 0)
-    xml, font = _append_to_list(xml, "fonts", ['<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/>'
-                                               '<family val="2"/></font>'])
-    xml, fill = _append_to_list(xml, "fills", ['<fill><patternFill patternType="solid"><fgColor rgb="FF1F4E78"/>'
-                                               '<bgColor indexed="64"/></patternFill></fill>'])
-    xfs = [f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0" applyFont="1" applyFill="1"/>',
-           '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
-           '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>']
-    xfs += [f'<xf numFmtId="{fmt_ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-            for f in formats]
-    xml, first = _append_to_list(xml, "cellXfs", xfs)
-    by_format = {f: first + 3 + i for i, f in enumerate(formats)}
-    return xml, _Styles(header=first, text=first + 1, quoted=first + 2, by_format=by_format)
+    fmt_list = _StyleList(root, "numFmts", "numFmt")
+    by_code = {x.get("formatCode"): int(x.get("numFmtId", "0")) for x in fmt_list.items}
+    next_id = max([163, *by_code.values()]) + 1
+    fmt_ids = {}
+    for f in formats:
+        if f in _BUILTIN_FMT:
+            fmt_ids[f] = _BUILTIN_FMT[f]
+        elif f in by_code:
+            fmt_ids[f] = by_code[f]
+        else:
+            fmt_ids[f] = next_id
+            fmt_list.index_of(f'<numFmt numFmtId="{next_id}" formatCode="{_xml_text(f)}"/>')
+            next_id += 1
+    fonts, fills = _StyleList(root, "fonts", "font"), _StyleList(root, "fills", "fill")
+    font, fill = fonts.index_of(_HEADER_FONT), fills.index_of(_HEADER_FILL)
+    xfs = _StyleList(root, "cellXfs", "xf")
+    if not xfs.items:  # index 0 is the default format every cell without s= uses
+        xfs.index_of('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+    header = xfs.index_of(f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0" applyFont="1" '
+                          'applyFill="1"/>')
+    text = xfs.index_of('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+    quoted = xfs.index_of('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>')
+    by_format = {f: xfs.index_of(f'<xf numFmtId="{fmt_ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" '
+                                 'applyNumberFormat="1"/>') for f in formats}
+    sp = xmlparts.Splicer(styles_xml)
+    for lst in (fmt_list, fonts, fills, xfs):
+        lst.write(sp)
+    return sp.apply(), _Styles(header=header, text=text, quoted=quoted, by_format=by_format)
 
 
 # -- sheet XML ------------------------------------------------------------------------------------
 def _serial(value: dt.date | dt.datetime) -> float:
+    """Excel's serial day number (1900 date system), with its 29 February 1900: 1900-01-01 is 1,
+    1900-03-01 is 61."""
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     delta = value - _EXCEL_EPOCH
-    return delta.days + delta.seconds / 86400
+    serial = delta.days + delta.seconds / 86400
+    return serial - 1 if value < _FIRST_LEAP_BUG_DAY else serial
 
 
-def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, row0: int) -> list[str]:
-    """XML for one column's cells; None for blanks."""
+def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, row0: int,
+           cut: Cut | None = None) -> list[str]:
+    """XML for one column's cells; None for blanks.  A date Excel cannot hold as a serial (before 1900)
+    is written as ISO text."""
     out: list[str] = []
     s_attr = f' s="{style}"' if style is not None else ""
     for i, v in enumerate(values):
@@ -131,12 +204,16 @@ def _cells(values: list[Any], letter: str, style: int | None, styles: _Styles, r
                 out.append("")
             else:
                 out.append(f'<c r="{r}"{s_attr}><v>{v!r}</v></c>')
-        elif isinstance(v, pd.Timestamp | dt.date):
+        elif isinstance(v, dt.date) and (v.year, v.month, v.day) >= (1900, 1, 1):
             if isinstance(v, pd.Timestamp):
                 v = v.to_pydatetime()
             out.append(f'<c r="{r}"{s_attr}><v>{_serial(v)!r}</v></c>')
         else:
-            text = str(v)
+            text = v.isoformat() if isinstance(v, dt.date) else str(v)
+            fitted = _fit(text)
+            if fitted is not text and cut is not None:
+                cut(r, _utf16_len(text))
+            text = fitted
             out.append(f'<c r="{r}{_inline_head(text, styles)}{_xml_text(text)}</t></is></c>')
     return out
 
@@ -146,13 +223,16 @@ def _inline_head(text: str, styles: _Styles) -> str:
     quote-prefix style, so it can never become a live formula, and text with edge whitespace or line
     breaks keeps xml:space."""
     style = styles.quoted if looks_like_formula(text) else styles.text
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'" s="{style}" t="inlineStr"><is><t{space}>'
+    return f'" s="{style}" t="inlineStr"><is>{_t_open(text)}'
+
+
+def _t_open(text: str) -> str:
+    return '<t xml:space="preserve">' if text != text.strip() or "\n" in text else "<t>"
 
 
 _CHUNK_ROWS = 16_384  # rows assembled per join: bounds the piece grid's memory, keeps each join large
 _NUMBER_BYTES = 24  # the longest float repr, as in -2.2250738585072014e-308
-_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_')
 
 
 @dataclass
@@ -216,9 +296,15 @@ def _bool_cells(series: pd.Series, ref: _Ref) -> _Cells:
                   ref.max_bytes() + len(head) + 1 + len(tail))
 
 
-def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles) -> _Cells:
+def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles, cut: Cut | None = None) -> _Cells:
     """Inline-string cells for a factorised text column (code -1: blank); each distinct text is escaped
-    and classified (``_inline_head``) once."""
+    and classified (``_inline_head``) once, and cut to Excel's limit where longer."""
+    if max(map(len, texts), default=0) * 2 > _EXCEL_TEXT_LIMIT:
+        fitted = [_fit(t) for t in texts]
+        for k, (t, f) in enumerate(zip(texts, fitted, strict=True)):
+            if f is not t and cut is not None:
+                cut(f"{ref.letter}{ref.rows[int(np.argmax(codes == k))]}", _utf16_len(t))
+        texts = fitted
     head_of = [_inline_head(t, styles) for t in texts]
     if _NEEDS_ESCAPE.search("".join(texts)):
         texts = [_xml_text(t) if _NEEDS_ESCAPE.search(t) else t for t in texts]
@@ -229,21 +315,27 @@ def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles)
                   ref.max_bytes() + max(map(len, head_of), default=0) + _max_bytes(texts) + len(tail))
 
 
-def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles) -> _Cells:
+def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles, cut: Cut | None = None) -> _Cells:
     """Object columns mixing kinds (rare, small): one string per cell from the per-cell encoder."""
     row0 = int(ref.rows[0]) if len(ref.rows) else 2
-    cells = np.array(_cells(series.tolist(), ref.letter, style, styles, row0), dtype=object)
+    cells = np.array(_cells(series.tolist(), ref.letter, style, styles, row0, cut), dtype=object)
     return _Cells([cells], None, _max_bytes(cells))
 
 
 def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles,
-                  label: Callable[[str], str] | None = None) -> _Cells:
+                  label: Callable[[str], str] | None = None, cut: Cut | None = None) -> _Cells:
     """Cells of one column, built a whole column at a time; ``label`` maps text values (choice labels)."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return _bool_cells(series, ref)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
+        if (series < pd.Timestamp(_FIRST_LEAP_BUG_DAY)).any():
+            if (series < pd.Timestamp(_FIRST_SERIAL_DAY)).any():  # no serial for these: ISO text
+                return _mixed_cells(series.astype(object), ref, style, styles, cut)
+            serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
+            serial = serial.where(series >= pd.Timestamp(_FIRST_LEAP_BUG_DAY), serial - 1)
+        else:
+            serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
         return _number_cells(serial.to_numpy(dtype=float, na_value=np.nan), ref, style)
     if pd.api.types.is_numeric_dtype(dtype):
         numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
@@ -251,10 +343,10 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
         texts = [str(u) for u in uniques]
-        return _text_cells(codes, [label(t) for t in texts] if label else texts, ref, styles)
+        return _text_cells(codes, [label(t) for t in texts] if label else texts, ref, styles, cut)
     if label is not None:
         series = series.map(lambda v: label(v) if isinstance(v, str) else v)
-    return _mixed_cells(series, ref, style, styles)
+    return _mixed_cells(series, ref, style, styles, cut)
 
 
 def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
@@ -296,26 +388,39 @@ def _column_width(header: str, sample: list[Any]) -> float:
     return min(max([_display_width(header) + 4, *(_display_width(s) + 2 for s in texts), 10]), 60)
 
 
-def _sheet_top(headers: list[str], widths: list[float], nrow: int, styles: _Styles) -> str:
+def _sheet_top(headers: list[str], widths: list[float], nrow: int, styles: _Styles, *, sheet_pr: str = "",
+               selected: bool = False) -> str:
     """Everything before the first data row: dimension, frozen header pane, column widths, header row."""
+    tab = ' tabSelected="1"' if selected else ""
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             f'xmlns:r="{REL_NS}">',
+             f'xmlns:r="{REL_NS}">', sheet_pr,
              f'<dimension ref="A1:{column_letter(max(len(headers), 1))}{max(nrow + 1, 2)}"/>',
-             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
-             '<sheetFormatPr defaultRowHeight="15"/><cols>']
-    parts += [f'<col min="{j}" max="{j}" width="{w:.1f}" customWidth="1"/>' for j, w in enumerate(widths, start=1)]
-    parts.append("</cols><sheetData>")
-    head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
-                   for j, h in enumerate(headers, start=1))
+             f'<sheetViews><sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+             'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+             '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>']
+    if widths:
+        parts += ["<cols>", *(f'<col min="{j}" max="{j}" width="{w:.1f}" customWidth="1"/>'
+                              for j, w in enumerate(widths, start=1)), "</cols>"]
+    parts.append("<sheetData>")
+    head = "".join(f'<c r="{column_letter(j)}1" s="{styles.header}" t="inlineStr"><is>{_t_open(h)}{_xml_text(h)}'
+                   '</t></is></c>' for j, h in enumerate(headers, start=1))
     parts.append(f'<row r="1">{head}</row>')
     return "".join(parts)
 
 
 def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _Styles, table_rid: str,
-               choices_zh: bool) -> _SheetXml:
-    """An output sheet: header row in the user's language, typed and formatted cells, frozen header."""
+               choices_zh: bool, *, carried: _Carried | None = None, selected: bool = False,
+               notes: list[str] | None = None, sheet: str = "") -> _SheetXml:
+    """An output sheet: header row in the user's language, typed and formatted cells, frozen header;
+    ``carried`` holds the sheet properties and print settings of the sheet it replaces."""
+    carried = carried or _Carried()
+
+    def cut(ref: str, length: int) -> None:
+        if notes is not None:
+            notes.append(f"{sheet}!{ref}: text of {length:,} characters cut to Excel's limit of "
+                         f"{_EXCEL_TEXT_LIMIT:,}")
+
     names = list(frame.columns)
     headers = _unique_headers([header_label(schema, n, lang) for n in names])
     nrow = len(frame)
@@ -332,11 +437,12 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
         if fmt is None and pd.api.types.is_datetime64_any_dtype(series.dtype):
             fmt = _FORMATS[Kind.DATE]
         style = styles.by_format.get(fmt) if fmt else None
-        columns.append(_column_cells(series, _Ref(column_letter(j), rows), style, styles, label))
+        columns.append(_column_cells(series, _Ref(column_letter(j), rows), style, styles, label, cut))
         shown = [label(v) if label and isinstance(v, str) else v for v in series.iloc[:200].tolist()]
         widths.append(_column_width(headers[j - 1], shown))
-    top = _sheet_top(headers, widths, nrow, styles)
-    tail = f'</sheetData><tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts></worksheet>'
+    top = _sheet_top(headers, widths, nrow, styles, sheet_pr=carried.head, selected=selected)
+    tail = (f'</sheetData>{carried.tail}<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
+            '</worksheet>')
     body = _row_chunks(columns, rows) if nrow and columns else iter(())
     row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
     return _SheetXml(itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes,
@@ -344,16 +450,16 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
-    """Excel Table column names must be unique and non-empty."""
-    seen: dict[str, int] = {}
+    """Excel Table column names must be unique (ignoring case) and non-empty."""
+    seen: set[str] = set()
     out = []
     for h in headers:
-        h = h or "Column"
-        if h in seen:
-            seen[h] += 1
-            h = f"{h}{seen[h]}"
-        else:
-            seen[h] = 1
+        base = h = _fit(h or "Column")[:255]
+        k = 1
+        while h.casefold() in seen:  # Excel compares table column names without regard to case
+            k += 1
+            h = f"{base}{k}"
+        seen.add(h.casefold())
         out.append(h)
     return out
 
@@ -370,104 +476,237 @@ def _table_xml(table_id: int, name: str, headers: list[str], nrow: int) -> str:
 
 
 # -- package surgery ------------------------------------------------------------------------------
-def _rels_of(part: str) -> str:
-    p = PurePosixPath(part)
-    return str(p.parent / "_rels" / (p.name + ".rels"))
+CALC_CHAIN_REL = REL_NS + "/calcChain"
+# Settings of a replaced Out_ sheet that belong to the sheet, not to its data: carried to the new sheet.
+_CARRIED_HEAD = ("sheetPr",)
+_CARRIED_TAIL = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_PREFIX_USE = re.compile(r"(?:</?|\s)([A-Za-z_][\w.-]*):[A-Za-z_]")
 
 
-def _resolve(base_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = []
-    for seg in (str(PurePosixPath(base_part).parent) + "/" + target).split("/"):
-        if seg == "..":
-            parts.pop()
-        elif seg and seg != ".":
-            parts.append(seg)
-    return "/".join(parts)
+@dataclass
+class _Carried:
+    """What a replaced Out_ sheet passes on to its successor: settings XML and their relationships."""
+
+    head: str = ""
+    tail: str = ""
+    rels: list[tuple[str, str, str]] = field(default_factory=list)  # (new id, type, target part)
+
+
+def _carry(old_xml: bytes, old_rels: list[Rel]) -> _Carried:
+    """The sheet properties and print settings of an old Out_ sheet, ready for the new one."""
+    m = _SHEET_DATA.search(old_xml)
+    if m is not None:
+        head_end = xmlparts._tag_end(old_xml, m.start())
+        if old_xml[head_end - 2:head_end] == b"/>":
+            old_xml = old_xml[:m.start()] + old_xml[head_end:]
+        else:
+            name = old_xml.rfind(b"sheetData")
+            close = old_xml.rfind(b"<", 0, name)
+            old_xml = old_xml[:m.start()] + old_xml[xmlparts._tag_end(old_xml, close):]
+    root = xmlparts.parse(old_xml)
+    by_id = {r.id: r for r in old_rels}
+    carried = _Carried()
+    n = 1
+    for tags, slot in ((_CARRIED_HEAD, "head"), (_CARRIED_TAIL, "tail")):
+        texts = []
+        for tag in tags:
+            el = root.find(xmlparts.MAIN_NS, tag)
+            if el is None:
+                continue
+            sp = xmlparts.Splicer(old_xml)
+            for sub in el.iter():
+                for key, value in sub.attrs.items():
+                    rel = by_id.get(value) if key.startswith(f"{{{xmlparts.REL_NS}}}") else None
+                    if rel is None or rel.target is None:
+                        continue
+                    n += 1
+                    carried.rels.append((f"rId{n}", rel.type, rel.target))
+                    head = old_xml[sub.start:sub.head_end].decode("utf-8")
+                    local = key.split("}")[1]
+                    for prefix, uri in sub.scope.items():
+                        if uri == xmlparts.REL_NS and prefix:
+                            head = re.sub(rf'(\s{re.escape(prefix)}:{local}\s*=\s*)(["\']){re.escape(value)}\2',
+                                          rf"\g<1>\g<2>rId{n}\g<2>", head)
+                    sp.replace(sub.start, sub.head_end, head)
+            applied = sp.apply()
+            text = applied[el.start:el.end + len(applied) - len(old_xml)].decode("utf-8")
+            declared = {p for p in re.findall(r"xmlns:([\w.-]+)=", text)}
+            needed = {p for p in _PREFIX_USE.findall(text) if p not in ("xml", "xmlns")} - declared
+            decls = "".join(f' xmlns:{p}="{el.scope[p]}"' for p in sorted(needed) if p in el.scope)
+            if el.prefix_of(xmlparts.MAIN_NS) != "" and el.scope.get("") and "xmlns=" not in text.split(">", 1)[0]:
+                decls += f' xmlns="{el.scope[""]}"'  # unprefixed names there are not SpreadsheetML ones
+            texts.append(re.sub(r"^<([\w.:-]+)", lambda mm, d=decls: f"<{mm.group(1)}{d}", text))
+        setattr(carried, slot, "".join(texts))
+    return carried
+
+
+@dataclass
+class GraftResult:
+    notes: list[str] = field(default_factory=list)  # located notes on what was adapted (text cut to Excel's limit)
 
 
 def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest: str | Path, *,
-                  lang: str = "en") -> None:
-    """Write ``dest``: ``source`` with its Out_* sheets replaced by ``outputs``. ``dest`` must differ."""
+                  lang: str = "en") -> GraftResult:
+    """Write ``dest``: ``source`` with its Out_* sheets replaced by ``outputs``. ``dest`` must differ.
+
+    A replaced sheet keeps its place, its sheet id, its visibility, names scoped to it, its sheet
+    properties and print settings; new output sheets go at the end.  Parts that only the dropped sheets
+    used are dropped with them, so the package never holds an orphan part.
+    """
+    result = GraftResult()
     with zipfile.ZipFile(source) as zin:
         names = zin.namelist()
-        wb_xml = zin.read("xl/workbook.xml").decode("utf-8")
-        wb_rels = zin.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        ctypes = zin.read("[Content_Types].xml").decode("utf-8")
-        styles_part = next((n for n in names if n.lower() == "xl/styles.xml"), None)
-        styles_xml = zin.read(styles_part).decode("utf-8") if styles_part else None
-        sheets = sheet_parts(zin)
+        name_set = set(names)
+
+        def read(name: str) -> bytes | None:
+            return zin.read(name) if name in name_set else None
+
+        wb_part = main_part(read)
+        wb_rels_part = rels_of(wb_part)
+        wb_data, wb_rels_data, ct_data = read(wb_part), read(wb_rels_part), read("[Content_Types].xml")
+        if wb_data is None or wb_rels_data is None or ct_data is None:
+            raise ValueError("not a workbook package")
+        wb = xmlparts.parse(wb_data)
+        wb_rels = relationships(wb_rels_data, wb_part)
+        rel_by_id = {r.id: r for r in wb_rels}
+        styles_rel = next((r for r in wb_rels if r.type == REL_NS + "/styles" and r.target), None)
+        styles_part = styles_rel.target if styles_rel else None
+        if styles_part is None or styles_part not in name_set:
+            raise ValueError("workbook has no styles part")
+        styles_xml, styles = _add_styles(zin.read(styles_part))
+
+        sheets_el = wb.find(xmlparts.MAIN_NS, "sheets")
+        sheet_els = sheets_el.findall(xmlparts.MAIN_NS, "sheet") if sheets_el is not None else []
+        rid_key = f"{{{xmlparts.REL_NS}}}id"
+        old_names = [el.get("name", "") for el in sheet_els]
+        views = [e for e in wb.iter() if e.is_(xmlparts.MAIN_NS, "workbookView")]
+        view = views[0] if views else None
+        active_name = old_names[int(view.get("activeTab", "0"))] if view is not None and old_names and \
+            int(view.get("activeTab", "0")) < len(old_names) else (old_names[0] if old_names else None)
+
+        wsp, wrp, ctp = xmlparts.Splicer(wb_data), xmlparts.Splicer(wb_rels_data), xmlparts.Splicer(ct_data)
+        ct = xmlparts.parse(ct_data)
         dropped: set[str] = set()
-        sheet_order = re.findall(r"<sheet\b[^>]*/>", wb_xml)
-        removed_idx = []
-        for idx, tag in enumerate(sheet_order):
-            name = _unescape_attr(re.search(r'\bname="([^"]*)"', tag).group(1))
+        old_out: dict[str, tuple[xmlparts.Element, str | None]] = {}
+        for el in sheet_els:
+            name = el.get("name", "")
             if not name.startswith("Out_"):
                 continue
-            removed_idx.append(idx)
-            part = sheets[name]
-            dropped.add(part)
-            rels = _rels_of(part)
-            if rels in names:
-                dropped.add(rels)
-                rel_xml = zin.read(rels).decode("utf-8")
-                for t in re.findall(r'Target="([^"]+)"[^>]*?/>', rel_xml):
-                    target = _resolve(part, t)
-                    if target.startswith("xl/tables/"):
-                        dropped.add(target)
-            rid = re.search(r'\br(?:\w*):id="([^"]+)"|\b\w+:id="([^"]+)"', tag)
-            rid_val = rid.group(1) or rid.group(2)
-            wb_rels = re.sub(rf'<Relationship\b[^>]*\bId="{re.escape(rid_val)}"[^>]*/>', "", wb_rels)
-            wb_xml = wb_xml.replace(tag, "")
-        wb_xml = _renumber_local_names(wb_xml, removed_idx, len(sheet_order))
-        for part in dropped:
-            ctypes = re.sub(rf'<Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>', "", ctypes)
+            rel = rel_by_id.get(el.get(rid_key, ""))
+            part = rel.target if rel else None
+            old_out[name] = (el, part)
+            if rel is not None:
+                wrp.remove(rel.el)
+            if part:
+                dropped.add(part)
+                dropped.add(rels_of(part))
+        if old_out:  # a calculation chain may name cells of the dropped sheets; Excel rebuilds it
+            for rel in wb_rels:
+                if rel.type == CALC_CHAIN_REL and rel.target:
+                    wrp.remove(rel.el)
+                    dropped.add(rel.target)
 
-        if styles_xml is None:
-            raise ValueError("workbook has no styles part")
-        styles_xml, styles = _add_styles(styles_xml)
         remaining = [n for n in names if n not in dropped]
         sheet_nums = [int(m) for n in remaining for m in re.findall(r"^xl/worksheets/sheet(\d+)\.xml$", n)]
         table_nums = [int(m) for n in remaining for m in re.findall(r"^xl/tables/table(\d+)\.xml$", n)]
-        table_ids = [int(x) for n in remaining if n.startswith("xl/tables/")
-                     for x in re.findall(rb'<table\b[^>]*?\bid="(\d+)"', zin.read(n))]
-        sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*?\bsheetId="(\d+)"', wb_xml)]
-        rids = re.findall(r'\bId="rId(\d+)"', wb_rels)
+        table_ids = [int(x) for n in remaining if n.startswith("xl/tables/") and n.endswith(".xml")
+                     for x in re.findall(rb'<(?:[\w.-]+:)?table\b[^>]*?\bid="(\d+)"', zin.read(n))]
+        sheet_ids = [int(el.get("sheetId", "0")) for el in sheet_els if el.get("sheetId", "").isdigit()]
+        rids = [int(r.id[3:]) for r in wb_rels if re.fullmatch(r"rId\d+", r.id)]
         next_sheet, next_table = max([0, *sheet_nums]) + 1, max([0, *table_nums]) + 1
         next_table_id, next_sheet_id = max([0, *table_ids]) + 1, max([0, *sheet_ids]) + 1
-        next_rid = max([0, *map(int, rids)]) + 1
-        r_prefix = _ns_prefix(wb_xml, REL_NS) or "r"
+        next_rid = max([0, *rids]) + 1
+
+        # the sheet order after the update: replaced sheets in place, new ones at the end
+        new_order = [n for n in old_names if not n.startswith("Out_") or n in outputs]
+        new_order += [n for n in outputs if n not in old_out]
+        if active_name in new_order:
+            active = new_order.index(active_name)
+        else:
+            active = next((i for i, n in enumerate(new_order) if n in outputs), 0)
+        selected = new_order[active] if new_order else None
 
         new_parts: dict[str, bytes | _SheetXml] = {}
-        sheet_tags, rel_tags, ct_tags = [], [], []
+        rel_tags, ct_tags = [], []
+        wb_dir_rel = functools.partial(relative, wb_part)
+        appended = []
         for name, frame in outputs.items():
-            schema = REGISTRY.get(name)
             sheet_part = f"xl/worksheets/sheet{next_sheet}.xml"
             table_part = f"xl/tables/table{next_table}.xml"
-            sheet = new_parts[sheet_part] = _sheet_xml(frame, schema, lang, styles, "rId1", choices_zh=lang == "zh")
-            new_parts[_rels_of(sheet_part)] = (
+            carried = _Carried()
+            previous = old_out.get(name)
+            if previous is not None and previous[1] and previous[1] in name_set:
+                carried = _carry(zin.read(previous[1]), relationships(read(rels_of(previous[1])), previous[1]))
+            sheet = new_parts[sheet_part] = _sheet_xml(frame, REGISTRY.get(name), lang, styles, "rId1",
+                                                       choices_zh=lang == "zh", carried=carried,
+                                                       selected=name == selected, notes=result.notes, sheet=name)
+            extra = "".join(f'<Relationship Id="{rid}" Type="{xmlparts.text_escape(t)}" '
+                            f'Target="{xmlparts.text_escape(relative(sheet_part, target))}"/>'
+                            for rid, t, target in carried.rels)
+            new_parts[rels_of(sheet_part)] = (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
                 f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{TABLE_REL}" '
-                f'Target="../tables/table{next_table}.xml"/></Relationships>').encode()
+                f'Target="../tables/table{next_table}.xml"/>{extra}</Relationships>').encode()
             new_parts[table_part] = _table_xml(next_table_id, name, sheet.headers, len(frame)).encode("utf-8")
-            sheet_tags.append(f'<sheet name="{_xml_text(name)}" sheetId="{next_sheet_id}" '
-                              f'{r_prefix}:id="rId{next_rid}"/>')
-            rel_tags.append(f'<Relationship Id="rId{next_rid}" Type="{SHEET_REL}" '
-                            f'Target="worksheets/sheet{next_sheet}.xml"/>')
+            rid = f"rId{next_rid}"
+            if previous is not None:
+                old_el = previous[0]
+                attrs = [(None, "name", name), (None, "sheetId", old_el.get("sheetId", str(next_sheet_id)))]
+                if old_el.get("state"):
+                    attrs.append((None, "state", old_el.get("state")))
+                wsp.replace(old_el.start, old_el.end,
+                            xmlparts.element(sheets_el, xmlparts.MAIN_NS, "sheet",
+                                             [*attrs, (xmlparts.REL_NS, "id", rid)]))
+            else:
+                appended.append(xmlparts.element(sheets_el, xmlparts.MAIN_NS, "sheet", [
+                    (None, "name", name), (None, "sheetId", str(next_sheet_id)), (xmlparts.REL_NS, "id", rid)]))
+                next_sheet_id += 1
+            rel_tags.append(f'<Relationship Id="{rid}" Type="{SHEET_REL}" '
+                            f'Target="{wb_dir_rel(sheet_part)}"/>')
             ct_tags.append(f'<Override PartName="/{sheet_part}" ContentType="{SHEET_CT}"/>')
             ct_tags.append(f'<Override PartName="/{table_part}" ContentType="{TABLE_CT}"/>')
-            next_sheet, next_table, next_table_id = next_sheet + 1, next_table + 1, next_table_id + 1
-            next_sheet_id, next_rid = next_sheet_id + 1, next_rid + 1
-        wb_xml = wb_xml.replace("</sheets>", "".join(sheet_tags) + "</sheets>")
-        wb_xml = re.sub(r'(<workbookView\b[^>]*?)\bactiveTab="\d+"', r"\1", wb_xml)
-        wb_rels = wb_rels.replace("</Relationships>", "".join(rel_tags) + "</Relationships>")
-        ctypes = ctypes.replace("</Types>", "".join(ct_tags) + "</Types>")
-        replaced = {"xl/workbook.xml": wb_xml.encode("utf-8"), "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
-                    "[Content_Types].xml": ctypes.encode("utf-8"), styles_part: styles_xml.encode("utf-8")}
+            next_sheet, next_table, next_table_id, next_rid = next_sheet + 1, next_table + 1, next_table_id + 1, \
+                next_rid + 1
+        for name, (el, _) in old_out.items():
+            if name not in outputs:
+                wsp.remove(el)
+        if appended:
+            wsp.append_child(sheets_el, "".join(appended))
+        _renumber_local_names(wb, wsp, old_names, new_order)
+        if view is not None:
+            wsp.set_attr(view, "activeTab", str(active) if active else None)
+            first = view.get("firstSheet")
+            if first is not None and first.isdigit() and int(first) >= len(new_order):
+                wsp.set_attr(view, "firstSheet", None)
+        rels_root = xmlparts.parse(wb_rels_data)
+        wrp.append_child(rels_root, _in_default_ns(rels_root, xmlparts.PKG_REL_NS, "".join(rel_tags)))
+        replaced = {wb_part: wsp.apply(), wb_rels_part: wrp.apply(), styles_part: styles_xml}
+
+        # parts that only the dropped sheets used go with them
+        def read_after(name: str) -> bytes | None:
+            if name in replaced:
+                return replaced[name]
+            data = new_parts.get(name)
+            if data is not None:
+                return data if isinstance(data, bytes) else None
+            return read(name) if name not in dropped else None
+
+        def exists_after(name: str) -> bool:
+            return name in new_parts or (name in name_set and name not in dropped)
+
+        before = reachable(read, lambda n: n in name_set)
+        after = reachable(read_after, exists_after)
+        dropped |= {n for n in before - after if n in name_set and n not in new_parts}
+        for el in ct.findall(xmlparts.CT_NS, "Override"):
+            if el.get("PartName", "").lstrip("/") in dropped:
+                ctp.remove(el)
+        ctp.append_child(ct, _in_default_ns(ct, xmlparts.CT_NS, "".join(ct_tags)))
+        replaced["[Content_Types].xml"] = ctp.apply()
+
         with zipfile.ZipFile(dest, "w") as zout, open(source, "rb") as raw:
             for info in zin.infolist():
-                if info.filename in dropped:
+                if info.filename in dropped or info.filename in new_parts:
                     continue
                 data = replaced.get(info.filename)
                 if data is None:
@@ -479,6 +718,14 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                     write_streamed(zout, part, data.chunks, data.max_bytes)
                 else:
                     write_part(zout, part, data)
+    return result
+
+
+def _in_default_ns(context: xmlparts.Element, uri: str, xml: str) -> str:
+    """``xml`` written with unprefixed names of ``uri``, made right for where it goes."""
+    if not xml or context.prefix_of(uri) == "":
+        return xml
+    return re.sub(r"<(\w+)\b", lambda m: f'<{m.group(1)} xmlns="{uri}"', xml)
 
 
 def _keep_name_and_date(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
@@ -488,34 +735,28 @@ def _keep_name_and_date(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
-def _unescape_attr(text: str) -> str:
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-
-
-def _ns_prefix(xml: str, uri: str) -> str | None:
-    m = re.search(rf'xmlns:(\w+)="{re.escape(uri)}"', xml)
-    return m.group(1) if m else None
-
-
-def _renumber_local_names(wb_xml: str, removed: Iterable[int], total: int) -> str:
-    """Sheet-scoped defined names refer to sheets by position; keep them pointing at the same sheets."""
-    removed = sorted(removed)
-    if not removed:
-        return wb_xml
-    mapping = {}
-    shift = 0
-    for i in range(total):
-        if i in removed:
-            shift += 1
-            mapping[i] = None
-        else:
-            mapping[i] = i - shift
-
-    def fix(m: re.Match) -> str:
-        new = mapping.get(int(m.group(2)))
-        if new is None:
-            return ""  # a name scoped to a removed Out_ sheet goes with it
-        return m.group(0).replace(f'localSheetId="{m.group(2)}"', f'localSheetId="{new}"')
-
-    return re.sub(r'(<definedName\b[^>]*?\blocalSheetId="(\d+)"[^>]*?(?:/>|>.*?</definedName>))', fix, wb_xml,
-                  flags=re.S)
+def _renumber_local_names(wb: xmlparts.Element, sp: xmlparts.Splicer, old: list[str], new: list[str]) -> None:
+    """Sheet-scoped defined names refer to sheets by position; keep them pointing at the same sheets (a
+    replaced Out_ sheet keeps its names; a name scoped to a dropped one goes with it)."""
+    position = {name: i for i, name in enumerate(new)}
+    names_el = wb.find(xmlparts.MAIN_NS, "definedNames")
+    if names_el is None:
+        return
+    removed, moved = [], []
+    for el in names_el.findall(xmlparts.MAIN_NS, "definedName"):
+        local = el.get("localSheetId")
+        if local is None or not local.isdigit():
+            continue
+        index = int(local)
+        target = position.get(old[index]) if index < len(old) else None
+        if target is None:
+            removed.append(el)
+        elif target != index:
+            moved.append((el, str(target)))
+    if removed and len(removed) == len(names_el.findall(xmlparts.MAIN_NS, "definedName")):
+        sp.remove(names_el)  # an empty list is not written
+        return
+    for el in removed:
+        sp.remove(el)
+    for el, target in moved:
+        sp.set_attr(el, "localSheetId", target)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import Counter
-from pathlib import PurePosixPath
 
 from defusedxml import ElementTree
+
+from salesbook.book.package import main_part, relationships, rels_of
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -40,25 +41,50 @@ FEATURE_ZH = {
     "custom XML": "自定义 XML", "data validations": "数据验证", "conditional formats": "条件格式",
     "defined names": "名称定义", "defined name": "名称定义", "formulas": "公式", "tables": "表格", "table": "表格",
 }
-_COUNTED_TAGS = {
-    "data validations": re.compile(rb"<(?:\w+:)?dataValidation\b"),
-    "conditional formats": re.compile(rb"<(?:\w+:)?cfRule\b"),
-    "formulas": re.compile(rb"<(?:\w+:)?f\b"),
+_COUNTED_TAGS = {  # elements of a sheet counted by local name, whatever their prefix
+    "data validations": re.compile(rb"<(?:[\w.-]+:)?dataValidation\b"),
+    "conditional formats": re.compile(rb"<(?:[\w.-]+:)?cfRule\b"),
+    "formulas": re.compile(rb"<(?:[\w.-]+:)?f\b"),
+    "hyperlinks": re.compile(rb"<(?:[\w.-]+:)?hyperlink\b"),
+    "merged cells": re.compile(rb"<(?:[\w.-]+:)?mergeCell\b"),
+    "print settings": re.compile(rb"<(?:[\w.-]+:)?(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|"
+                                 rb"colBreaks)\b"),
+    "sheet protection": re.compile(rb"<(?:[\w.-]+:)?sheetProtection\b"),
+    "sheet properties": re.compile(rb"<(?:[\w.-]+:)?sheetPr\b"),
 }
-_DEFINED_NAME = re.compile(rb'<definedName\b[^>]*\bname="([^"]+)"')
-_TABLE_NAME = re.compile(rb'<table\b[^>]*\bdisplayName="([^"]+)"')
+_ANCHOR = re.compile(rb"<(?:[\w.-]+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
+_COMMENT = re.compile(rb"<(?:[\w.-]+:)?comment\b")
+# What a sheet's relationship of a given type stands for (the last segment of the type URI).
+_RELATED = {"drawing": "drawings", "vmlDrawing": "legacy drawings", "comments": "comment parts",
+            "threadedComment": "threaded comments", "printerSettings": "printer settings",
+            "pivotTable": "pivot tables", "oleObject": "embedded objects", "control": "form controls",
+            "ctrlProp": "form controls", "image": "images", "chart": "charts", "slicer": "slicers",
+            "timeline": "timelines", "queryTable": "query tables", "customProperty": "custom properties"}
+_NOT_COUNTED = {"table", "hyperlink"}  # tables are counted by name, hyperlinks by element
+FEATURE_ZH.update({"legacy drawings": "旧式绘图（批注/控件）", "comment parts": "批注", "printer settings": "打印机设置",
+                   "print settings": "打印设置", "hyperlinks": "超链接", "merged cells": "合并单元格",
+                   "sheet protection": "工作表保护", "sheet properties": "工作表属性", "drawing objects": "绘图对象",
+                   "query tables": "查询表", "custom properties": "自定义属性"})
+_DEFINED_NAME = re.compile(rb'<(?:[\w.-]+:)?definedName\b[^>]*\bname="([^"]+)"')
+_TABLE_NAME = re.compile(rb'<(?:[\w.-]+:)?table\b[^>]*\bdisplayName="([^"]+)"')
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> worksheet part path."""
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("p:Relationship", NS)}
+    """Sheet name -> worksheet part path (the workbook part and relationships found as the package names
+    them, namespaces resolved whatever their prefixes)."""
+    names = set(zf.namelist())
+
+    def read(name: str) -> bytes | None:
+        return zf.read(name) if name in names else None
+
+    wb_part = main_part(read)
+    wb = ElementTree.fromstring(zf.read(wb_part))
+    targets = {r.id: r.target for r in relationships(read(rels_of(wb_part)), wb_part)}
     out: dict[str, str] = {}
     for s in wb.findall("m:sheets/m:sheet", NS):
         target = targets.get(s.get(f"{{{NS['r']}}}id"))
         if target:
-            out[s.get("name")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            out[s.get("name")] = target
     return out
 
 
@@ -71,27 +97,54 @@ def changed_parts(a: str, b: str) -> set[str]:
     return {n for n in ia.keys() | ib.keys() if ia.get(n) != ib.get(n)}
 
 
-def feature_inventory(path: str, *, skip_sheets: frozenset[str] = frozenset(),
-                      only_parts: set[str] | None = None) -> Counter[str]:
-    """Counts of everything a round trip could lose, ignoring the sheets in ``skip_sheets``.
+def on_sheet(feature: str, sheet: str) -> str:
+    return f"{feature} on sheet {sheet}"
+
+
+def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Counter[str]:
+    """Counts of everything a round trip could lose: part families in the whole package, and per sheet
+    (Out_ sheets included) what it carries, followed through its relationships: drawings and the
+    charts, images and shapes in them, comments, printer settings ..., and its own elements
+    (validations, conditional formats, formulas, print settings ...).
 
     Table names and defined names are counted per name (``table:Reps``), so a renamed or missing one
     shows up, not only a changed total.  ``only_parts`` limits the (costly) scan of sheet XML to those
-    parts: a sheet copied byte for byte cannot have lost anything.
+    parts: a sheet copied byte for byte cannot have lost anything.  Salesbook's own output tables
+    (``Out_...``) are not counted.
     """
     inv: Counter[str] = Counter()
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
+        name_set = set(names)
+
+        def read(name: str) -> bytes | None:
+            return zf.read(name) if name in name_set else None
+
         for feature, prefix in FEATURE_PARTS.items():
             inv[feature] = sum(1 for n in names if n.startswith(prefix) and not n.endswith(".rels"))
-        parts = sheet_parts(zf)
-        for sheet, part in parts.items():
-            if sheet in skip_sheets or part not in names or (only_parts is not None and part not in only_parts):
+        for sheet, part in sheet_parts(zf).items():
+            if part not in name_set:
+                continue
+            for rel in relationships(read(rels_of(part)), part):
+                kind = rel.type.rsplit("/", 1)[-1]
+                if kind in _NOT_COUNTED:
+                    continue
+                inv[on_sheet(_RELATED.get(kind, kind), sheet)] += 1
+                if rel.target is None or rel.target not in name_set:
+                    continue
+                if kind == "drawing":
+                    inv[on_sheet("drawing objects", sheet)] += len(_ANCHOR.findall(zf.read(rel.target)))
+                    for sub in relationships(read(rels_of(rel.target)), rel.target):
+                        sub_kind = sub.type.rsplit("/", 1)[-1]
+                        inv[on_sheet(_RELATED.get(sub_kind, sub_kind), sheet)] += 1
+                elif kind == "comments":
+                    inv[on_sheet("comments", sheet)] += len(_COMMENT.findall(zf.read(rel.target)))
+            if only_parts is not None and part not in only_parts:
                 continue
             data = zf.read(part)
             for feature, pattern in _COUNTED_TAGS.items():
-                inv[feature] += len(pattern.findall(data))
-        for m in _DEFINED_NAME.finditer(zf.read("xl/workbook.xml")):
+                inv[on_sheet(feature, sheet)] += len(pattern.findall(data))
+        for m in _DEFINED_NAME.finditer(zf.read(main_part(read))):
             name = m.group(1).decode()
             if not name.startswith("_xlnm._FilterDatabase"):
                 inv[f"defined name:{name}"] += 1
@@ -100,7 +153,6 @@ def feature_inventory(path: str, *, skip_sheets: frozenset[str] = frozenset(),
                 m = _TABLE_NAME.search(zf.read(n))
                 if m and not m.group(1).decode().startswith("Out_"):
                     inv[f"table:{m.group(1).decode()}"] += 1
-    # Out_ sheets are written by salesbook and carry no drawings or comments of the user's.
     return +inv
 
 
@@ -114,6 +166,9 @@ def losses(before: Counter[str], after: Counter[str]) -> list[str]:
 
 
 def label_zh(item: str) -> str:
-    key = item.split(" (")[0]
+    key, _, counts = item.partition(" (")
+    m = re.fullmatch(r"(.*) on sheet (.*)", key)
+    if m:
+        return f"工作表“{m.group(2)}”上的{FEATURE_ZH.get(m.group(1), m.group(1))} ({counts}"
     base = key.split(":")[0]
     return item.replace(base, FEATURE_ZH.get(base, base), 1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ import openpyxl
 import pandas as pd
 
 from salesbook.book.graft import graft_outputs
-from salesbook.book.ooxml import changed_parts, feature_inventory, label_zh, losses, sheet_parts
+from salesbook.book.ooxml import changed_parts, feature_inventory, label_zh, losses
 from salesbook.errors import InputError, SalesbookError, problem
 
 try:  # POSIX advisory locks; Windows falls back to O_EXCL lock files below
@@ -38,6 +37,7 @@ class OutputBusy(SalesbookError):
 class SaveReport:
     path: Path
     not_carried: list[str] = field(default_factory=list)  # features the new copy lacks (input untouched)
+    notes: list[str] = field(default_factory=list)  # located adaptations, e.g. text cut to Excel's cell limit
 
 
 @contextlib.contextmanager
@@ -99,11 +99,6 @@ def save_workbook(wb: openpyxl.Workbook, dest: str | Path) -> Path:
     return atomic_write(dest, lambda tmp: wb.save(tmp))
 
 
-def _sheet_names(path: Path) -> list[str]:
-    with zipfile.ZipFile(path) as zf:
-        return list(sheet_parts(zf))
-
-
 def _excel_has_it_open(path: Path) -> bool:
     return path.with_name("~$" + path.name).exists()
 
@@ -133,14 +128,13 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
     if dest.suffix.lower() != source.suffix.lower():
         raise InputError(problem("the output must have the same file type as the input ({ext}).",
                                  "输出文件类型须与输入一致（{ext}）。", ext=source.suffix))
-    skip = frozenset(t for t in _sheet_names(source) if t.startswith("Out_")) | frozenset(outputs)
     report = SaveReport(path=dest)
 
     def write(tmp: Path) -> None:
-        graft_outputs(source, outputs, tmp, lang=lang)
+        grafted = graft_outputs(source, outputs, tmp, lang=lang)
         changed = changed_parts(str(source), str(tmp))
-        lost = losses(feature_inventory(str(source), skip_sheets=skip, only_parts=changed),
-                      feature_inventory(str(tmp), skip_sheets=skip, only_parts=changed))
+        lost = losses(feature_inventory(str(source), only_parts=changed),
+                      feature_inventory(str(tmp), only_parts=changed))
         if lost and in_place:
             raise InputError(problem(
                 "updating '{file}' in place would lose: {lost}. Nothing was changed; run without --in-place "
@@ -148,6 +142,7 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                 "原地更新“{file}”会丢失：{lost_zh}。文件未作任何修改；请去掉 --in-place，将结果写入新工作簿。",
                 file=source.name, lost="; ".join(lost), lost_zh="；".join(label_zh(x) for x in lost)))
         report.not_carried = lost
+        report.notes = grafted.notes
 
     with output_lock(dest):
         atomic_write(dest, write)

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from salesbook.book.save import save_workbook
 from salesbook.book.validate import range_text, setting_allowed
-from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, write_frame
+from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, set_cell, write_frame
 from salesbook.schemas import REGISTRY, SETTINGS, Table, input_tables
 
 UDF_MODULE = "salesbook.excel.functions"
@@ -65,24 +65,25 @@ def settings_frame(lang: str, values: Mapping[str, object] | None = None) -> pd.
 
 
 def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
+    """The instructions sheet; every cell goes through ``set_cell``, so documentation text that starts
+    like a formula (the lead-rule operators "=, !=, ...") stays text."""
     t = _T[lang]
     ws = wb.active
     ws.title = t["instructions"]
-    ws["A1"] = t["title"]
-    ws["A1"].font = Font(bold=True, size=16)
-    ws["A2"] = t["intro"]
+    set_cell(ws, 1, 1, t["title"]).font = Font(bold=True, size=16)
+    set_cell(ws, 2, 1, t["intro"])
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:F2")
     ws.row_dimensions[2].height = 60
     row = 4
     headers = [t["sheet"], t["column"], t["type"], t["required"], t["description"], t["allowed"]]
     for table in tables:
-        ws.cell(row=row, column=1, value=f"{table.sheet_name(lang)}  ({t['table']}: {table.name})").font = Font(
+        set_cell(ws, row, 1, f"{table.sheet_name(lang)}  ({t['table']}: {table.name})").font = Font(
             bold=True, size=12)
-        ws.cell(row=row, column=5, value=table.doc_zh if lang == "zh" else table.doc_en)
+        set_cell(ws, row, 5, table.doc_zh if lang == "zh" else table.doc_en)
         row += 1
         for j, h in enumerate(headers, start=1):
-            c = ws.cell(row=row, column=j, value=h)
+            c = set_cell(ws, row, j, h)
             c.font, c.fill = HEADER_FONT, HEADER_FILL
         row += 1
         for col in table.columns:
@@ -99,17 +100,17 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
             values = [table.sheet_name(lang), f"{col.label(lang)} / {other}", _KIND_LABEL[lang][col.kind.value],
                       t["yes"] if col.required else "", col.doc_zh if lang == "zh" else col.doc_en, allowed]
             for j, v in enumerate(values, start=1):
-                ws.cell(row=row, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
+                set_cell(ws, row, j, v).alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
         row += 1
-    ws.cell(row=row, column=1, value=t["settings"]).font = Font(bold=True, size=12)
+    set_cell(ws, row, 1, t["settings"]).font = Font(bold=True, size=12)
     row += 1
     for s in SETTINGS.values():
-        ws.cell(row=row, column=1, value=s.key)
-        ws.cell(row=row, column=2, value=s.zh)
-        ws.cell(row=row, column=3, value=_KIND_LABEL[lang][s.kind.value])
-        ws.cell(row=row, column=5, value=s.doc_zh if lang == "zh" else s.doc_en)
-        ws.cell(row=row, column=6, value=setting_allowed(s, lang))
+        set_cell(ws, row, 1, s.key)
+        set_cell(ws, row, 2, s.zh)
+        set_cell(ws, row, 3, _KIND_LABEL[lang][s.kind.value])
+        set_cell(ws, row, 5, s.doc_zh if lang == "zh" else s.doc_en)
+        set_cell(ws, row, 6, setting_allowed(s, lang))
         row += 1
     for letter, width in zip("ABCDEF", (22, 28, 12, 8, 70, 36), strict=True):
         ws.column_dimensions[letter].width = width
@@ -145,8 +146,9 @@ XLWINGS_CONF = (  # the keys of xlwings' own config sheet (see the standalone qu
 
 def _xlwings_conf(wb: Workbook) -> None:
     ws = wb.create_sheet("xlwings.conf")
-    for key, value in XLWINGS_CONF:
-        ws.append([key, value])
+    for row, (key, value) in enumerate(XLWINGS_CONF, start=1):
+        set_cell(ws, row, 1, key)
+        set_cell(ws, row, 2, value)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 32
 

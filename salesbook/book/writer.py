@@ -1,14 +1,19 @@
 """Write DataFrames into openpyxl worksheets as styled Excel Tables.
 
-One place decides how a value lands in a cell: numpy scalars become Python ones, NaN becomes a
-blank, and text that Excel would take for a formula (= + - @, tab, CR) is stored as text with the
-quote prefix, so user data can never turn into a live formula (OWASP "CSV/formula injection").
+One place decides how a value lands in a cell (``set_cell``, used for every cell salesbook writes
+through openpyxl, headers and the instructions sheet included): numpy scalars become Python ones, NaN
+becomes a blank, and text that Excel would take for a formula (= + - @, tab, CR) is stored as text
+with the quote prefix, so no text can turn into a live formula (OWASP "CSV/formula injection"); text
+that looks like Excel's ``_xHHHH_`` escape is escaped itself, and text longer than a cell holds is cut
+with a warning naming the cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -41,6 +46,14 @@ _FORMATS = {
 }
 
 
+EXCEL_TEXT_LIMIT = 32_767  # characters (UTF-16 code units) one cell holds
+_LITERAL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+class TextCut(UserWarning):
+    """Text longer than an Excel cell holds was cut to the limit."""
+
+
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
@@ -60,15 +73,33 @@ def cell_value(value: Any) -> Any:
     return str(value)
 
 
-def set_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
+def excel_text(text: str, where: str = "") -> str:
+    """Text as a cell stores it: a literal ``_xHHHH_`` escaped (``_x005F_``) so Excel and readers do not
+    decode it, and cut to 32,767 UTF-16 code units (with a ``TextCut`` warning naming ``where``)."""
+    units = len(text.encode("utf-16-le")) // 2 if len(text) * 2 > EXCEL_TEXT_LIMIT else len(text)
+    if units > EXCEL_TEXT_LIMIT:
+        cut = text[:EXCEL_TEXT_LIMIT]
+        while len(cut.encode("utf-16-le")) // 2 > EXCEL_TEXT_LIMIT:
+            cut = cut[:-1]
+        warnings.warn(f"{where}: text of {units:,} characters cut to Excel's limit of {EXCEL_TEXT_LIMIT:,}",
+                      TextCut, stacklevel=3)
+        text = cut
+    return _LITERAL_ESCAPE.sub("_x005F_", text) if "_x" in text else text
+
+
+def set_cell(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Store ``value`` in a cell as data, never as a formula; returns the cell."""
     cell = ws.cell(row=row, column=col)
     value = cell_value(value)
+    if isinstance(value, str):
+        value = excel_text(value, f"{ws.title}!{cell.coordinate}")
     if isinstance(value, str) and looks_like_formula(value):
         cell.value = value
         cell.data_type = "s"
         cell.quotePrefix = True
-        return
+        return cell
     cell.value = value
+    return cell
 
 
 def column_for(table: Table | None, name: str) -> Column | None:
@@ -91,7 +122,7 @@ def write_frame(ws: Worksheet, frame: pd.DataFrame, *, table_name: str, lang: st
     schema = schema if schema is not None else REGISTRY.get(table_name)
     names = list(frame.columns)
     for j, name in enumerate(names, start=1):
-        cell = ws.cell(row=top, column=j, value=header_label(schema, name, lang))
+        cell = set_cell(ws, top, j, header_label(schema, name, lang))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=False)
@@ -157,7 +188,8 @@ def add_validations(ws: Worksheet, schema: Table, names: list[str], top: int, la
         elif col.ref:
             ref_table, ref_col = col.ref.split(".")
             source = f"{ref_table}[{_header_of(ref_table, ref_col, lang)}]"
-            dv = DataValidation(type="list", formula1=f'=INDIRECT("{source}")', allow_blank=True)
+            # stored without "=": Excel writes validation formulas bare; "=" there is not part of the formula
+            dv = DataValidation(type="list", formula1=f'INDIRECT("{source}")', allow_blank=True)
             dv.showErrorMessage = False  # typed ids not yet in the list are validated by salesbook itself
         elif col.kind is Kind.DATE:
             dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)

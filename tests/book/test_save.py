@@ -77,12 +77,13 @@ def test_in_place_keeps_vba_chart_and_validation(tmp_path):
     with zipfile.ZipFile(book) as zf:
         vba_before = zf.read("xl/vbaProject.bin")
     inv_before = feature_inventory(str(book))
-    assert inv_before["VBA project"] == 1 and inv_before["charts"] == 1 and inv_before["data validations"] == 1
+    assert inv_before["VBA project"] == 1 and inv_before["charts"] == 1
+    assert inv_before["charts on sheet Data"] == 1 and inv_before["data validations on sheet Data"] == 1
     write_outputs(book, OUT, in_place=True)
     with zipfile.ZipFile(book) as zf:
         assert zf.read("xl/vbaProject.bin") == vba_before
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
-    inv_after = feature_inventory(str(book), skip_sheets=frozenset(OUT))
+    inv_after = feature_inventory(str(book))
     for key, count in inv_before.items():
         assert inv_after[key] >= count, key
     assert "Out_Problems" in openpyxl.load_workbook(book, keep_vba=True).sheetnames
@@ -129,11 +130,24 @@ def _with_name_on_out_sheet(src: Path, dest: Path) -> Path:
     return dest
 
 
+OTHER = {"Out_Other": pd.DataFrame({"x": [1]})}  # a run that no longer writes Out_Problems drops that sheet
+
+
+def test_a_name_scoped_to_a_replaced_out_sheet_is_kept(make_book, base_sheets, tmp_path):
+    book = _with_name_on_out_sheet(make_book(base_sheets), tmp_path / "named.xlsx")
+    report = write_outputs(book, OUT, in_place=True)
+    assert report.not_carried == []
+    with zipfile.ZipFile(book) as zf:
+        wb = zf.read("xl/workbook.xml").decode()
+    index = [m for m in wb.split("<sheet ")[1:]].index(next(m for m in wb.split("<sheet ")[1:] if "Out_Problems" in m))
+    assert f'<definedName name="MyCheck" localSheetId="{index}">' in wb
+
+
 def test_in_place_refuses_when_something_would_be_lost_and_changes_nothing(make_book, base_sheets, tmp_path):
     book = _with_name_on_out_sheet(make_book(base_sheets), tmp_path / "named.xlsx")
     before = digest(book)
     with pytest.raises(InputError) as info:
-        write_outputs(book, OUT, in_place=True)
+        write_outputs(book, OTHER, in_place=True)
     assert "defined name:MyCheck (1 -> 0)" in info.value.render("en")
     assert "名称定义:MyCheck" in info.value.render("zh")
     assert digest(book) == before
@@ -142,7 +156,7 @@ def test_in_place_refuses_when_something_would_be_lost_and_changes_nothing(make_
 
 def test_new_file_reports_what_it_could_not_carry(make_book, base_sheets, tmp_path):
     book = _with_name_on_out_sheet(make_book(base_sheets), tmp_path / "named.xlsx")
-    report = write_outputs(book, OUT, tmp_path / "out.xlsx")
+    report = write_outputs(book, OTHER, tmp_path / "out.xlsx")
     assert report.not_carried == ["defined name:MyCheck (1 -> 0)"]
 
 
