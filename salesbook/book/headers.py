@@ -18,7 +18,7 @@ from salesbook.schemas import Table
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_DROP = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff_\-:：()（）]+")
+_DROP = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff_\-:：()（）\[\]【】〔〕〖〗]+")
 # a bracketed unit or note; after NFKC full-width （）［］ are ( ) [ ]
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|〖[^〖〗]*〗")
 _SLASH = re.compile(r"[/／]")

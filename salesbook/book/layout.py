@@ -53,7 +53,7 @@ def _empty(cells: Sequence[Any]) -> bool:
     return cells.count(None) + cells.count("") == len(cells)
 
 
-def runs(numbers: Sequence[int]) -> str:
+def runs(numbers: Sequence[int], sep: str = ", ") -> str:
     """[5, 6, 7, 9] -> "5-7, 9" (at most a few runs, then "...")."""
     pieces: list[str] = []
     i = 0
@@ -65,12 +65,12 @@ def runs(numbers: Sequence[int]) -> str:
         i = j + 1
     if len(pieces) > _MAX_PIECES:
         pieces = [*pieces[:_MAX_PIECES], "..."]
-    return ", ".join(pieces)
+    return sep.join(pieces)
 
 
 def _rows_params(rows: Sequence[int]) -> dict[str, str]:
     text = runs(rows)
-    return {"rows_en": f"row {text}" if len(rows) == 1 else f"rows {text}", "rows_zh": f"第 {text} 行",
+    return {"rows_en": f"row {text}" if len(rows) == 1 else f"rows {text}", "rows_zh": f"第 {runs(rows, '、')} 行",
             "n": str(len(rows))}
 
 
@@ -122,7 +122,7 @@ def after_gap(sheet: str, gap: list[int], rows: list[int], col: int) -> Problem:
     zh = ("本表在第 {gap_text} 行（空行）处结束，其下方的{rows_zh}有数据，不会被读取。"
           "请删除空行使其与上方表格相连，或将整个区域（含这些行）设为 Excel 表格（插入 > 表格）。")
     return problem(en, zh, sheet=sheet, row=rows[0], column=column_letter(col), gap_en=gap_en,
-                   gap_text=runs(gap), **_rows_params(rows))
+                   gap_text=runs(gap, "、"), **_rows_params(rows))
 
 
 def beside(sheet: str, tname: str | None, cols: list[int], rows: list[int], header_row: int) -> Problem:

@@ -32,6 +32,10 @@ class Range:
     def offset(self, r: int, c: int) -> Range:
         return Range(self.sheet, self.row + r, self.column + c, self.nrows, self.ncols)
 
+    @property
+    def last_cell(self) -> Range:
+        return Range(self.sheet, self.row + self.nrows - 1, self.column + self.ncols - 1)
+
     def _cell(self, r: int, c: int) -> Any:
         v = self.sheet.cells.get((r, c))
         if isinstance(v, str) and v.startswith("#") and not self.opts.get("err_to_str"):
