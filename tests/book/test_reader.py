@@ -160,6 +160,33 @@ def test_a_second_table_beside_the_first_is_not_data_around_it_but_a_row_under_t
         assert book.read_raw("Deals").warnings == []
 
 
+@pytest.mark.parametrize("note", [False, True], ids=["table-only", "with-a-note"])
+def test_a_table_under_a_title_away_from_a1_keeps_its_rows_columns_and_error_cells(tmp_path, note):
+    """Both ways of reading a table (its own cells when the sheet holds nothing else, the whole sheet when
+    it does) put rows, columns and Excel error cells in the same places."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    ws = wb.create_sheet("Deals")
+    ws["C1"] = "Deals 2026"
+    for i, r in enumerate([HEAD, deal(1), [*deal(2)[:4], "#N/A"], deal(3)], start=4):
+        for j, v in enumerate(r, start=3):
+            ws.cell(row=i, column=j, value=v)
+    ws.add_table(Table(displayName="Deals", ref="C4:G7"))
+    if note:
+        ws["J5"] = "checked"
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    with FileBook(path) as book, pytest.raises(InputError) as info:
+        load_book(book, ["Deals"])
+    (p,) = info.value.problems
+    assert (p.sheet, p.row, p.column) == ("Deals", 6, "amount (G)")
+    assert p.text("en") == "the cell holds the Excel error #N/A; fix the formula or type a value."
+    with FileBook(path) as book:
+        raw = book.read_raw("Deals")
+    assert (raw.header_row, raw.first_col, raw.row_numbers) == (4, 3, [5, 6, 7])
+    assert [w.column for w in raw.warnings] == (["J"] if note else [])
+
+
 # -- blank rows inside a table -------------------------------------------------------------------------
 
 def test_a_blank_row_inside_a_table_is_skipped_with_one_warning_and_rows_keep_their_numbers(build):
