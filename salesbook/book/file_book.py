@@ -20,7 +20,7 @@ import python_calamine as pc
 from defusedxml import ElementTree
 
 from salesbook.book.base import RawTable
-from salesbook.book.headers import decode_escapes, header_lookup, normalise_header
+from salesbook.book.headers import decode_escapes, header_lookup, normalise_name
 from salesbook.book.layout import Box, read_box, read_range
 from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.safety import check_workbook_file
@@ -137,7 +137,7 @@ def _table_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, table in REGISTRY.items():
         for label in (name, table.zh, *table.aliases):
-            out.setdefault(normalise_header(label), name)
+            out.setdefault(normalise_name(label), name)
     return out
 
 
@@ -171,11 +171,11 @@ class FileBook:
         except (pc.TablesNotLoaded, pc.TablesNotSupported):
             table_names = []
         for tname in table_names:
-            canon = aliases.get(normalise_header(tname))
+            canon = aliases.get(normalise_name(tname))
             if canon and canon not in found:
                 found[canon] = ("table", tname)
         for sheet in self._wb.sheet_names:
-            canon = aliases.get(normalise_header(sheet))
+            canon = aliases.get(normalise_name(sheet))
             if canon and canon not in found:
                 found[canon] = ("sheet", sheet)
         return found

@@ -49,6 +49,13 @@ def normalise_header(text: object) -> str:
     return _DROP.sub("", s).casefold()
 
 
+def normalise_name(text: object) -> str:
+    """The comparison key of a sheet or table name: like a header's, but a bracketed part is kept, so a
+    sheet "Deals (old)" is not taken for "Deals"."""
+    s = unicodedata.normalize("NFKC", decode_escapes(str(text or "")))
+    return _DROP.sub("", s).casefold()
+
+
 def header_keys(text: object) -> list[str]:
     """Keys to look a header up by: the whole header, then each side of a "zh / en" label."""
     whole = normalise_header(text)

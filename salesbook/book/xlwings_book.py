@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from salesbook.book.base import RawTable
-from salesbook.book.headers import header_lookup, normalise_header
+from salesbook.book.headers import header_lookup, normalise_name
 from salesbook.book.layout import Box, read_box, read_range
 from salesbook.book.writer import FORMULA_PREFIXES, cell_value, header_label
 from salesbook.schemas import REGISTRY, Kind
@@ -26,7 +26,7 @@ def _aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, table in REGISTRY.items():
         for label in (name, table.zh, *table.aliases):
-            out.setdefault(normalise_header(label), name)
+            out.setdefault(normalise_name(label), name)
     return out
 
 
@@ -45,11 +45,11 @@ class XlwingsBook:
         self._where: dict[str, tuple[str, Any]] = {}
         for sheet in book.sheets:
             for table in sheet.tables:
-                canon = aliases.get(normalise_header(table.name))
+                canon = aliases.get(normalise_name(table.name))
                 if canon and canon not in self._where:
                     self._where[canon] = ("table", table)
         for sheet in book.sheets:
-            canon = aliases.get(normalise_header(sheet.name))
+            canon = aliases.get(normalise_name(sheet.name))
             if canon and canon not in self._where:
                 self._where[canon] = ("sheet", sheet)
 

@@ -318,3 +318,9 @@ def test_missing_column_hint_uses_the_normal_form_and_shows_no_escapes(build):
     assert (p.sheet, p.row, p.column) == ("Deals", 1, "Amount")
     assert p.text("en") == "required column 'Amount' (or '销售额') is missing. Did you mean 'Amout (CNY)'?"
     assert p.text("zh") == "缺少必填列“销售额”（或“Amount”）。是否应为“Amout (CNY)”？"
+
+
+def test_a_sheet_name_with_a_bracketed_note_is_not_taken_for_the_table(tmp_path, build):
+    path = build({1: HEAD, 2: deal(1)}, None, sheet="Deals (old)")
+    with FileBook(path) as book:
+        assert "Deals" not in book.table_names()
