@@ -324,3 +324,24 @@ def test_a_sheet_name_with_a_bracketed_note_is_not_taken_for_the_table(tmp_path,
     path = build({1: HEAD, 2: deal(1)}, None, sheet="Deals (old)")
     with FileBook(path) as book:
         assert "Deals" not in book.table_names()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_deals_typed_under_the_templates_empty_table_stop_validate(tmp_path, lang):
+    """The issue's case on the real template: deals under the (empty) Deals table were read as no deals."""
+    from salesbook.book.template import write_book
+
+    path = write_book(tmp_path / f"t_{lang}.xlsx", lang)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Deals" if lang == "en" else "成交"]
+    (table,) = ws.tables.values()
+    end = int(table.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    for i in range(6):
+        ws.cell(row=end + 1 + i, column=1, value=f"D{i}")
+    wb.save(path)
+    run = subprocess.run([sys.executable, "-m", "salesbook.cli", "validate", str(path), "--lang", lang],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    expected = (f"6 rows below table 'Deals' (which ends at row {end}) hold data" if lang == "en" else
+                f"表格“Deals”（到第 {end} 行为止）下方的第 {end + 1}-{end + 6} 行有数据")
+    assert expected in run.stdout + run.stderr
