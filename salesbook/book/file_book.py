@@ -119,14 +119,18 @@ def table_parts(zf: zipfile.ZipFile) -> dict[str, TablePart]:
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             if path not in names:
                 continue
-            root = ElementTree.fromstring(zf.read(path))
-            box = _box(root.get("ref", ""))
+            try:
+                root = ElementTree.fromstring(zf.read(path))
+                box = _box(root.get("ref", ""))
+                header_rows = min(max(int(root.get("headerRowCount", "1") or 1), 0), 1)
+                totals_rows = min(max(int(root.get("totalsRowCount", "0") or 0), 0), 1)
+            except Exception:  # a part that does not parse: calamine's own view of the table is used
+                continue
             if box is None:
                 continue
             columns = tuple(decode_escapes(c.get("name", "")) for c in root.iterfind("m:tableColumns/m:tableColumn", NS))
             table = TablePart(name=root.get("displayName") or root.get("name") or "", sheet=sheet, box=box,
-                              header_rows=int(root.get("headerRowCount", "1") or 1),
-                              totals_rows=int(root.get("totalsRowCount", "0") or 0), columns=columns)
+                              header_rows=header_rows, totals_rows=totals_rows, columns=columns)
             for key in (root.get("displayName"), root.get("name")):
                 if key:
                     out.setdefault(key, table)
