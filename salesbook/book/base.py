@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
+
+from salesbook.errors import Problem
 
 
 @dataclass
@@ -14,6 +16,9 @@ class RawTable:
 
     ``rows`` are lists of Python values (str, float, int, bool, date/datetime, None); ``header_row`` and
     ``first_col`` are 1-based Excel coordinates so messages can say "row 17, column C".
+    ``row_numbers`` are the Excel rows of ``rows`` when they are not simply the rows right under the
+    header (the reader leaves blank rows inside a table out).  ``problems`` (errors) and ``warnings`` are
+    what the reader found around the table: data below it or beside it, blank rows inside it.
     """
 
     name: str
@@ -22,8 +27,13 @@ class RawTable:
     rows: list[list[Any]]
     header_row: int = 1
     first_col: int = 1
+    row_numbers: list[int] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def excel_row(self, i: int) -> int:
+        if self.row_numbers is not None:
+            return self.row_numbers[i]
         return self.header_row + 1 + i
 
 

@@ -1,23 +1,29 @@
 """Workbook-file adapter: python-calamine reads (fast), openpyxl writes (styled tables).
 
 Tables are found by Excel Table name first (canonical English, or the Chinese table label), then by
-sheet name (canonical, Chinese, or an alias) with headers on the first non-empty row.
+sheet name (canonical, Chinese, or an alias) with headers on the row among the first ones that names the
+most of the table's columns.  A sheet's cells are read once (calamine); an Excel Table's range comes from
+its table part in the package, so the cells below and beside it can be checked (see ``layout``).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import python_calamine as pc
+from defusedxml import ElementTree
 
 from salesbook.book.base import RawTable
-from salesbook.book.ooxml import sheet_parts
+from salesbook.book.headers import decode_escapes, header_lookup, normalise_name
+from salesbook.book.layout import Box, read_box, read_range
+from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.safety import check_workbook_file
-from salesbook.book.validate import normalise_header
 from salesbook.errors import InputError, problem
 from salesbook.schemas import REGISTRY
 
@@ -27,18 +33,115 @@ _CELL_ERROR_ALT = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>
                              rb'\s*<v>([^<]*)</v>', re.S)
 
 
-def _col_index(letters: bytes) -> int:
+_REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]+)"')
+_TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def _col_index(letters: bytes | str) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.encode() if isinstance(letters, str) else letters:
         n = n * 26 + (ch - 64)
     return n
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """An Excel Table as its part in the package declares it."""
+
+    name: str
+    sheet: str
+    box: Box
+    header_rows: int
+    totals_rows: int
+    columns: tuple[str, ...]
+
+
+def _box(ref: str) -> Box | None:
+    m = _REF.match(ref.upper())
+    if not m:
+        return None
+    c1, r1 = _col_index(m.group(1)), int(m.group(2))
+    c2, r2 = (_col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    return Box(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def _dimension(xml: bytes | None) -> Box | None:
+    """The used range a worksheet part declares (``<dimension ref="A1:I100001"/>``), if any."""
+    if xml is None:
+        return None
+    m = _DIMENSION.search(xml, 0, 4096)
+    return _box(m.group(1).decode("ascii", "replace")) if m else None
+
+
+def _no_values_after(xml: bytes | None, row: int) -> bool:
+    """True when the worksheet part surely holds no cell value below ``row`` (rows there may still carry
+    formatting only, as a template's pre-formatted rows do); False when it may, or cannot be told."""
+    if xml is None:
+        return False
+    at = xml.rfind(b'<row r="%d"' % row)
+    if at < 0:
+        return False
+    opened = xml.find(b">", at)
+    start = opened if opened > 0 and xml[opened - 1:opened] == b"/" else xml.find(b"</row>", at)
+    end = xml.find(b"</sheetData>", at)
+    if start < 0 or end < 0:
+        return False
+    tail = xml[start:end]
+    return not any(tag in tail for tag in (b"<v>", b"<v ", b"<is>", b"<is ", b":v>"))
+
+
+def _mark_error_cells(xml: bytes | None, grid: list[list[Any]], origin: tuple[int, int]) -> None:
+    """calamine hands Excel error cells (#N/A ...) over as blanks; put the error text back."""
+    if xml is None or b't="e"' not in xml:
+        return
+    for pattern in (_CELL_ERROR, _CELL_ERROR_ALT):
+        for m in pattern.finditer(xml):
+            col = _col_index(m.group(1)) - origin[1]
+            i = int(m.group(2)) - origin[0]
+            if 0 <= i < len(grid) and 0 <= col < len(grid[i]):
+                grid[i][col] = m.group(3).decode("utf-8", "replace")
+
+
+def table_parts(zf: zipfile.ZipFile) -> dict[str, TablePart]:
+    """Every Excel Table in the package by its display name (and by its name, when that differs)."""
+    names = set(zf.namelist())
+    out: dict[str, TablePart] = {}
+    for sheet, part in sheet_parts(zf).items():
+        folder, leaf = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", leaf + ".rels")
+        if rels not in names:
+            continue
+        for rel in ElementTree.fromstring(zf.read(rels)).findall("p:Relationship", NS):
+            if rel.get("Type") != _TABLE_REL or rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            if path not in names:
+                continue
+            try:
+                root = ElementTree.fromstring(zf.read(path))
+                box = _box(root.get("ref", ""))
+                header_rows = min(max(int(root.get("headerRowCount", "1") or 1), 0), 1)
+                totals_rows = min(max(int(root.get("totalsRowCount", "0") or 0), 0), 1)
+            except Exception:  # a part that does not parse: calamine's own view of the table is used
+                continue
+            if box is None:
+                continue
+            columns = tuple(decode_escapes(c.get("name", "")) for c in root.iterfind("m:tableColumns/m:tableColumn", NS))
+            table = TablePart(name=root.get("displayName") or root.get("name") or "", sheet=sheet, box=box,
+                              header_rows=header_rows, totals_rows=totals_rows, columns=columns)
+            for key in (root.get("displayName"), root.get("name")):
+                if key:
+                    out.setdefault(key, table)
+    return out
 
 
 def _table_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, table in REGISTRY.items():
         for label in (name, table.zh, *table.aliases):
-            out.setdefault(normalise_header(label), name)
+            out.setdefault(normalise_name(label), name)
     return out
 
 
@@ -59,6 +162,7 @@ class FileBook:
         self.outputs: dict[str, pd.DataFrame] = {}
         self._locations = self._find_tables()
         self._sheet_parts: dict[str, str] | None = None
+        self._table_parts: dict[str, TablePart] | None = None
         self._raw_cache: dict[str, RawTable | None] = {}
 
     # -- discovery -------------------------------------------------------------------------------
@@ -71,11 +175,11 @@ class FileBook:
         except (pc.TablesNotLoaded, pc.TablesNotSupported):
             table_names = []
         for tname in table_names:
-            canon = aliases.get(normalise_header(tname))
+            canon = aliases.get(normalise_name(tname))
             if canon and canon not in found:
                 found[canon] = ("table", tname)
         for sheet in self._wb.sheet_names:
-            canon = aliases.get(normalise_header(sheet))
+            canon = aliases.get(normalise_name(sheet))
             if canon and canon not in found:
                 found[canon] = ("sheet", sheet)
         return found
@@ -98,44 +202,55 @@ class FileBook:
             return None
         kind, ident = where
         if kind == "table":
-            t = self._wb.get_table_by_name(ident)
-            data_start_row, first_col = t.start
-            rows = t.to_python()  # already a fresh list of row lists
-            raw = RawTable(name=name, sheet=t.sheet, headers=list(t.columns), rows=rows,
-                           header_row=data_start_row, first_col=first_col + 1)
-        else:
-            sheet = self._wb.get_sheet_by_name(ident)
-            grid = sheet.to_python(skip_empty_area=False)
-            top = next((i for i, r in enumerate(grid) if any(v not in ("", None) for v in r)), None)
-            if top is None:
-                return RawTable(name=name, sheet=ident, headers=[], rows=[], header_row=1)
-            header = list(grid[top])
-            while header and header[-1] in ("", None):
-                header.pop()
-            first = next((i for i, v in enumerate(header) if v not in ("", None)), 0)
-            rows = [list(r[first:len(header)]) for r in grid[top + 1:]]
-            raw = RawTable(name=name, sheet=ident, headers=header[first:], rows=rows, header_row=top + 1,
-                           first_col=first + 1)
-        self._mark_error_cells(raw)
-        while raw.rows and all(v in ("", None) for v in raw.rows[-1]):
-            raw.rows.pop()
-        return raw
+            part = self._tables().get(ident)
+            if part is None:  # not found in the package: calamine's view of the table, nothing around it
+                return self._calamine_table(name, ident)
+            xml = self._sheet_xml(part.sheet)
+            dim = _dimension(xml)
+            box = part.box
+            if dim is not None and box.left <= dim.left and dim.right <= box.right and dim.bottom >= box.top \
+                    and (dim.bottom <= box.bottom or _no_values_after(xml, box.bottom)):
+                # the sheet's used range is inside the table: nothing around it, and calamine reads a
+                # table's own cells faster than the whole sheet's
+                t = self._wb.get_table_by_name(ident)
+                grid = [list(t.columns)] if part.header_rows else []
+                grid += t.to_python()
+                origin = (box.top, box.left)
+            else:
+                grid = self._wb.get_sheet_by_name(part.sheet).to_python(skip_empty_area=False)
+                origin = (1, 1)
+            _mark_error_cells(xml, grid, origin)
+            others = [t.box for t in {id(t): t for t in self._tables().values()}.values()
+                      if t.sheet == part.sheet and t is not part]
+            headers = list(part.columns) if len(part.columns) == box.right - box.left + 1 else None
+            return read_box(name, part.sheet, grid, origin, box, tname=part.name, headers=headers,
+                            header_rows=part.header_rows, totals_rows=part.totals_rows, others=others)
+        grid = self._wb.get_sheet_by_name(ident).to_python(skip_empty_area=False)
+        _mark_error_cells(self._sheet_xml(ident), grid, (1, 1))
+        others = [t.box for t in self._tables().values() if t.sheet == ident]
+        return read_range(name, ident, grid, (1, 1), header_lookup(REGISTRY[name]), others=others)
 
-    def _mark_error_cells(self, raw: RawTable) -> None:
-        """calamine hands Excel error cells (#N/A ...) over as blanks; put the error text back."""
-        part = self._sheet_part(raw.sheet)
+    def _calamine_table(self, name: str, ident: str) -> RawTable:
+        t = self._wb.get_table_by_name(ident)
+        data_start_row, first_col = t.start
+        rows = t.to_python()
+        while rows and all(v in ("", None) for v in rows[-1]):
+            rows.pop()
+        return RawTable(name=name, sheet=t.sheet, headers=list(t.columns), rows=rows, header_row=data_start_row,
+                        first_col=first_col + 1)
+
+    def _tables(self) -> dict[str, TablePart]:
+        if self._table_parts is None:
+            with zipfile.ZipFile(self.path) as zf:
+                self._table_parts = table_parts(zf)
+        return self._table_parts
+
+    def _sheet_xml(self, sheet: str) -> bytes | None:
+        part = self._sheet_part(sheet)
         if part is None:
-            return
+            return None
         with zipfile.ZipFile(self.path) as zf:
-            data = zf.read(part)
-        if b't="e"' not in data:
-            return
-        for pattern in (_CELL_ERROR, _CELL_ERROR_ALT):
-            for m in pattern.finditer(data):
-                col = _col_index(m.group(1)) - raw.first_col
-                i = int(m.group(2)) - raw.header_row - 1
-                if 0 <= i < len(raw.rows) and 0 <= col < len(raw.rows[i]):
-                    raw.rows[i][col] = m.group(3).decode("utf-8", "replace")
+            return zf.read(part) if part in zf.namelist() else None
 
     def _sheet_part(self, sheet: str) -> str | None:
         if self._sheet_parts is None:

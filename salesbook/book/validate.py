@@ -6,10 +6,8 @@ The DataFrames carry canonical column names and clean dtypes; their index is the
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +16,7 @@ import pandas as pd
 
 from salesbook.book import crosscheck
 from salesbook.book.base import Book, RawTable
+from salesbook.book.headers import closest_header, display_header, header_lookup, match_header, normalise_header
 from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column
 from salesbook.errors import InputError, Locator, Problem, problem
 from salesbook.messages import Words, column_name, joined, setting_name
@@ -40,22 +39,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def normalise_header(text: object) -> str:
-    return re.sub(r"[\s_\-:：()（）]+", "", str(text or "")).casefold()
-
-
-def header_lookup(table: Table) -> dict[str, str]:
-    """Header text -> canonical column; names and labels win over aliases."""
-    lookup: dict[str, str] = {}
-    for col in table.columns:
-        for label in (col.name, col.label_en, col.zh):
-            lookup.setdefault(normalise_header(label), col.name)
-    for col in table.columns:
-        for label in col.aliases:
-            lookup.setdefault(normalise_header(label), col.name)
-    return lookup
 
 
 @dataclass
@@ -88,23 +71,25 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
     positions: dict[str, int] = {}
     shown: dict[str, str] = {}
     header_row = raw.header_row
+    unknown: list[object] = []
     for i, header in enumerate(raw.headers):
-        canon = lookup.get(normalise_header(header))
+        canon = match_header(header, lookup)
         if canon is None or canon in positions:
-            if canon in positions and str(header).strip():
+            if canon in positions:
                 problems.append(problem(
                     "the column '{h}' appears twice.", "列“{h}”出现了两次。",
-                    sheet=raw.sheet, row=header_row, column=f"{column_letter(raw.first_col + i)}", h=header))
+                    sheet=raw.sheet, row=header_row, column=f"{column_letter(raw.first_col + i)}",
+                    h=display_header(header)))
+            elif header is not None:
+                unknown.append(header)
             continue
         positions[canon] = i
-        shown[canon] = f"{header} ({column_letter(raw.first_col + i)})"
+        shown[canon] = f"{display_header(header)} ({column_letter(raw.first_col + i)})"
     for col in table.columns:
         if col.required and col.name not in positions:
-            unknown = [str(h) for h in raw.headers if h is not None and normalise_header(h) not in lookup]
-            close = difflib.get_close_matches(col.label_en, unknown, n=1, cutoff=0.6) or \
-                difflib.get_close_matches(col.zh, unknown, n=1, cutoff=0.5)
-            hint_en = f" Did you mean '{close[0]}'?" if close else ""
-            hint_zh = f"是否应为“{close[0]}”？" if close else ""
+            close = closest_header(((col.label_en, 0.6), (col.zh, 0.5)), unknown)
+            hint_en = f" Did you mean '{close}'?" if close else ""
+            hint_zh = f"是否应为“{close}”？" if close else ""
             problems.append(problem(
                 "required column '{en}' (or '{zh}') is missing." + hint_en,
                 "缺少必填列“{zh}”（或“{en}”）。" + hint_zh,
@@ -130,9 +115,16 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
 
 
 def _row_index(raw: RawTable) -> pd.Index:
-    """The data rows' Excel row numbers (an empty table keeps pandas' default empty index, as before)."""
+    """The data rows' Excel row numbers (an empty table keeps pandas' default empty index, as before).
+
+    The reader's own row numbers when it gives them (blank rows inside a table are left out, so the rows
+    after one are not consecutive), else the rows right under the header."""
     n = len(raw.rows)
-    return pd.Index(np.arange(raw.excel_row(0), raw.excel_row(n), dtype=np.int64) if n else [], name="excel_row")
+    if not n:
+        return pd.Index([], name="excel_row")
+    if raw.row_numbers is not None:
+        return pd.Index(np.asarray(raw.row_numbers, dtype=np.int64), name="excel_row")
+    return pd.Index(np.arange(raw.excel_row(0), raw.excel_row(0) + n, dtype=np.int64), name="excel_row")
 
 
 def _cell_grid(rows: list[list[object]], width: int) -> np.ndarray:
@@ -445,6 +437,8 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
                                                         date_order=date_order)
         if name == "Settings":
             date_order = _date_order(frame)
+        problems.extend(raw.problems)  # what the reader found around the table (rows below it ...)
+        warnings.extend(raw.warnings)
         problems.extend(table_problems)
         tables[name] = frame
         sheets[name] = raw.sheet

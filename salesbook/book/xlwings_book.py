@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from salesbook.book.base import RawTable
-from salesbook.book.validate import normalise_header
+from salesbook.book.headers import header_lookup, normalise_name
+from salesbook.book.layout import Box, read_box, read_range
 from salesbook.book.writer import FORMULA_PREFIXES, cell_value, header_label
 from salesbook.schemas import REGISTRY, Kind
 
@@ -25,7 +26,7 @@ def _aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, table in REGISTRY.items():
         for label in (name, table.zh, *table.aliases):
-            out.setdefault(normalise_header(label), name)
+            out.setdefault(normalise_name(label), name)
     return out
 
 
@@ -44,11 +45,11 @@ class XlwingsBook:
         self._where: dict[str, tuple[str, Any]] = {}
         for sheet in book.sheets:
             for table in sheet.tables:
-                canon = aliases.get(normalise_header(table.name))
+                canon = aliases.get(normalise_name(table.name))
                 if canon and canon not in self._where:
                     self._where[canon] = ("table", table)
         for sheet in book.sheets:
-            canon = aliases.get(normalise_header(sheet.name))
+            canon = aliases.get(normalise_name(sheet.name))
             if canon and canon not in self._where:
                 self._where[canon] = ("sheet", sheet)
 
@@ -56,24 +57,27 @@ class XlwingsBook:
         return list(self._where)
 
     def read_raw(self, name: str) -> RawTable | None:
+        """The same rules as the file adapter (see ``layout``): the sheet's used range is read once and the
+        table's range is taken from the ListObject, so rows below it and values beside it are found."""
         where = self._where.get(name)
         if where is None:
             return None
         kind, obj = where
+        sheet = _sheet_of(obj) if kind == "table" else obj
+        used = sheet.used_range
+        grid = _grid(used.options(ndim=2, err_to_str=True).value)
+        origin = (used.row, used.column)
         if kind == "table":
-            header_rng = obj.header_row_range
-            headers = list(header_rng.options(ndim=1, err_to_str=True).value)
-            body = obj.data_body_range
-            rows = [] if body is None else [list(r) for r in body.options(ndim=2, err_to_str=True).value]
-            return RawTable(name=name, sheet=obj.parent.name if hasattr(obj, "parent") else obj.range.sheet.name,
-                            headers=headers, rows=_drop_blank(rows), header_row=header_rng.row,
-                            first_col=header_rng.column)
-        grid = obj.used_range.options(ndim=2, err_to_str=True).value
-        top = obj.used_range.row
-        if not grid:
-            return RawTable(name=name, sheet=obj.name, headers=[], rows=[], header_row=top)
-        return RawTable(name=name, sheet=obj.name, headers=list(grid[0]), rows=_drop_blank(grid[1:]),
-                        header_row=top, first_col=obj.used_range.column)
+            others = [_box(t.range) for t in sheet.tables if t.name != obj.name]
+            header_rows = 1 if getattr(obj, "show_headers", True) else 0
+            totals_rows = 1 if getattr(obj, "show_totals", False) else 0
+            headers = None
+            if header_rows and obj.header_row_range is not None:
+                headers = list(obj.header_row_range.options(ndim=1, err_to_str=True).value)
+            return read_box(name, sheet.name, grid, origin, _box(obj.range), tname=obj.name, headers=headers,
+                            header_rows=header_rows, totals_rows=totals_rows, others=others)
+        others = [_box(t.range) for t in sheet.tables]
+        return read_range(name, sheet.name, grid, origin, header_lookup(REGISTRY[name]), others=others)
 
     def write_table(self, name: str, frame: pd.DataFrame, *, lang: str = "en") -> None:
         """Replace sheet ``name`` with ``frame`` as an Excel Table (one bulk write, not cell by cell)."""
@@ -97,7 +101,17 @@ class XlwingsBook:
                     sheet["A2"].offset(0, j).resize(len(body), 1).number_format = fmt
 
 
-def _drop_blank(rows: list[list[Any]]) -> list[list[Any]]:
-    while rows and all(v is None or v == "" for v in rows[-1]):
-        rows.pop()
-    return rows
+def _sheet_of(table: Any) -> Any:
+    return table.parent if hasattr(table, "parent") else table.range.sheet
+
+
+def _box(rng: Any) -> Box:
+    last = rng.last_cell
+    return Box(rng.row, rng.column, last.row, last.column)
+
+
+def _grid(value: Any) -> list[list[Any]]:
+    """Range.value with ndim=2 as fresh row lists ([] for an empty sheet)."""
+    if not value:
+        return []
+    return [list(r) for r in value]

@@ -15,6 +15,7 @@ import pytest
 
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
+from salesbook.errors import InputError
 from salesbook.excel.macros import PROBLEMS_SHEET, run_in_book
 
 
@@ -31,6 +32,10 @@ class Range:
 
     def offset(self, r: int, c: int) -> Range:
         return Range(self.sheet, self.row + r, self.column + c, self.nrows, self.ncols)
+
+    @property
+    def last_cell(self) -> Range:
+        return Range(self.sheet, self.row + self.nrows - 1, self.column + self.ncols - 1)
 
     def _cell(self, r: int, c: int) -> Any:
         v = self.sheet.cells.get((r, c))
@@ -235,3 +240,37 @@ def test_run_in_book_writes_warnings_to_a_sheet_and_says_so_in_an_alert(live_boo
     rows = live_book.sheets["Out_Warnings"].used_range.options(ndim=2).value
     assert any("unusual" in str(v) for r in rows for v in r)
     assert live_book.app.alerts and "warning" in live_book.app.alerts[-1] and "Out_Warnings" in live_book.app.alerts[-1]
+
+
+def _deals_extent(book: Book) -> tuple[Sheet, int, int]:
+    sheet = book.sheets["Deals"]
+    rng = sheet.tables[0].range
+    return sheet, rng.row + rng.nrows - 1, rng.ncols
+
+
+def test_rows_typed_under_a_live_table_are_an_error_as_in_a_file(live_book):
+    sheet, last, width = _deals_extent(live_book)
+    for j in range(1, width + 1):  # a copy of the last deal, twice, after one blank row
+        sheet.cells[(last + 2, j)] = sheet.cells.get((last, j))
+        sheet.cells[(last + 3, j)] = sheet.cells.get((last, j))
+    with pytest.raises(InputError) as info:
+        load_book(XlwingsBook(live_book))
+    (p,) = [p for p in info.value.problems if "below table" in p.text("en")]
+    assert (p.sheet, p.row, p.column) == ("Deals", last + 2, "A")
+    assert p.text("en").startswith(f"2 rows below table 'Deals' (which ends at row {last}) hold data but are not "
+                                   f"part of the table, so they would not be read: rows {last + 2}-{last + 3}.")
+
+
+def test_blank_row_inside_a_live_table_is_skipped_and_values_beside_it_are_a_warning(live_book, small_tables):
+    sheet, _, width = _deals_extent(live_book)
+    for j in range(1, width + 1):
+        sheet.cells.pop((3, j), None)
+    sheet.cells[(2, width + 2)] = "note"
+    loaded = load_book(XlwingsBook(live_book), ["Deals"])  # alone: payments of the blanked deal would not resolve
+    deals = loaded.tables["Deals"]
+    assert len(deals) == len(small_tables["Deals"]) - 1 and 3 not in deals.index and deals.index[1] == 4
+    blank, beside = loaded.warnings
+    assert blank.text("en") == "row 3 inside table 'Deals' is blank; it was skipped."
+    assert (beside.sheet, beside.row) == ("Deals", 2)
+    assert beside.text("en").startswith("column ")
+    assert " beside table 'Deals' holds values (row 2)" in beside.text("en")
