@@ -534,7 +534,7 @@ SAATY = [1, 2, 3, 5, 9, 1 / 3, 0.5, 1 / 9, 0.2]
 def kpi_weight_tables(draw, world: World) -> dict[str, RawTable]:
     """KPIWeights per role (manual weights totalling 100%), WeightMethods and AHP judgements for every pair."""
     kpis = world.ref("KPIs.kpi_id")
-    roles = draw(st.lists(st.sampled_from(["rep", "senior", "manager", "director", "x"]), min_size=1, max_size=3,
+    roles = draw(st.lists(st.sampled_from(["rep", "senior", "manager", "director"]), min_size=1, max_size=3,
                           unique=True))
     weights, methods, judgements = [], [], []
     for role in roles:
