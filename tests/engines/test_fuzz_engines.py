@@ -77,6 +77,12 @@ def percents(lo: float | None = None, hi: float | None = None) -> st.SearchStrat
     return st.one_of(numbers(lo, hi, edges=edges), st.sampled_from(text or ["0%"]))
 
 
+def in_range(table: str, column: str) -> st.SearchStrategy:
+    """A percentage within what the schema declares possible for the column (outside it is refused)."""
+    col = REGISTRY[table].column(column)
+    return percents(col.min_value, col.max_value)
+
+
 def ints(lo: int | None = None, hi: int | None = None) -> st.SearchStrategy:
     edges = [0, 1, 2, 3, 5, 12, 13, 30, 365, 2026, 3650, 10**6, 2**53, -1, -30]
     vals = [v for v in edges if (lo is None or v >= lo) and (hi is None or v <= hi)]
@@ -185,7 +191,7 @@ def _special(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
         ("Regions", "manager_id"): st.one_of(st.none(), ref_values(world, "Reps.rep_id")),
         ("CompanyTarget", "fiscal_year"): st.sampled_from([world.fiscal_year] * (1 if world.mode else 20) + [2025]),
         ("CompanyTarget", "target"): numbers(0, 1e12) if world.mode == 0 else st.one_of(st.none(), numbers(0)),
-        ("CompanyTarget", "growth"): st.one_of(st.none(), st.none(), percents()),
+        ("CompanyTarget", "growth"): st.one_of(st.none(), st.none(), in_range("CompanyTarget", "growth")),
         ("TargetLevels", "weight_column"): st.sampled_from([None, None, "capacity", "headcount", "target_bonus"]
                                                            + ([] if world.mode == 0 else
                                                               ["unit_price", "max_open_leads", "name", "email",
@@ -199,7 +205,7 @@ def _special(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
         if world.mode else st.none(),
         ("TargetAdjustments", "rep_id"): st.one_of(st.none(), ref_values(world, "Reps.rep_id")),
         ("TargetAdjustments", "month"): st.one_of(st.none(), st.none(), st.integers(1, 12)) if world.mode else st.none(),
-        ("TargetAdjustments", "growth"): st.one_of(st.none(), percents()),
+        ("TargetAdjustments", "growth"): st.one_of(st.none(), in_range("TargetAdjustments", "growth")),
         ("TargetAdjustments", "locked"): st.one_of(st.none(), st.none(), numbers(0)),
         ("TargetAdjustments", "min_amount"): st.one_of(st.none(), st.none(), numbers(0)),
         ("TargetAdjustments", "max_amount"): st.one_of(st.none(), st.none(), numbers(0)),
@@ -223,27 +229,27 @@ def _special(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
         ("GradeBands", "grade"): st.sampled_from(["A", "B", "C", "D", "甲", "=A", "<b>A</b>"]),
         ("GradeBands", "min_score"): numbers(edges=[0, 15, 30, 45, -1000, 1e300, 1.7e308]),
         ("ScoreGroups", "cap"): st.one_of(st.none(), numbers(edges=[0, 10, 40, 60, 1e300])),
-        ("Plans", "gate"): st.one_of(st.none(), st.none(), percents(0)),
+        ("Plans", "gate"): st.one_of(st.none(), st.none(), in_range("Plans", "gate")),
         ("Plans", "cap_line"): st.one_of(st.none(), st.none(), numbers(0)),
         ("Plans", "cap_period"): st.one_of(st.none(), st.none(), numbers(0)),
-        ("Plans", "override_rate"): st.one_of(st.none(), st.none(), percents(0)),
+        ("Plans", "override_rate"): st.one_of(st.none(), st.none(), in_range("Plans", "override_rate")),
         ("Plans", "draw_amount"): st.one_of(st.none(), st.none(), numbers(0)),
         ("Plans", "draw_type"): st.one_of(st.none(), choices(REGISTRY["Plans"].column("draw_type"))),
         ("PlanTiers", "lower_bound"): numbers(0, edges=[0, 0.5, 0.8, 1, 1.2, 10000, 1e6, 1e15]),
-        ("PlanTiers", "rate"): percents(0),
+        ("PlanTiers", "rate"): in_range("PlanTiers", "rate"),
         ("PlanAssignments", "end_date"): st.one_of(st.none(), st.none(), near_plan_dates()),
         ("PlanAssignments", "quota"): st.one_of(st.none(), numbers(0)),
         ("Spiffs", "end_date"): st.one_of(st.none(), near_plan_dates()),
-        ("KPIs", "threshold"): st.one_of(st.none(), percents(0)),
-        ("KPIs", "stretch"): st.one_of(st.none(), percents(0)),
-        ("KPIs", "floor"): st.one_of(st.none(), percents(0)),
-        ("KPIs", "cap"): st.one_of(st.none(), percents(0)),
-        ("KPIWeights", "role"): st.sampled_from(["rep", "rep", "senior", "manager", "director", "销售经理", "x"]),
+        ("KPIs", "threshold"): st.one_of(st.none(), in_range("KPIs", "threshold")),
+        ("KPIs", "stretch"): st.one_of(st.none(), in_range("KPIs", "stretch")),
+        ("KPIs", "floor"): st.one_of(st.none(), in_range("KPIs", "floor")),
+        ("KPIs", "cap"): st.one_of(st.none(), in_range("KPIs", "cap")),
+        ("KPIWeights", "role"): st.sampled_from(["rep", "rep", "senior", "manager", "director", "销售经理"]),
         ("KPIWeights", "weight"): st.one_of(st.none(), st.sampled_from([1, 0.5, 0.25, 0, "100%", 0.333333333])),
-        ("WeightMethods", "role"): st.sampled_from(["rep", "senior", "manager", "director", "x"]),
+        ("WeightMethods", "role"): st.sampled_from(["rep", "senior", "manager", "director"]),
         ("WeightMethods", "subjective"): st.one_of(st.none(), choices(REGISTRY["WeightMethods"].column("subjective"))),
         ("WeightMethods", "objective"): st.one_of(st.none(), choices(REGISTRY["WeightMethods"].column("objective"))),
-        ("WeightMethods", "subjective_share"): st.one_of(st.none(), percents(0, 1)),
+        ("WeightMethods", "subjective_share"): st.one_of(st.none(), in_range("WeightMethods", "subjective_share")),
         ("AHPJudgements", "role"): st.sampled_from(["rep", "senior", "manager", "director"]),
         ("AHPJudgements", "value"): st.sampled_from([1, 2, 3, 5, 9, 1 / 3, 0.5, 1 / 9, 0.33, 1e-300, 1e300, 0]),
         ("Actuals", "period"): near_plan_dates(),
