@@ -26,7 +26,7 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,8 @@ class CommissionResult:
     lines: pd.DataFrame
     statements: pd.DataFrame
     accruals: pd.DataFrame
+    # credited lines of booked deals on a day their rep had no plan: they earn nothing (rep_id, deal_id)
+    unplanned: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["rep_id", "deal_id"]))
 
 
 def credit_lines(deals: pd.DataFrame, credits: pd.DataFrame | None) -> pd.DataFrame:
@@ -118,6 +120,9 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     led.deal_ids = deals["deal_id"].astype(object).to_numpy()
     l_day = d_day[cr.deal]
     a_idx = A.plan_at(line_rep.astype(np.int64), l_day)
+    bare = np.flatnonzero((a_idx < 0) & (d_status[cr.deal] == "booked"))
+    unplanned = pd.DataFrame({"rep_id": rep_index.to_numpy(dtype=object)[line_rep[bare]],
+                              "deal_id": led.deal_ids[cr.deal[bare]]})
     L = np.flatnonzero(a_idx >= 0)
     l_deal, l_rep, l_share = cr.deal[L], line_rep[L].astype(np.int64), cr.share[L]
     l_plan, l_day, l_overlay = A.plan[a_idx[L]], l_day[L], cr.overlay[L]
@@ -133,7 +138,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     all_days = [l_day, d_sday[l_deal][claw]] + ([pay["day"]] if pay is not None else [])
     all_days = np.concatenate(all_days) if len(L) else np.array([], dtype=np.int64)
     if len(all_days) == 0:
-        return assemble(led, None)
+        return replace(assemble(led, None), unplanned=unplanned)
     codes = period_code(all_days, grain)
     led.p_first, led.n_periods = int(codes.min()), int(codes.max() - codes.min() + 1)
     cov = coverage(A, led.hire, led.leave, led.p_first, led.n_periods, grain)
@@ -184,7 +189,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     led.assignments = A
     led.ev_expl = commission_explanations(ev, led)
     led.cash_expl = cash_explanations(led) if led.cash is not None else None
-    return assemble(led, ev)
+    return replace(assemble(led, ev), unplanned=unplanned)
 
 
 def _hire_leave(led: Ledger, reps: pd.DataFrame | None) -> None:

@@ -19,30 +19,22 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         clawback_days=int(s.get("clawback_window_days", 90)),
         clawback_reduces_attainment=bool(s.get("clawback_reduces_attainment", True)),
         tier_boundary=str(s.get("tier_boundary", "upper")), lang=str(s["language"]))
-    book.warnings.extend(_deals_without_plan(t["Deals"], t.get("Credits"), t["PlanAssignments"]))
+    book.warnings.extend(_deals_without_plan(r.unplanned))
     return {"Out_Commissions": r.lines, "Out_Statements": r.statements, "Out_Accruals": r.accruals}
 
 
-def _deals_without_plan(deals: pd.DataFrame, credits: pd.DataFrame | None,
-                        assignments: pd.DataFrame) -> list[Problem]:
+def _deals_without_plan(unplanned: pd.DataFrame) -> list[Problem]:
     """Credited deals on a day the rep had no plan earn nothing (a director, say): never without a word."""
-    booked = deals[deals["status"].fillna("booked") == "booked"][["deal_id", "date", "rep_id"]]
-    if credits is not None and len(credits):
-        split = booked[["deal_id", "date"]].merge(credits[["deal_id", "rep_id"]], on="deal_id")
-        booked = pd.concat([booked[~booked["deal_id"].isin(credits["deal_id"])], split], ignore_index=True)
-    pairs = booked.merge(assignments[["rep_id", "start_date", "end_date"]], on="rep_id", how="left")
-    covered = (pairs["start_date"] <= pairs["date"]) & (pairs["end_date"].isna() | (pairs["date"] <= pairs["end_date"]))
-    ok = set(pairs.loc[covered.fillna(False).to_numpy(dtype=bool), "deal_id"] + "\x00"
-             + pairs.loc[covered.fillna(False).to_numpy(dtype=bool), "rep_id"])
-    bare = booked[~(booked["deal_id"] + "\x00" + booked["rep_id"]).isin(ok)]
     out = []
-    for rep, rows in bare.groupby("rep_id", sort=True):
+    for rep, rows in unplanned.groupby("rep_id", sort=True):
         n = rows["deal_id"].nunique()
         out.append(problem("rep {rep} has {n} credited deal{s} on days without a plan in PlanAssignments; "
                            "they earn no commission.",
                            "销售代表 {rep} 有 {n} 笔业绩订单发生在方案分配表未覆盖的日期，不计提成。",
                            table="PlanAssignments", rep=rep, n=n, s="" if n == 1 else "s"))
     return out
+
+
 JOB = Job(name="commissions", title_en="Commissions", title_zh="提成",
           needs=("Deals", "Plans", "PlanTiers", "PlanAssignments", "Reps"),
           uses=("Deals", "Credits", "Payments", "Plans", "PlanTiers", "PlanAssignments", "Spiffs", "Reps"),

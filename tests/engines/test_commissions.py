@@ -377,3 +377,15 @@ def test_chinese_explanations():
     assert r.lines["component"].tolist() == ["提成", "预支补足"]
     assert "超额累进" in r.lines["explanation"].iloc[0] and "应付" in r.statements["explanation"].iloc[0]
     assert "计提" in r.accruals["explanation"].iloc[0]
+
+
+def test_credited_lines_without_a_plan_are_listed_not_paid():
+    """M has no plan: its credit on D2 earns nothing and is listed as unplanned; a cancelled deal is not."""
+    plans, tiers, assign, reps = _book()
+    deals = _deals([("D1", "2026-01-05", "A", "X", 1, 8_000.0, "booked", None),
+                    ("D2", "2026-01-20", "A", "X", 1, 6_000.0, "booked", None),
+                    ("D3", "2026-01-21", "M", "X", 1, 1_000.0, "cancelled", "2026-01-22")])
+    credits = pd.DataFrame({"deal_id": ["D2", "D2"], "rep_id": ["A", "M"], "share": [0.5, 0.5], "overlay": [False, False]})
+    r = compute_commissions(deals, plans, tiers, assign, credits=credits, reps=reps)
+    assert r.unplanned.to_dict("records") == [{"rep_id": "M", "deal_id": "D2"}]
+    assert "M" not in set(r.lines["rep_id"])
