@@ -27,21 +27,23 @@ def test_report_on_a_book_never_computed_exits_2_and_says_run_first(tmp_path, ca
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before
 
 
-def test_report_warns_naming_the_inputs_changed_after_the_run(tmp_path, capsys):
-    book = build(BASE, "en", tmp_path)
+@pytest.mark.parametrize(("lang", "said"), [("en", "the inputs changed after the results were computed (Deals)"),
+                                             ("zh", "计算结果之后输入又被修改过（成交）")])
+def test_report_warns_naming_the_inputs_changed_after_the_run(tmp_path, capsys, lang, said):
+    book = build(BASE, lang, tmp_path)
     computed = run_book(book, tmp_path / "computed.xlsx").output
     code = cli.main(["report", str(computed), "--out", str(tmp_path / "fresh"), "--format", "html",
                      "--per", "company", "--no-progress"])
-    assert code == 0 and "changed" not in capsys.readouterr().err
+    assert code == 0 and said[:8] not in capsys.readouterr().err
     wb = openpyxl.load_workbook(computed)
-    ws = wb[sheet("Deals", "en")]
+    ws = wb[sheet("Deals", lang)]
     ws["G2"] = 61_000  # one amount edited after the run
     wb.save(computed)
     code = cli.main(["report", str(computed), "--out", str(tmp_path / "stale"), "--format", "html",
                      "--per", "company", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 0
-    assert "the inputs changed after the results were computed (Deals)" in err
+    assert said in err
 
 
 def test_runinfo_is_the_same_on_every_run_of_the_same_inputs(tmp_path):

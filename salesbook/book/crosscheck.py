@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import Problem, problem
 from salesbook.schemas import REGISTRY
 from salesbook.schemas.core import ROLE_CHOICES
@@ -70,18 +71,13 @@ def check_roles(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
 
 def resolve_rule_fields(tables: dict[str, pd.DataFrame], sheets: Mapping[str, str],
                         shown: Mapping[tuple[str, str], str]) -> list[Problem]:
-    """Scoring-rule fields typed as any Leads header (canonical, zh, en, alias, or the book's own header text)
-    become the canonical column; a field that names no Leads column is an error listing the headers."""
+    """Scoring-rule fields typed as any Leads header (canonical, zh, en, alias, or however the book's own header
+    is written) become the canonical column; a field that names no Leads column is an error listing them."""
     rules, leads = tables.get("ScoringRules"), tables.get("Leads")
     if not _has_rows(rules) or leads is None:
         return []
-    from salesbook.book.validate import header_lookup, normalise_header  # validate calls this module
-
     table = REGISTRY["Leads"]
     lookup = header_lookup(table)
-    for (tname, col), text in shown.items():  # "公司 (C)" -> the header as the user typed it
-        if tname == "Leads":
-            lookup.setdefault(normalise_header(text.rsplit(" (", 1)[0]), col)
     problems: list[Problem] = []
     fields = rules["field"].astype("object")
     resolved = fields.copy()
@@ -90,7 +86,7 @@ def resolve_rule_fields(tables: dict[str, pd.DataFrame], sheets: Mapping[str, st
         text = fields[row]
         if text is None or pd.isna(text):
             continue
-        canon = lookup.get(normalise_header(text))
+        canon = match_header(text, lookup)  # the same matching that read the Leads sheet's own headers
         if canon is None:
             problems.append(problem(
                 "'{v}' is not a column of the Leads sheet; use one of: {allowed_en}.",

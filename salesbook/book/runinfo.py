@@ -16,6 +16,7 @@ import pandas as pd
 
 from salesbook import __version__
 from salesbook.book.base import Book, RawTable
+from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import InputError, Problem, problem
 from salesbook.schemas import REGISTRY
 
@@ -65,13 +66,13 @@ def check_computed(book: Book) -> list[Problem]:
             "the reports from the computed workbook it writes (BOOK_computed.xlsx).",
             "该工作簿还没有计算结果（没有 {info} 工作表）：请先运行 `salesbook run 工作簿.xlsx`，"
             "再用运行输出的计算结果工作簿生成报告。", info=RUNINFO))
+    lookup = header_lookup(REGISTRY[RUNINFO])
+    columns = [match_header(h, lookup) for h in raw.headers]  # the sheet's headers are in the book's language
     stored: dict[str, str] = {}
     for row in raw.rows:
-        cells = dict(zip((str(h).strip().lower() for h in raw.headers), row, strict=False))
-        name = next((cells[k] for k in ("table", "表格") if k in cells), None)
-        fp = next((cells[k] for k in ("fingerprint", "指纹") if k in cells), None)
-        if name:
-            stored[str(name)] = str(fp or "")
+        cells = dict(zip(columns, row, strict=False))
+        if cells.get("table"):
+            stored[str(cells["table"])] = str(cells.get("fingerprint") or "")
     now = input_fingerprints(book)
     changed = sorted(n for n in set(stored) | set(now)
                      if stored.get(n) != (now[n][2] if n in now else None))
