@@ -16,11 +16,17 @@ import openpyxl
 import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from salesbook.book.save import save_workbook
 from salesbook.book.validate import range_text, setting_allowed
-from salesbook.book.writer import HEADER_FILL, HEADER_FONT, ensure_named_styles, set_cell, write_frame
+from salesbook.book.writer import (
+    HEADER_FILL,
+    HEADER_FONT,
+    ensure_named_styles,
+    list_validation,
+    set_cell,
+    write_frame,
+)
 from salesbook.schemas import REGISTRY, SETTINGS, Table, input_tables
 
 UDF_MODULE = "salesbook.excel.functions"
@@ -123,8 +129,7 @@ def _settings_dropdowns(ws, frame: pd.DataFrame, lang: str) -> None:
         setting = SETTINGS.get(str(key))
         if setting is None or not setting.choices:
             continue
-        labels = [c.label(lang) for c in setting.choices]
-        dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+        dv = list_validation([c.label(lang) for c in setting.choices])
         dv.error = setting_allowed(setting, lang)
         dv.errorTitle = "salesbook"
         ws.add_data_validation(dv)

@@ -168,6 +168,11 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
 
+def list_validation(labels: list[str]) -> DataValidation:
+    """A drop-down offering exactly ``labels`` (blank allowed)."""
+    return DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+
+
 def add_validations(ws: Worksheet, schema: Table, names: list[str], top: int, lang: str,
                     rows: int = 5000) -> None:
     """Drop-downs for choices, yes/no, and list sources for foreign keys; range checks for numbers."""
@@ -180,11 +185,9 @@ def add_validations(ws: Worksheet, schema: Table, names: list[str], top: int, la
         area = f"{letter}{first}:{letter}{last}"
         dv: DataValidation | None = None
         if col.kind is Kind.CHOICE:
-            labels = [c.zh if lang == "zh" else c.value for c in col.choices]
-            dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+            dv = list_validation([c.zh if lang == "zh" else c.value for c in col.choices])
         elif col.kind is Kind.BOOL:
-            labels = ["是", "否"] if lang == "zh" else ["yes", "no"]
-            dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+            dv = list_validation(["是", "否"] if lang == "zh" else ["yes", "no"])
         elif col.ref:
             ref_table, ref_col = col.ref.split(".")
             source = f"{ref_table}[{_header_of(ref_table, ref_col, lang)}]"
