@@ -352,9 +352,9 @@ def setting_allowed(setting: Setting, lang: str) -> str:
 
 
 def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Problem] | None = None, *,
-                   shown: tuple[str, str] = ("key", "value")) -> tuple[dict[str, object], list[Problem]]:
-    """Settings as a dict of typed values with defaults for anything not given."""
-    _, value_col = shown
+                   value_col: str = "value") -> tuple[dict[str, object], list[Problem]]:
+    """Settings as a dict of typed values with defaults for anything not given; unusual values are added to
+    ``warnings``, named by ``value_col`` (the value column's header as the book shows it)."""
     out: dict[str, object] = {s.key: s.default for s in SETTINGS.values()}
     problems: list[Problem] = []
     if frame is None:
@@ -397,9 +397,8 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Proble
     return out, problems
 
 
-def _date_order(settings_frame: pd.DataFrame) -> str:
-    """The book's date_order, else by its language (mdy for English, dmy for Chinese); errors come later."""
-    values, _ = parse_settings(settings_frame, "Settings")
+def _date_order(values: Mapping[str, object]) -> str:
+    """The book's date_order, else by its language (mdy for English, dmy for Chinese)."""
     order = values.get("date_order")
     if order in DATE_ORDERS:
         return str(order)
@@ -417,12 +416,13 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     wanted = list(names) if names is not None else [n for n, t in REGISTRY.items() if not t.output and n in present]
     wanted += [n for n in sorted(required) if n not in wanted]
     wanted.sort(key=lambda n: n != "Settings")  # first: its date_order decides how text dates are read
-    date_order = "mdy"
     problems: list[Problem] = []
     warnings: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     sheets: dict[str, str] = {}
     shown: dict[tuple[str, str], str] = {}
+    settings, _ = parse_settings(None, "Settings")  # the defaults, for a book without a Settings sheet
+    date_order = _date_order(settings)
     for name in wanted:
         table = REGISTRY[name]
         raw = book.read_raw(name)
@@ -436,7 +436,10 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
         frame, table_problems, table_shown = read_table(raw, table, require_rows=name in required, warnings=warnings,
                                                         date_order=date_order)
         if name == "Settings":
-            date_order = _date_order(frame)
+            settings, setting_problems = parse_settings(frame, raw.sheet, warnings,
+                                                        value_col=table_shown.get("value", "value"))
+            problems.extend(setting_problems)
+            date_order = _date_order(settings)
         problems.extend(raw.problems)  # what the reader found around the table (rows below it ...)
         warnings.extend(raw.warnings)
         problems.extend(table_problems)
@@ -449,10 +452,6 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     problems.extend(crosscheck.attainment_bounds(tables, sheets, shown))
     warnings.extend(crosscheck.check_roles(tables, sheets, shown))
     warnings.extend(crosscheck.engagement_warnings(tables, sheets, shown))
-    settings, setting_problems = parse_settings(tables.get("Settings"), sheets.get("Settings", "Settings"), warnings,
-                                                shown=(shown.get(("Settings", "key"), "key"),
-                                                       shown.get(("Settings", "value"), "value")))
-    problems.extend(setting_problems)
     locator = Locator(sheets, shown)
     if problems:
         raise InputError(problems).located(locator)
