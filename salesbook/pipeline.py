@@ -110,8 +110,9 @@ def _as_of(loaded: LoadedBook) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def warnings_frame(warnings: Sequence[Problem], lang: str) -> pd.DataFrame:
-    rows = [(p.sheet or p.table, p.row, p.column, p.text(lang)) for p in warnings]
+def findings_frame(findings: Sequence[Problem], lang: str) -> pd.DataFrame:
+    """Problems or warnings as the Out_Problems / Out_Warnings sheets list them, named as the user sees them."""
+    rows = [(p.sheet_shown(lang), p.row, p.column_shown(lang), p.text(lang)) for p in findings]
     frame = pd.DataFrame(rows, columns=["sheet", "row", "column", "message"])
     frame["row"] = frame["row"].astype("Int64")
     return frame
@@ -165,7 +166,7 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
     outputs = _compute(loaded, jobs, lang, strict, progress)
     if progress:
         progress("保存" if lang == "zh" else "save")
-    written = {**outputs, WARNINGS: warnings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
+    written = {**outputs, WARNINGS: findings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
     report = write_outputs(source, written, output, lang=lang, in_place=in_place)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
                      save=report, lang=lang, notes=list(loaded.warnings))

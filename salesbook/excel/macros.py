@@ -13,13 +13,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import pandas as pd
 import xlwings as xw
 
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
 from salesbook.errors import InputError
-from salesbook.pipeline import WARNINGS, compute, detect_language, plan_jobs, warnings_frame
+from salesbook.pipeline import WARNINGS, compute, detect_language, findings_frame, plan_jobs
 
 PROBLEMS_SHEET = "Out_Problems"
 
@@ -36,7 +35,7 @@ def run_in_book(book: Any, only: list[str] | None = None) -> dict[str, int]:
         _show_problems(book, adapter, exc, lang)
         return {}
     warnings = [loaded.locator.locate(w) for w in loaded.warnings]
-    outputs[WARNINGS] = warnings_frame(warnings, lang)
+    outputs[WARNINGS] = findings_frame(warnings, lang)
     for name, frame in outputs.items():
         adapter.write_table(name, frame, lang=lang)
     _clear_problems(book)
@@ -52,9 +51,7 @@ def _alert(book: Any, text: str) -> None:
 
 
 def _show_problems(book: Any, adapter: XlwingsBook, exc: InputError, lang: str) -> None:
-    frame = pd.DataFrame([(p.sheet_shown(lang), p.row, p.column_shown(lang), p.text(lang)) for p in exc.problems],
-                         columns=["sheet", "row", "column", "message"])
-    adapter.write_table(PROBLEMS_SHEET, frame, lang=lang)
+    adapter.write_table(PROBLEMS_SHEET, findings_frame(exc.problems, lang), lang=lang)
     n = len(exc.problems)
     _alert(book, f"发现 {n} 个问题，未写入结果；详见工作表 {PROBLEMS_SHEET}。" if lang == "zh"
            else f"{n} problem{'s' if n != 1 else ''} found; no results were written. See sheet {PROBLEMS_SHEET}.")

@@ -51,6 +51,9 @@ SETTINGS = (
             min_value=0.0001, max_value=1000000),
 )
 
+# Where a finding is, as the problem and warning sheets list it.
+_WHERE = (C("sheet", K.TEXT, "工作表", "Sheet"), C("row", K.INT, "行", "Row"), C("column", K.TEXT, "列", "Column"))
+
 TABLES = (
     Table(
         "Settings", "设置",
@@ -206,24 +209,12 @@ TABLES = (
         optional=True,
     ),
     Table(
-        "Out_Problems", "问题清单",
-        (
-            C("sheet", K.TEXT, "工作表", "Sheet"),
-            C("row", K.INT, "行", "Row"),
-            C("column", K.TEXT, "列", "Column"),
-            C("message", K.TEXT, "问题", "Problem"),
-        ),
+        "Out_Problems", "问题清单", (*_WHERE, C("message", K.TEXT, "问题", "Problem")),
         doc_en="Problems found by the last run from Excel (replaced on every run).",
         doc_zh="在 Excel 中最近一次运行发现的问题（每次运行替换）。", output=True,
     ),
     Table(
-        "Out_Warnings", "提示清单",
-        (
-            C("sheet", K.TEXT, "工作表", "Sheet"),
-            C("row", K.INT, "行", "Row"),
-            C("column", K.TEXT, "列", "Column"),
-            C("message", K.TEXT, "提示", "Warning"),
-        ),
+        "Out_Warnings", "提示清单", (*_WHERE, C("message", K.TEXT, "提示", "Warning")),
         doc_en="Findings of the last run that did not stop it (unusual values, skipped blank rows, unused "
                "weights ...): check each one; `--strict` turns them into errors. Replaced on every run.",
         doc_zh="最近一次运行中未阻止计算的提示（异常数值、跳过的空行、未使用的权重等）：请逐条核对；"
