@@ -17,7 +17,7 @@ from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
 from salesbook.errors import InputError, Problem, problem
 from salesbook.jobs import Job, discover
-from salesbook.messages import Listing, items
+from salesbook.messages import Count, Listing, items
 
 # Tables every engine may read but none owns: filling them in never means "run this engine".
 SHARED_TABLES = frozenset({"Settings", "Products", "Regions", "Reps", "History"})
@@ -120,9 +120,8 @@ def findings_frame(findings: Sequence[Problem], lang: str) -> pd.DataFrame:
 
 def strict_error(warnings: Sequence[Problem]) -> InputError:
     """--strict: the warnings, refused as errors, under one line saying why."""
-    n = len(warnings)
-    head = problem("--strict: {n} warning{s} found, treated as error{s} (run without --strict to accept them).",
-                   "--strict：发现 {n} 条提示，按错误处理（去掉 --strict 可接受这些提示）。", n=n, s="" if n == 1 else "s")
+    head = problem("--strict: {n:warning/warnings} found, treated as errors (run without --strict to accept them).",
+                   "--strict：发现 {n} 条提示，按错误处理（去掉 --strict 可接受这些提示）。", n=Count(len(warnings)))
     return InputError([head, *warnings])
 
 

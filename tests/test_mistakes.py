@@ -20,7 +20,8 @@ from salesbook.schemas import REGISTRY
 LANGS = ("zh", "en")
 KEYS = {"Deals": "Deals", "PlanTiers": "PlanTiers", "Reps": "Reps", "CompanyTarget": "CompanyTarget",
         "KPIs": "KPIs", "KPIWeights": "KPIWeights", "Plans": "Plans", "Settings": "Settings",
-        "Seasonality": "Seasonality", "ScoringRules": "ScoringRules", "PlanAssignments": "PlanAssignments"}
+        "Seasonality": "Seasonality", "ScoringRules": "ScoringRules", "PlanAssignments": "PlanAssignments",
+        "AHPJudgements": "AHPJudgements"}
 SHEET_NAMES = {"PlanAssignments": ("方案分配", "PlanAssignments")}
 
 

@@ -14,15 +14,8 @@ import pandas as pd
 
 from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import Problem, problem
+from salesbook.messages import Count, Words, choice_name, items
 from salesbook.schemas import REGISTRY
-from salesbook.schemas.core import ROLE_CHOICES
-
-_ROLE = {c.value: c for c in ROLE_CHOICES}
-
-
-def _roles(codes: object, lang: str) -> str:
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(_ROLE[c].label(lang) if c in _ROLE else str(c) for c in sorted(codes))  # type: ignore[arg-type]
 
 
 def _has_rows(frame: pd.DataFrame | None) -> bool:
@@ -35,38 +28,34 @@ def check_roles(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
     reps, weights = tables.get("Reps"), tables.get("KPIWeights")
     if not (_has_rows(reps) and _has_rows(weights)) or "KPIWeights" not in sheets:
         return []
-    held = set(reps["role"].dropna())
-    weighted = set(weights["role"].dropna())
+    codes = set(reps["role"].dropna())
+    held = items(_role(r) for r in sorted(codes))
     out: list[Problem] = []
     for name in ("KPIWeights", "WeightMethods", "AHPJudgements"):
         frame = tables.get(name)
         if not _has_rows(frame) or name not in sheets:
             continue
-        column = shown.get((name, "role"), REGISTRY[name].column("role").label_en)
         for role, rows in frame.groupby("role", sort=True).groups.items():
-            if role in held:
-                continue
-            first = int(min(rows))
-            out.append(problem(
-                "no rep has the role '{role_en}', so these rows are not used; roles in Reps: {held_en}.",
-                "没有销售代表的岗位级别是“{role_zh}”，这些行不会被使用；销售代表表中的岗位级别：{held_zh}。",
-                sheet=sheets[name], row=first, column=column, role_en=_roles([role], "en"),
-                role_zh=_roles([role], "zh"), held_en=_roles(held, "en"), held_zh=_roles(held, "zh")))
+            if role not in codes:
+                out.append(problem("no rep has the role '{role}', so these rows are not used; roles in Reps: {held}.",
+                                   "没有销售代表的岗位级别是“{role}”，这些行不会被使用；销售代表表中的岗位级别：{held}。",
+                                   table=name, row=int(min(rows)), column="role", role=_role(role), held=held))
     actuals = tables.get("Actuals")
     with_results = set(actuals["rep_id"].dropna()) if _has_rows(actuals) else set()
-    unscored = reps[reps["role"].notna() & ~reps["role"].isin(weighted) & reps["rep_id"].isin(with_results)]
+    unscored = reps[reps["role"].notna() & ~reps["role"].isin(weights["role"]) & reps["rep_id"].isin(with_results)]
     if len(unscored):
-        roles = set(unscored["role"])
-        n = len(unscored)
+        roles = items(_role(r) for r in sorted(unscored["role"].unique()))
         out.append(problem(
-            "{n} rep{s} with results in Actuals ha{ve} the role {roles_en}, which has no KPI weights, so no "
-            "scorecard; add rows for {roles_en} to KPIWeights if they are assessed.",
-            "{n} 名在指标实际表中有数据的销售代表，其岗位级别（{roles_zh}）在指标权重表中没有权重，因此没有考核结果；"
+            "{n:rep/reps} with results in Actuals hold the role {roles}, which has no KPI weights, so no "
+            "scorecard; add rows for {roles} to KPIWeights if they are assessed.",
+            "{n} 名在指标实际表中有数据的销售代表，其岗位级别（{roles}）在指标权重表中没有权重，因此没有考核结果；"
             "如需考核请在指标权重表中添加。",
-            sheet=sheets.get("Reps", "Reps"), row=int(unscored.index[0]),
-            column=shown.get(("Reps", "role"), "Role"), n=n, s="" if n == 1 else "s", ve="s" if n == 1 else "ve",
-            roles_en=_roles(roles, "en"), roles_zh=_roles(roles, "zh")))
+            table="Reps", row=int(unscored.index[0]), column="role", n=Count(len(unscored)), roles=roles))
     return out
+
+
+def _role(code: object) -> Words:
+    return choice_name("Reps", "role", code)
 
 
 def resolve_rule_fields(tables: dict[str, pd.DataFrame], sheets: Mapping[str, str],

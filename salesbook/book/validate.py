@@ -340,7 +340,7 @@ def range_text(col: Column, lang: str) -> str:
 def setting_allowed(setting: Setting, lang: str) -> str:
     """What a setting accepts, as the error message and the instructions sheet say it."""
     if setting.choices:
-        return Column(setting.key, setting.kind, setting.zh, choices=setting.choices).allowed(lang)
+        return setting.column().allowed(lang)
     word_en, word_zh = _KIND_WORD.get(setting.kind, ("text", "文本"))
     word = word_zh if lang == "zh" else word_en
     if setting.min_value is None and setting.max_value is None:

@@ -8,6 +8,7 @@ from salesbook.book.validate import LoadedBook
 from salesbook.engines.commissions import compute_commissions
 from salesbook.errors import Problem, problem
 from salesbook.jobs import Job
+from salesbook.messages import Count
 
 
 def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
@@ -27,11 +28,10 @@ def _deals_without_plan(unplanned: pd.DataFrame) -> list[Problem]:
     """Credited deals on a day the rep had no plan earn nothing (a director, say): never without a word."""
     out = []
     for rep, rows in unplanned.groupby("rep_id", sort=True):
-        n = rows["deal_id"].nunique()
-        out.append(problem("rep {rep} has {n} credited deal{s} on days without a plan in PlanAssignments; "
-                           "they earn no commission.",
+        out.append(problem("rep {rep} has {n:credited deal/credited deals} on days without a plan in "
+                           "PlanAssignments; they earn no commission.",
                            "销售代表 {rep} 有 {n} 笔业绩订单发生在方案分配表未覆盖的日期，不计提成。",
-                           table="PlanAssignments", rep=rep, n=n, s="" if n == 1 else "s"))
+                           table="PlanAssignments", rep=rep, n=Count(rows["deal_id"].nunique())))
     return out
 
 

@@ -9,9 +9,7 @@ from salesbook.engines.kpi import CR_LIMIT, build_scorecards, role_weights
 from salesbook.engines.kpi_periods import period_scorecards
 from salesbook.errors import Problem, problem, row_number
 from salesbook.jobs import Job
-from salesbook.schemas.core import ROLE_CHOICES
-
-ROLE_LABEL_ZH = {c.value: c.zh for c in ROLE_CHOICES}
+from salesbook.messages import choice_name
 
 
 def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
@@ -37,11 +35,10 @@ def _inconsistent_ahp(weights: pd.DataFrame) -> list[Problem]:
     out = []
     for role, rows in weights[cr >= CR_LIMIT].groupby("role", sort=True):
         first = rows.iloc[0]
-        out.append(problem("AHP judgements for role {role}: consistency ratio {cr} >= 0.10, the weights were used "
-                           "anyway ({note}).",
-                           "岗位级别 {role_zh} 的 AHP 判断：一致性比率 {cr} ≥ 0.10，权重仍已使用（{note_zh}）。",
-                           table="AHPJudgements", role=role, role_zh=ROLE_LABEL_ZH.get(role, role),
-                           cr=f"{float(first['cr']):.3f}", note=first["note"], note_zh=first["note"]))
+        out.append(problem("AHP judgements for role {role}: {note}. The weights were used anyway; revisit that "
+                           "judgement and run again.",
+                           "岗位级别 {role} 的 AHP 判断：{note}。权重仍已使用；请重新考虑该比较后再运行。",
+                           table="AHPJudgements", role=choice_name("Reps", "role", role), note=first["note"]))
     return out
 
 
