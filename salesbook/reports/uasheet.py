@@ -24,8 +24,8 @@ UNIVERSAL = re.compile(r"^::(footnote-call|footnote-marker|note-call|note-marker
                        re.MULTILINE)
 MARKER = "::marker {"
 # Text that may bring one of those boxes into a document: CSS that floats footnotes, places notes, shows
-# list items or styles markers, and HTML list items.
-NEEDS_STOCK = re.compile(r"footnote|note\(|list-item|marker|<li[\s>/]", re.IGNORECASE)
+# list items or styles markers, and HTML list items. note( is CSS's function, not a name ending in "note(".
+NEEDS_STOCK = re.compile(r"footnote|(?<![\w-])note\(|list-item|marker|<li[\s>/]", re.IGNORECASE)
 
 
 def uses_pseudo_boxes(text: str) -> bool:
