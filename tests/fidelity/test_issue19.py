@@ -35,10 +35,15 @@ def test_the_templates_hold_no_formula_and_the_operator_list_is_text(name):
     parts = _parts(path)
     assert not any(b"<f>" in d or b"<f " in d for n, d in parts.items() if n.startswith("xl/worksheets/"))
     texts = [v for row in pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python() for v in row]
-    docs = [c.doc_zh if "zh" in name else c.doc_en for t in REGISTRY.values() for c in t.columns]
-    formula_like = [d for d in docs if d.startswith("=")]
-    assert formula_like, "the lead-rule operator list starts with '='"
+    lang = "zh" if "zh" in name else "en"
+    written = [c.doc_zh if lang == "zh" else c.doc_en for t in REGISTRY.values() for c in t.columns]
+    written += [c.allowed(lang) for t in REGISTRY.values() for c in t.columns if c.choices]
+    formula_like = [d for d in written if d.startswith("=")]
     assert all(d in texts for d in formula_like)  # read back as the text it is
+    if lang == "en":
+        assert formula_like, "the lead-rule operator list starts with '='"
+    else:  # the zh instructions list the operators by the zh drop-down's words
+        assert REGISTRY["ScoringRules"].column("operator").allowed("zh") in texts
 
 
 # 2. --in-place keeps or refuses everything on the sheets it replaces ------------------------------
