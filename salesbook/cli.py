@@ -73,6 +73,7 @@ def _exists_problem(dest: Path):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from salesbook.jobs import get_job
+    from salesbook.messages import plural
     from salesbook.pipeline import validate_book
 
     jobs, lang, warnings = validate_book(args.book, lang=args.lang, strict=args.strict)
@@ -81,7 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _print_warnings(warnings, lang)
     if warnings:
         n = len(warnings)
-        _say(f"{args.book}: no errors; {n} warning{'s' if n != 1 else ''} to check (listed above; engines checked: "
+        _say(f"{args.book}: no errors; {plural(n, 'warning', 'warnings')} to check (listed above; engines checked: "
              f"{checked_en}).", f"{args.book}：没有错误；有 {n} 条提示需要核对（见上；已检查的计算模块：{checked_zh}）。", lang)
     else:
         _say(f"{args.book}: no problems found (engines checked: {checked_en}).",
@@ -105,15 +106,14 @@ def _print_warnings(warnings, lang: str, *, sheet: str | None = None) -> None:
     """Warnings go to stderr, each located, under one head line; they never change the exit code."""
     if not warnings:
         return
-    n = len(warnings)
+    from salesbook.errors import render_all
+    from salesbook.messages import plural
+
     where_en = f" (also in sheet {sheet})" if sheet else ""
     where_zh = f"（也已写入工作表 {sheet}）" if sheet else ""
-    _say(f"{n} warning{'s' if n != 1 else ''}: accepted, please check{where_en}:",
-         f"{n} 条提示：已接受，请核对{where_zh}：", lang, err=True)
-    for w in warnings[:200]:
-        print("  " + w.render(lang), file=sys.stderr)
-    if n > 200:
-        _say(f"  ... and {n - 200} more", f"  …… 另有 {n - 200} 条", lang, err=True)
+    _say(f"{plural(len(warnings), 'warning', 'warnings')}: accepted, please check{where_en}:",
+         f"{len(warnings)} 条提示：已接受，请核对{where_zh}：", lang, err=True)
+    print(render_all(warnings, lang, 200, noun=("warning", "warnings", "条提示"), indent="  "), file=sys.stderr)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ the user actually typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -76,6 +76,19 @@ class Problem:
         return f"{where}{sep}{self.text(lang)}" if where else self.text(lang)
 
 
+def render_all(findings: Sequence[Problem], lang: str = "en", limit: int | None = None, *,
+               noun: tuple[str, str, str] = ("problem", "problems", "个问题"), indent: str = "") -> str:
+    """One located line per finding, at most ``limit`` of them, then how many more were left out."""
+    shown = findings if limit is None else findings[:limit]
+    lines = [indent + p.render(lang) for p in shown]
+    hidden = len(findings) - len(shown)
+    if hidden > 0:
+        one, many, zh = noun
+        lines.append(f"{indent}... 另有 {hidden} {zh}" if lang == "zh"
+                     else f"{indent}... and {hidden} more {one if hidden == 1 else many}")
+    return "\n".join(lines)
+
+
 def problem(en: str, zh: str, /, *, table: str | None = None, row: int | None = None,
             column: str | None = None, sheet: str | None = None, **params: Any) -> Problem:
     """Shorthand used by engines and validators: both texts side by side at the raise site."""
@@ -104,13 +117,7 @@ class InputError(SalesbookError):
         super().__init__(self.render("en"))
 
     def render(self, lang: str = "en", limit: int | None = None) -> str:
-        shown = self.problems if limit is None else self.problems[:limit]
-        lines = [p.render(lang) for p in shown]
-        hidden = len(self.problems) - len(shown)
-        if hidden > 0:
-            lines.append(f"... 另有 {hidden} 个问题" if lang == "zh"
-                         else f"... and {hidden} more problem{'' if hidden == 1 else 's'}")
-        return "\n".join(lines)
+        return render_all(self.problems, lang, limit)
 
     def located(self, locator: Locator) -> InputError:
         return InputError(locator.locate(p) for p in self.problems)

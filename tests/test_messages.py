@@ -357,3 +357,14 @@ def test_explanations_follow_the_books_language(tmp_path, tiny_tables):
     assert "manual" not in weights and "entropy" not in weights
     en = run_book(write_book(tmp_path / "en.xlsx", "en", tiny_tables["en"]), tmp_path / "en_out.xlsx", lang="zh")
     assert "预算" in " ".join(en.outputs["Out_LeadScores"]["explanation"])  # --lang zh wins over the book's en
+
+
+def test_lists_of_findings_name_what_they_leave_out():
+    from salesbook.errors import problem, render_all
+
+    found = [problem("bad {i}.", "错 {i}。", sheet="Deals", row=i, i=i) for i in range(2, 6)]
+    text = render_all(found, "en", 2, noun=("warning", "warnings", "条提示"), indent="  ")
+    assert text.splitlines() == ["  sheet 'Deals', row 2: bad 2.", "  sheet 'Deals', row 3: bad 3.",
+                                 "  ... and 2 more warnings"]
+    assert render_all(found, "zh", 3).splitlines()[-1] == "... 另有 1 个问题"
+    assert render_all(found[:1], "en", 0).splitlines() == ["... and 1 more problem"]
