@@ -324,7 +324,7 @@ def test_the_validation_mistakes_read_well(tmp_path, tiny_tables):
 def test_months_missing_read_as_english_and_chinese():
     import pandas as pd
 
-    from salesbook.engines.targets_time import seasonality_profiles
+    from salesbook.engines.targets import seasonality_profiles
 
     def profile(months):
         return pd.DataFrame({"product_line": [None] * len(months), "month": months,
