@@ -7,9 +7,11 @@ attainment), the gate, the period cap, managers' overrides on their direct repor
 non-recoverable one tops up, a recoverable one is recovered from later earnings above it). It runs per
 plan and per period, never per draw.
 
-What a year of period totals cannot know is held from the replay on the real deals and said so: per-deal
-tier plans pay the rep's replayed effective rate (their deals' sizes decide the tier), line caps act
-only inside that rate, and SPIFFs and clawbacks are the replay's amounts.
+What a year of period totals cannot know comes from the replay on the real deals and is said so: per-deal
+tier plans pay the rep's effective rate on their own deal lines, a line cap cuts what the rep's deal sizes
+would put above it at the slot's rate, pay-on-cash plans are priced on booking (the cost of a year's
+sales, whenever its cash arrives), SPIFFs are the replay's amounts and returns act through the credited
+amounts, which are net of them.
 """
 
 from __future__ import annotations
@@ -94,8 +96,8 @@ class Slots:
 
     Arrays are (reps, periods) unless said: ``plan`` -1 where the rep has no plan; ``quota`` NaN where none;
     ``deal_rate`` the effective rate of a per-deal plan's slot; ``manager`` (reps) the manager's position or -1;
-    ``fixed`` (reps) SPIFFs and clawbacks of the replay; ``ref`` the amount 100% attainment means (the quota,
-    else the rep's mean month)."""
+    ``fixed`` (reps) SPIFFs of the replay; ``ref`` the amount 100% attainment means (the quota,
+    else the rep's mean month); ``deals`` each rep's deal line sizes, for line caps of period plans."""
 
     plan: np.ndarray
     quota: np.ndarray
@@ -103,6 +105,7 @@ class Slots:
     manager: np.ndarray
     fixed: np.ndarray
     ref: np.ndarray
+    deals: list[np.ndarray] | None = None   # per rep: the sizes of their credited deal lines, ascending
 
 
 @dataclass
@@ -121,32 +124,69 @@ def year_pay(credited: np.ndarray, slots: Slots, plans: PlanSet, boundary: str =
     gross = np.zeros_like(c)
     for p in np.unique(slots.plan[paid]):
         m = slots.plan == p
-        gross[:, m] = _plan_pay(c[:, m], slots.quota[m], slots.deal_rate[m], plans, int(p), boundary)
+        gross[:, m] = _plan_pay(c[:, m], slots.quota[m], slots.deal_rate[m], np.nonzero(m)[0], slots.deals, plans,
+                                int(p), boundary)
     gross += _overrides(c, slots, plans)
     total = _draws(gross, slots, plans).sum(axis=2) + slots.fixed[None, :]
     quota = np.where(paid & (slots.quota > 0), slots.quota, 0.0).sum(axis=1)
     return YearPay(pay=total, credited=c.sum(axis=2), quota=np.where(quota > 0, quota, np.nan))
 
 
-def _plan_pay(c: np.ndarray, quota: np.ndarray, deal_rate: np.ndarray, plans: PlanSet, p: int,
-              boundary: str) -> np.ndarray:
-    """One plan's commission on its slots' credited amounts (draws, slots): tiers, gate, period cap."""
+def _plan_pay(c: np.ndarray, quota: np.ndarray, deal_rate: np.ndarray, rep_of: np.ndarray,
+              deals: list[np.ndarray] | None, plans: PlanSet, p: int, boundary: str) -> np.ndarray:
+    """One plan's commission on its slots' credited amounts (draws, slots): tiers, line cap, gate, period cap.
+
+    A whole-tier plan with a line cap is paid as the engine pays it line by line: each line at its tier's
+    rate, and at every bound crossed the line that crosses it carries the uplift of everything before it,
+    which the line cap limits."""
     lowers, rates = plans.tiers[p]
+    cap_line = plans.cap_line[p]
     q = np.where(quota > 0, quota, np.nan)[None, :]
-    if plans.scope[p] == "deal":
-        amount = c * deal_rate[None, :]
-    elif plans.measure[p] == "attainment":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            amount = np.nan_to_num(tier_value(c / q, lowers, rates, plans.method[p], boundary) * q)
-    else:
-        amount = tier_value(c, lowers, rates, plans.method[p], boundary)
-    gate = plans.gate[p]
-    if np.isfinite(gate):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            attainment = np.nan_to_num(np.round(c / q, 9), nan=0.0)
-        amount = np.where(attainment < gate, 0.0, amount)
-    cap = plans.cap_period[p]
+    attainment = plans.measure[p] == "attainment"
+    x, scale = (c / q, q) if attainment else (c, np.ones_like(q))
+    capped_whole = plans.method[p] == "whole" and np.isfinite(cap_line)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if plans.scope[p] == "deal":
+            amount = c * deal_rate[None, :]
+        else:
+            method = "marginal" if capped_whole else plans.method[p]
+            amount = np.nan_to_num(tier_value(x, lowers, rates, method, boundary) * scale)
+            if np.isfinite(cap_line) and deals is not None:
+                amount = _line_capped(amount, c, rep_of, deals, cap_line)
+            if capped_whole:
+                for k in range(1, len(lowers)):
+                    crossed = x >= lowers[k] if boundary == "upper" else x > lowers[k]
+                    uplift = np.minimum((rates[k] - rates[k - 1]) * lowers[k] * scale, cap_line)
+                    amount = amount + np.nan_to_num(np.where(crossed, uplift, 0.0))
+        gate = plans.gate[p]
+        if np.isfinite(gate):
+            amount = np.where(np.nan_to_num(np.round(c / q, 9), nan=0.0) < gate, 0.0, amount)
+    return _capped_period(amount, plans.cap_period[p])
+
+
+def _capped_period(amount: np.ndarray, cap: float) -> np.ndarray:
     return np.minimum(amount, cap) if np.isfinite(cap) else amount
+
+
+def _line_capped(amount: np.ndarray, c: np.ndarray, rep_of: np.ndarray, deals: list[np.ndarray],
+                 cap: float) -> np.ndarray:
+    """A line cap on a period plan: each of the rep's deal lines paid at the slot's effective rate and capped.
+
+    With the rep's line sizes b ascending and the slot's rate r = amount / credited, the lines pay
+    r * (sum of b up to cap / r) + cap * (lines above it); that over r * (sum of b) is the share kept."""
+    out = amount.copy()
+    for r in np.unique(rep_of):
+        b = deals[r]
+        if len(b) == 0:
+            continue
+        cols = rep_of == r
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(c[:, cols] > 0, amount[:, cols] / c[:, cols], 0.0)
+            cum = np.concatenate([[0.0], np.cumsum(b)])
+            k = np.searchsorted(b, np.where(rate > 0, cap / rate, np.inf), side="right")
+            kept = np.where(rate > 0, (rate * cum[k] + cap * (len(b) - k)) / (rate * cum[-1]), 1.0)
+        out[:, cols] = amount[:, cols] * np.clip(np.nan_to_num(kept, nan=1.0), 0.0, 1.0)
+    return out
 
 
 def _overrides(c: np.ndarray, slots: Slots, plans: PlanSet) -> np.ndarray:

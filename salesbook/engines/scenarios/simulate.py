@@ -35,14 +35,14 @@ class Year:
 
 
 def replay_year(statements: pd.DataFrame, reps: Sequence[str], periods: Sequence[str], plans: PlanSet) -> Year:
-    """The statements of a replay laid out by rep and period of the year; SPIFFs and clawbacks per rep."""
+    """The statements of a replay laid out by rep and period of the year; SPIFFs per rep."""
     r_index, p_index = pd.Index(list(reps)), pd.Index(list(periods))
     shape = (len(reps), len(periods))
     plan, quota, credited = np.full(shape, -1), np.full(shape, np.nan), np.full(shape, np.nan)
     rep = r_index.get_indexer(statements["rep_id"].astype(object).to_numpy())
     fixed = np.zeros(len(reps))
-    extra = (pd.to_numeric(statements["spiffs"], errors="coerce").fillna(0.0)
-             + pd.to_numeric(statements["clawbacks"], errors="coerce").fillna(0.0)).to_numpy(dtype=float)
+    # SPIFFs as replayed; clawbacks are not added again: the credited amounts are already net of returns
+    extra = pd.to_numeric(statements["spiffs"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
     np.add.at(fixed, rep[rep >= 0], extra[rep >= 0])
     per = p_index.get_indexer(statements["period"].astype(str).to_numpy())
     ok = (rep >= 0) & (per >= 0)
@@ -74,7 +74,18 @@ def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers:
     ref = reference(year.quota, mean_period(base))
     rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary)
     return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
-                 ref=np.nan_to_num(ref))
+                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps))
+
+
+def deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> list[np.ndarray]:
+    """Each rep's positive credited deal line sizes, ascending."""
+    pos = pd.Index(list(reps)).get_indexer(lines["rep_id"].astype(object).to_numpy())
+    base = pd.to_numeric(lines["base"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    keep = (pos >= 0) & (base > 0)
+    order = np.lexsort((base[keep], pos[keep]))
+    pos, base = pos[keep][order], base[keep][order]
+    bounds = np.searchsorted(pos, np.arange(len(reps) + 1))
+    return [base[bounds[i]:bounds[i + 1]] for i in range(len(reps))]
 
 
 def bootstrap(base: Year, draws: int, seed: int) -> np.ndarray:

@@ -26,7 +26,7 @@ TEXT = {
         "replay_cost_of_sales": "commissions / credited sales",
         "replay_above_quota": "{k} of {m} reps with a quota reached it over the year",
         "sim_expected": "mean of {n} simulated years: each rep's periods drawn from their own replayed attainment "
-                        "(seed {s}); SPIFFs and clawbacks as replayed",
+                        "(seed {s}); SPIFFs as replayed, returns through the credited amounts",
         "sim_q": "{p} of the simulated years pay at most this",
         "sim_cost_of_sales": "expected commissions / expected credited sales",
         "sim_above_quota": "expected share of reps with a quota whose simulated year reaches it",
@@ -52,7 +52,7 @@ TEXT = {
         "replay_sales": "对账单计入业绩合计",
         "replay_cost_of_sales": "提成 / 计入业绩",
         "replay_above_quota": "{m} 名有配额的代表中 {k} 名全年达成配额",
-        "sim_expected": "{n} 个模拟年份的平均值：每位代表各期按其回放达成率有放回抽样（随机种子 {s}）；专项奖励与追回按回放金额计",
+        "sim_expected": "{n} 个模拟年份的平均值：每位代表各期按其回放达成率有放回抽样（随机种子 {s}）；专项奖励按回放金额计，退货与取消体现在计入业绩中",
         "sim_q": "模拟年份中 {p} 的提成不超过此值",
         "sim_cost_of_sales": "期望提成 / 期望计入业绩",
         "sim_above_quota": "模拟年份中有配额且全年达成配额的代表的期望比例",
