@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from salesbook.errors import Problem, problem
-from salesbook.messages import Count, choice_name, column_name, items, sheet_name
+from salesbook.messages import choice_name, column_name, items, sheet_name
 from salesbook.schemas import REGISTRY, Column
 from salesbook.schemas.scenarios import OVERRIDABLE
 
 CheckCells = Callable[..., tuple[list[Problem], pd.Series]]
 _SLASH = re.compile(r"[/／]")
 TYPED = ("key_values", "rows", "parsed", "group")   # what the check adds to the Scenarios frame
+BASE = "BASE"   # the scenario code of the book as it is
 
 
 def addable(table: str) -> bool:
@@ -119,6 +120,10 @@ class _Check:
     def row(self, row: int, r: pd.Series) -> tuple | None:
         """(key values, base rows reached, value, add group) of one Scenarios row; None after a problem."""
         table, column, action = r["table"], r["column"], r["action"] if isinstance(r["action"], str) else "set"
+        if isinstance(r["scenario_id"], str) and r["scenario_id"].strip().casefold() == BASE.casefold():
+            self.fail("the scenario code {v} names the book as it is; give this scenario another code.",
+                      "情景编号 {v} 表示工作簿现状（基准）；请为此情景另取编号。", row, "scenario_id", v=r["scenario_id"])
+            return None
         if not isinstance(table, str):
             return None  # a blank required cell: reported with the sheet's own cells
         base = self.tables.get(table)
@@ -192,10 +197,9 @@ class _Check:
             needed = [c.name for c in REGISTRY[table].columns
                       if c.required and c.name not in REGISTRY[table].key and c.name not in self.group_cols[group]]
             if needed:
-                self.fail("the new row {v} of sheet '{s}' needs {n:a value/values} for {cols} (one row each).",
+                self.fail("the new row {v} of sheet '{s}' needs {cols} too (one row per column).",
                           "工作表“{s}”的新增行 {v} 还须填写 {cols}（每列一行）。", self.group_row[group], "key",
-                          v=_shown_key(key), s=sheet_name(table), n=Count(len(needed)),
-                          cols=items(column_name(table, c) for c in needed))
+                          v=_shown_key(key), s=sheet_name(table), cols=items(column_name(table, c) for c in needed))
 
 
 _EXAMPLES = {"Plans": "STD", "PlanTiers": "STD / 120%", "PlanAssignments": "R0012 / 2026-01-01",
