@@ -134,6 +134,13 @@ def _reps(data: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+PERCENTILES = (0.1, 0.25, 0.5, 0.75, 0.9)   # the distribution's columns in the review
+
+
+def _shown(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(p, a) for p, a in points if any(abs(p - q) < 1e-6 for q in PERCENTILES)]
+
+
 def scenario_context(data: Any, lang: str, common: dict[str, Any]) -> dict[str, Any]:
     """The review's context: summary per scenario, curves, cost ranges, changes, winners and losers."""
     frame = data.tables["Out_Scenarios"]
@@ -155,5 +162,5 @@ def scenario_context(data: Any, lang: str, common: dict[str, Any]) -> dict[str, 
                ranges=[{"name": r["name"], "p10": r["m"].get("sim_p10"), "p50": r["m"].get("sim_p50"),
                         "p90": r["m"].get("sim_p90"), "expected": r["m"].get("sim_expected"),
                         "replayed": r["m"].get("replay_payable"),
-                        "quantiles": [q for q in quantiles.get(r["id"], [])]} for r in rows])
+                        "quantiles": _shown(quantiles.get(r["id"], []))} for r in rows])
     return ctx
