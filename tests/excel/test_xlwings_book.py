@@ -274,3 +274,12 @@ def test_blank_row_inside_a_live_table_is_skipped_and_values_beside_it_are_a_war
     assert (beside.sheet, beside.row) == ("Deals", 2)
     assert beside.text("en").startswith("column ")
     assert " beside table 'Deals' holds values (row 2)" in beside.text("en")
+
+
+def test_the_model_macro_writes_the_scenario_sheets(live_book):
+    counts = run_in_book(live_book, also=("scenarios",))
+    assert counts["Out_Scenarios"] > 0 and counts["Out_ScenarioReps"] > 0
+    sheet = live_book.sheets["Out_Scenarios"]
+    assert [t.name for t in sheet.tables] == ["Out_Scenarios"]
+    assert sheet["A1"].value == "Scenario ID"
+    assert "Out_Scenarios" not in run_in_book(live_book)    # the everyday run leaves modeling alone
