@@ -13,15 +13,13 @@ into it or its zip, so the folder can be mailed from without sending the passwor
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from salesbook.book.recipients import check_recipients, is_email, is_generate
+from salesbook.book.recipients import check_recipients
 from salesbook.book.sendlist import write_send_list
 from salesbook.errors import InputError, Locator, Problem, problem
 from salesbook.messages import Count, Words, plural
@@ -44,21 +42,11 @@ from salesbook.reports.packs import PACK_PERS, Pack, make_packs
 from salesbook.reports.passwords import PasswordMaker
 from salesbook.reports.periods import Period
 from salesbook.reports.protect import Part, encrypt_pdf, pack_pdf
+from salesbook.reports.recipients import Recipient, resolve_recipients, text_of
+from salesbook.reports.sendrows import send_rows
 from salesbook.reports.templates import template_files
 
 SEND_LIST_NAME = {"en": "send-list-KEEP-PRIVATE", "zh": "发送清单-含密码-勿外发"}
-
-
-@dataclass
-class Recipient:
-    """Who opens a file. The password is kept out of repr, so printing or logging one shows no secret."""
-
-    rep_id: str
-    name: str
-    email: str | None
-    password: str = field(repr=False)
-    generated: bool = True
-    source_row: int | None = None   # the Recipients row a typed password came from
 
 
 @dataclass
@@ -169,55 +157,6 @@ def _check_folder(out: Path) -> None:
             "以免误发未加密的报告。请换一个 --out，或删除这些文件。", out=str(out), n=Count(len(plain)), shown=shown))
 
 
-# -- recipients --------------------------------------------------------------------------------------
-def _text(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def resolve_recipients(owners: Iterable[str], data: ReviewData, make: PasswordMaker) -> tuple[dict[str, Recipient],
-                                                                                            list[Problem]]:
-    """Each owner's e-mail and password: from Recipients when given there, else Reps' e-mail and a new password."""
-    reps = data.tables["Reps"]
-    rep_rows = {str(r): i for i, r in zip(reps.index, reps["rep_id"], strict=True)}
-    by_rep = reps.set_index(reps["rep_id"].astype(str))
-    given = data.tables.get("Recipients")
-    typed: dict[str, tuple[int, pd.Series]] = {}
-    if given is not None and len(given):
-        for row, rec in given.iterrows():
-            typed.setdefault(str(rec["recipient_id"]), (int(row), rec))
-    out: dict[str, Recipient] = {}
-    warnings: list[Problem] = []
-    for owner in dict.fromkeys(owners):
-        rep = by_rep.loc[owner]
-        if isinstance(rep, pd.DataFrame):
-            rep = rep.iloc[0]
-        row, rec = typed.get(owner, (None, None))
-        email = _text(rec["email"]) if rec is not None else None
-        if email is None:
-            email = _text(rep.get("email"))
-            if email is not None and not is_email(email):
-                warnings.append(problem(
-                    "'{v}' is not an e-mail address, so the send list has none for {who}: hand their file over "
-                    "another way, or give an address in Recipients.",
-                    "“{v}”不是有效的邮箱地址，因此发送清单中 {who} 没有邮箱：请用其他方式转交其文件，或在收件人表中填写邮箱。",
-                    table="Reps", row=rep_rows.get(owner), column="email", v=email, who=owner))
-                email = None
-            elif email is None:
-                warnings.append(problem(
-                    "{who} has no e-mail in Recipients or Reps, so the send list has no address for them: hand their "
-                    "file over another way, or add the address.",
-                    "{who} 在收件人表和销售代表表中都没有邮箱，因此发送清单中没有其地址：请用其他方式转交其文件，或补填邮箱。",
-                    table="Reps", row=rep_rows.get(owner), column="email", who=owner))
-        password = rec["password"] if rec is not None else None
-        generated = is_generate(password)
-        out[owner] = Recipient(owner, _text(rep.get("name")) or owner, email,
-                               make() if generated else str(password), generated, None if generated else row)
-    return out, warnings
-
-
 # -- the run -----------------------------------------------------------------------------------------
 _KIND = {"rep": ("rep", "代表"), "region": ("region", "区域"), "manager": ("manager", "经理")}
 
@@ -286,7 +225,7 @@ def _region_name(data: ReviewData, region: str) -> str:
     if regions is None or not len(regions):
         return ""
     match = regions.loc[regions["region_id"].astype(str) == region, "name"]
-    return str(match.iloc[0]) if len(match) and _text(match.iloc[0]) else ""
+    return str(match.iloc[0]) if len(match) and text_of(match.iloc[0]) else ""
 
 
 def _title(pack: Pack, data: ReviewData, when: Period, names: dict[str, str], lang: str) -> str:
@@ -296,21 +235,6 @@ def _title(pack: Pack, data: ReviewData, when: Period, names: dict[str, str], la
         return f"{name} 区域报告包 · {label}" if lang == "zh" else f"{name} region pack · {label}"
     name = names.get(pack.key, pack.key)
     return f"{name} 团队报告包 · {label}" if lang == "zh" else f"{name} team pack · {label}"
-
-
-def _contents(pack: Pack) -> Words:
-    n = len(pack.reps)
-    if pack.kind == "rep":
-        return Words("own review", "本人报告")
-    rev_en = f"{n} rep review{'s' if n != 1 else ''}"
-    if pack.kind == "region":
-        return Words(f"region {pack.key} review and {rev_en}", f"区域 {pack.key} 报告及 {n} 份销售代表报告")
-    regions = ", ".join(pack.regions)
-    if pack.regions:
-        word = "review" if len(pack.regions) == 1 else "reviews"
-        return Words(f"{rev_en} of direct reports and region {regions} {word}",
-                     f"{n} 份直属下属报告及区域 {'、'.join(pack.regions)} 报告")
-    return Words(f"{rev_en} of direct reports", f"{n} 份直属下属报告")
 
 
 def _make_file(pack: Pack, rendered: dict[str, bytes], recipient: Recipient, title: str) -> bytes:
@@ -328,30 +252,33 @@ def _write(target: Path, blob: bytes) -> Path:
     return target
 
 
-def _send_rows(packs: Sequence[Pack], made: dict[Pack, Path], recipients: dict[str, Recipient], when: Period,
-               lang: str) -> pd.DataFrame:
-    rows = []
-    for owner, person in recipients.items():
-        mine = [p for p in packs if p.owner == owner]
-        files = [made[p] for p in mine if p in made]
-        notes = []
-        if len(files) < len(mine):
-            notes.append("有文件未能生成，见命令输出" if lang == "zh" else "a file could not be made: see the command's output")
-        if person.email is None:
-            notes.append("没有邮箱：请用其他方式转交" if lang == "zh" else "no e-mail: hand the file over another way")
-        if person.generated:
-            source = "自动生成" if lang == "zh" else "generated"
-        else:
-            source = (f"收件人表第 {person.source_row} 行填写" if lang == "zh"
-                      else f"typed in Recipients, row {person.source_row}")
-        rows.append({"recipient_id": owner, "name": person.name, "email": person.email,
-                     "files": "; ".join(f.name for f in files),
-                     "password": person.password if person.generated else None,
-                     "password_source": source,
-                     "contents": ("；" if lang == "zh" else "; ").join(_contents(p).for_lang(lang) for p in mine),
-                     "reviews": sum(p.reviews for p in mine if p in made), "period": when.label(lang),
-                     "paths": "; ".join(str(f.resolve()) for f in files), "note": ("；" if lang == "zh" else "; ").join(notes)})
-    return pd.DataFrame(rows)
+def _seal(packs: Sequence[Pack], rendered: dict[str, bytes], recipients: dict[str, Recipient], data: ReviewData,
+          when: Period, lang: str) -> tuple[dict[Pack, tuple[str, bytes]], list[Failure]]:
+    """Each pack's encrypted file (name, bytes), in memory; a pack missing a review, or failing to encrypt, is
+    listed as a failure and not made."""
+    names = {str(r): text_of(n) or "" for r, n in zip(data.tables["Reps"]["rep_id"], data.tables["Reps"]["name"],
+                                                   strict=True)}
+    sealed: dict[Pack, tuple[str, bytes]] = {}
+    failures: list[Failure] = []
+    for pack in packs:
+        en, zh = _KIND[pack.kind]
+        label = _label(pack.kind, pack.key) if pack.kind == "rep" else Words(f"{en} {pack.key} pack",
+                                                                               f"{zh} {pack.key} 报告包")
+        lacking = [n for n in [f"region:{g}" for g in pack.regions] + [f"rep:{r}" for r in pack.reps]
+                   if n not in rendered]
+        if lacking:
+            if pack.kind != "rep":  # a rep's own failure is listed already
+                failures.append(Failure(label, Words(
+                    "not made, since {} failed".format(", ".join(_label(*n.split(":", 1)) for n in lacking)),
+                    "未生成，因为 {} 失败".format("、".join(_label(*n.split(":", 1)).zh for n in lacking)))))
+            continue
+        try:
+            blob = _make_file(pack, rendered, recipients[pack.owner], _title(pack, data, when, names, lang))
+        except Exception as exc:  # listed like a failed review; the message names no password
+            failures.append(Failure(label, f"{type(exc).__name__}: {exc}"))
+            continue
+        sealed[pack] = (f"{_stem(pack, data, when, names)}.pdf", blob)
+    return sealed, failures
 
 
 def protect_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", formats: Sequence[str] | None = None,
@@ -382,28 +309,16 @@ def protect_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", 
     out.mkdir(parents=True, exist_ok=True)
     rendered, render_failures = _render(jobs, spec, workers, scheduler, progress, lang)
     failures += render_failures
-    names = {str(r): _text(n) or "" for r, n in zip(data.tables["Reps"]["rep_id"], data.tables["Reps"]["name"],
-                                                   strict=True)}
-    made: dict[Pack, Path] = {}
-    for pack in packs:
-        needs = [f"region:{g}" for g in pack.regions] + [f"rep:{r}" for r in pack.reps]
-        lacking = [n for n in needs if n not in rendered]
-        if lacking:
-            if pack.kind != "rep":  # a rep's own failure is already listed; a pack missing a part is not made
-                shown = ", ".join(_label(*n.split(":", 1)) for n in lacking)
-                shown_zh = "、".join(_label(*n.split(":", 1)).zh for n in lacking)
-                en, zh = _KIND[pack.kind]
-                failures.append(Failure(Words(f"{en} {pack.key} pack", f"{zh} {pack.key} 报告包"), Words(
-                    f"not made, since {shown} failed", f"未生成，因为 {shown_zh} 失败")))
-            continue
-        title = _title(pack, data, when, names, lang)
-        blob = _make_file(pack, rendered, recipients[pack.owner], title)
-        made[pack] = _write(out / f"{_stem(pack, data, when, names)}.pdf", blob)
-    result = ProtectedResult(reviews=len(packs), failures=failures,
-                             lang=lang, notes=notes, recipients=len(recipients))
+    sealed, seal_failures = _seal(packs, rendered, recipients, data, when, lang)
+    failures += seal_failures
+    made = {pack: out / name for pack, (name, _) in sealed.items()}
+    result = ProtectedResult(reviews=len(packs), failures=failures, lang=lang, notes=notes,
+                             recipients=len(recipients))
+    if sealed:  # the send list first: if it cannot be written, no file exists whose password was lost
+        result.send_list = write_send_list(send_rows(packs, made, recipients, when, lang), xlsx, csv_path, lang)
+        for name, blob in sealed.values():
+            _write(out / name, blob)
     result.files = sorted(made.values())
-    if made:
-        result.send_list = write_send_list(_send_rows(packs, made, recipients, when, lang), xlsx, csv_path, lang)
     if zip_output and result.files:
         result.zip_path = write_zip(result.files, out / safe_stem("reviews", per, "protected", when.key + ".zip"))
     result.seconds = timer() - start

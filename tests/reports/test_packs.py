@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from reportkit import CREATED, TYPED_PASSWORD, pdftotext_pw, send_list
 
-from salesbook.reports.context import load_review_data, period_for, region_context
+from salesbook.reports.context import index_review_data, load_review_data, period_for, region_context
 from salesbook.reports.packs import manager_packs, region_packs, superiors
-from salesbook.reports.share import build_protected
+from salesbook.reports.share import build_protected, protect_reviews
 
 H = {"id": "收件人编号", "files": "附件", "password": "密码", "reviews": "报告份数"}
 
@@ -121,6 +121,27 @@ def test_pack_bookmarks_list_each_review(region_run):
     top = [item.text for item in root.find("outline").findall("item")]
     assert top[0] == "区域业绩回顾 · 华北"
     assert len(top) == int(row[H["reviews"]]) and all(t.startswith("销售代表业绩回顾 · ") for t in top[1:])
+
+
+def test_a_pack_missing_a_review_is_not_made_and_the_others_are(tmp_path, shared_zh):
+    full = load_review_data(shared_zh)
+    tables = dict(full.tables)
+    tables["Reps"] = tables["Reps"][tables["Reps"]["region_id"].isin(["SOUTH", "CENTRAL"])]
+    data = index_review_data(full.settings, tables)
+    override = tmp_path / "templates"
+    override.mkdir()
+    (override / "rep_review.html").write_text(  # a user's template with a bug that only bites for R0024
+        '{% extends "base.html" %}{% block content %}<h1>{{ c.subject.name }}</h1>'
+        '<p>{{ 100 // (c.subject.id != "R0024") }}</p>{% endblock %}', encoding="utf-8")
+    out = tmp_path / "packs"
+    result = protect_reviews(data, out, per="region", period="2026Q1", workers=1, progress=False,
+                             templates_dir=override)
+    assert not result.ok
+    assert [str(f.review) for f in result.failures] == ["rep R0024", "region SOUTH pack"]
+    assert result.failures[1].text("en") == "region SOUTH pack: not made, since rep R0024 failed"
+    assert result.failures[1].text("zh") == "区域 SOUTH 报告包: 未生成，因为 代表 R0024 失败"
+    assert [p.name for p in result.files] == [p.name for p in out.iterdir()] == ["pack_region_CENTRAL_华中_2026Q1.pdf"]
+    assert [r[H["id"]] for r in send_list(result.send_list[1])] == ["R0006"]  # no row, no password for SOUTH
 
 
 # -- the rules on small tables ----------------------------------------------------------------------------------
