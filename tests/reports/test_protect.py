@@ -220,3 +220,20 @@ def test_a_send_list_inside_the_folder_is_refused(tmp_path, shared_zh, capsys):
     err = _refused(["report", str(shared_zh), "--out", str(out), "--protect", "--send-list",
                     str(out / "sub" / "list.xlsx"), "--lang", "en"], capsys)
     assert "would be inside the reviews' folder" in err and not out.exists()
+
+
+def test_an_english_book_gets_an_english_send_list(tmp_path, computed_en):
+    full = load_review_data(computed_en)
+    tables = dict(full.tables)
+    tables["Reps"] = tables["Reps"][tables["Reps"]["rep_id"].isin(["R0007", "R0008"])]
+    result = protect_reviews(index_review_data(full.settings, tables), tmp_path / "q1", per="rep", period="2026Q1",
+                             workers=1, progress=False)
+    xlsx, csv_path = result.send_list
+    assert (xlsx.name, csv_path.name) == ("q1-send-list-KEEP-PRIVATE.xlsx", "q1-send-list-KEEP-PRIVATE.csv")
+    rows = send_list(csv_path)
+    assert list(rows[0])[:6] == ["Recipient ID", "Name", "Email", "Files", "Password", "Password source"]
+    assert [(r["Recipient ID"], r["Password source"], r["Contents"], r["Period"]) for r in rows] == [
+        ("R0007", "generated", "own review", "FY2026 Q1"), ("R0008", "generated", "own review", "FY2026 Q1")]
+    summary = result.summary()
+    assert summary.startswith("2 of 2 protected files written for 2 recipients, one password each")
+    assert all(r["Password"] not in summary for r in rows)
