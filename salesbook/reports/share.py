@@ -12,7 +12,9 @@ into it or its zip, so the folder can be mailed from without sending the passwor
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -123,27 +125,39 @@ def _check(per: str, formats: Sequence[str] | None, templates_dir: str | Path | 
     return ("pdf",)
 
 
-def _unprotected(out: Path) -> list[str]:
-    """Review files already in the folder that anyone could open: HTML, or PDFs without encryption."""
-    if not out.is_dir():
-        return []
+def _opens_without_password(name: str, blob: bytes) -> bool:
+    """A review file anyone can read: HTML, a PDF that opens with no password (unencrypted, or restricted by an
+    owner password only), or a zip holding such a file (an earlier unprotected run's --zip)."""
     import pikepdf
 
-    found = []
-    for f in sorted(out.iterdir()):
-        suffix = f.suffix.lower()
-        if suffix in (".html", ".htm"):
-            found.append(f.name)
-        elif suffix == ".pdf":
-            try:
-                with pikepdf.Pdf.open(f) as pdf:
-                    if not pdf.is_encrypted:
-                        found.append(f.name)
-            except pikepdf.PasswordError:
-                continue  # encrypted, from an earlier protected run
-            except pikepdf.PdfError:
-                found.append(f.name)
-    return found
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in ("html", "htm"):
+        return True
+    if suffix == "pdf":
+        try:
+            with pikepdf.Pdf.open(io.BytesIO(blob)):
+                return True
+        except pikepdf.PasswordError:
+            return False
+        except pikepdf.PdfError:
+            return True  # not readable as a PDF here; whatever it is, it is not protected by us
+    if suffix == "zip":
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                return any(_opens_without_password(n, zf.read(n)) for n in zf.namelist()
+                           if n.lower().endswith((".html", ".htm", ".pdf")))
+        except zipfile.BadZipFile:
+            return True
+    return False
+
+
+def _unprotected(out: Path) -> list[str]:
+    """Review files already in the folder that anyone could open."""
+    if not out.is_dir():
+        return []
+    return [f.name for f in sorted(out.iterdir())
+            if f.is_file() and f.suffix.lower() in (".html", ".htm", ".pdf", ".zip")
+            and _opens_without_password(f.name, f.read_bytes())]
 
 
 def _check_folder(out: Path) -> None:

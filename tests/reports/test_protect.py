@@ -206,13 +206,27 @@ def test_html_and_the_company_review_are_refused_with_protect(tmp_path, shared_z
     assert not out.exists()
 
 
+def _pdf(path, encryption=None):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(path, encryption=encryption)
+    return path
+
+
 def test_a_folder_holding_files_anyone_can_open_is_refused(tmp_path, shared_zh, capsys):
     out = tmp_path / "reviews"
     out.mkdir()
     (out / "rep_R0003_old.html").write_text("<p>old</p>", encoding="utf-8")
+    _pdf(out / "permissions_only.pdf", pikepdf.Encryption(owner="owner-secret-1", user="", R=6))  # opens for anyone
+    _pdf(out / "rep_R0004_earlier.pdf", pikepdf.Encryption(owner="owner-secret-2", user="user-secret-2", R=6))
+    with zipfile.ZipFile(out / "reviews_rep_2026Q1.zip", "w") as zf:
+        zf.write(_pdf(tmp_path / "plain.pdf"), "rep_R0005.pdf")
+    (out / "notes.txt").write_text("not a review", encoding="utf-8")
+    before = sorted(p.name for p in out.iterdir())
     err = _refused(["report", str(shared_zh), "--out", str(out), "--protect", "--lang", "en"], capsys)
-    assert "already holds 1 file anyone can open (rep_R0003_old.html)" in err
-    assert sorted(p.name for p in out.iterdir()) == ["rep_R0003_old.html"]
+    assert ("already holds 3 files anyone can open (permissions_only.pdf, rep_R0003_old.html, "
+            "reviews_rep_2026Q1.zip)") in err
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_a_send_list_inside_the_folder_is_refused(tmp_path, shared_zh, capsys):
