@@ -175,12 +175,22 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from salesbook.errors import problem
     from salesbook.reports import build_reports
 
-    result = build_reports(args.book, args.out, per=args.per, formats=tuple(f.strip() for f in args.format.split(",")),
-                           period=args.period, workers=args.workers, scheduler=args.scheduler, zip_output=args.zip,
-                           templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
-                           progress=args.progress)
+    formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
+    common = dict(per=args.per, formats=formats, period=args.period, workers=args.workers, scheduler=args.scheduler,
+                  zip_output=args.zip, templates_dir=args.templates, lang=args.lang, creation_date=args.creation_date,
+                  progress=args.progress)
+    if args.protect:
+        from salesbook.reports.share import build_protected
+
+        result = build_protected(args.book, args.out, send_list=args.send_list, **common)
+    elif args.per == "manager" or args.send_list:
+        raise InputError(problem("--per manager and --send-list are for protected packs: add --protect.",
+                                 "--per manager 和 --send-list 用于加密发送：请加上 --protect。"))
+    else:
+        result = build_reports(args.book, args.out, **{**common, "formats": formats or ("pdf", "html")})
     lang = args.lang or result.lang
     _print_warnings(result.notes, lang)
     print(result.summary(lang))
@@ -250,15 +260,22 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("report", help="HTML/PDF performance reviews / 生成绩效报告")
     sp.add_argument("book", help="a computed workbook (output of `salesbook run`)")
     sp.add_argument("--out", required=True, help="folder for the reports")
-    sp.add_argument("--per", choices=["rep", "region", "company", "scenarios"], default="rep",
-                    help="scenarios: the scenario comparison of a book made by salesbook model")
-    sp.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html")
+    sp.add_argument("--per", choices=["rep", "region", "manager", "company", "scenarios"], default="rep",
+                    help="one review per rep, region or the company; with --protect, rep (each rep's own), region or "
+                         "manager (one pack per manager: their reps' reviews and their region's review); scenarios: "
+                         "the scenario comparison of a book made by salesbook model")
+    sp.add_argument("--format", default=None, help="pdf, html or pdf,html (default: pdf,html; pdf with --protect)")
     sp.add_argument("--period", help="2026, 2026Q1 or 2026-03 (default: the fiscal year)")
     sp.add_argument("--workers", type=int, help="parallel processes (default: CPU count)")
     sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     sp.add_argument("--zip", action="store_true", help="also pack the reports into one .zip")
     sp.add_argument("--templates", help="folder with your own templates overriding the built-in ones")
     sp.add_argument("--creation-date", help="pin the PDF creation date (e.g. 2026-01-01) for identical bytes")
+    sp.add_argument("--protect", action="store_true",
+                    help="encrypt each PDF (AES-256) for the one person who receives it, and write a send list with "
+                         "the generated passwords beside --out (never printed)")
+    sp.add_argument("--send-list", help="with --protect: where the send list goes (an .xlsx, its .csv beside it; "
+                                        "default: beside the --out folder, never inside it)")
     add_common(sp)
     sp.set_defaults(func=cmd_report)
 

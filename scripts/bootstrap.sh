@@ -9,9 +9,10 @@ purpose="${1:-demo}"
 
 # fonts-noto-cjk: Chinese glyphs in PDFs. poppler-utils: pdftotext/pdffonts/pdftoppm for checking PDFs.
 # libreoffice-calc-nogui: a real spreadsheet client for the tests. chromium: renders HTML reports in tests.
+# qpdf: the tests read encrypted reviews' security settings with `qpdf --show-encryption`.
 # fontconfig: font lookup for WeasyPrint. libpango: WeasyPrint's text layout.
 demo_pkgs=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-test_pkgs=(poppler-utils libreoffice-calc-nogui chromium)
+test_pkgs=(poppler-utils libreoffice-calc-nogui chromium qpdf)
 pkgs=("${demo_pkgs[@]}")
 [ "$purpose" = "test" ] && pkgs+=("${test_pkgs[@]}")
 # The interpreter for .venv: $SALESBOOK_PYTHON if set; else the distribution's /usr/bin/python3 when it is

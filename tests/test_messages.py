@@ -26,9 +26,9 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 ALLOWED_ASCII = {
     "CR", "CI", "AHP", "KPI", "AUC", "Excel", "Dask", "pip", "salesbook", "dask", "pdf", "html", "xlsx", "xlsm",
     "zip", "en", "zh", "CNY", "USD", "SPIFF", "ROUND", "tcp", "Q", "T", "Z", "e", "g", "k", "w", "XML", "OLE",
-    "VBA", "xlwings", "rep", "region", "company", "scenarios", "lang", "format", "per", "scheduler", "force", "out", "in",
+    "VBA", "xlwings", "rep", "region", "manager", "company", "scenarios", "lang", "format", "per", "scheduler", "force", "out", "in",
     "place", "only", "ttsl", "LibreOffice", "WeasyPrint", "HTML", "PDF", "calamine", "openpyxl", "ID",
-    "SO", "MES", "KIT", "N", "x", "xls", "Out_",
+    "SO", "MES", "KIT", "N", "x", "xls", "csv", "Out_", "Windows", "macOS",
     # operator and weight codes typed into ScoringRules / TargetLevels
     "between", "contains", "not", "is", "blank", "headcount",
 }
@@ -129,6 +129,7 @@ def _strip_code(text: str) -> str:
     text = re.sub(r"\d+[A-Za-z]\d+", " ", text)  # 2026Q1, 01T09
     text = re.sub(r"\bOut_[A-Za-z]+", " ", text)  # computed sheets keep their names in every language
     text = re.sub(r"pip install '[^']*'", " ", text)
+    text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)  # an example e-mail address
     text = re.sub(r"[A-Za-z_]+:\d+%", " ", text)  # a blend example such as prior_year:70%
     return text
 

@@ -46,6 +46,22 @@ def test_report_warns_naming_the_inputs_changed_after_the_run(tmp_path, capsys, 
     assert said in err
 
 
+def test_recipients_edited_after_the_run_are_no_sign_of_stale_results(tmp_path, capsys):
+    """Recipients feeds no engine: typing passwords into the computed book is expected, and no digest of them is
+    kept in Out_RunInfo."""
+    book = build(BASE, "en", tmp_path)
+    computed = run_book(book, tmp_path / "computed.xlsx").output
+    assert "Recipients" not in set(pd.read_excel(computed, sheet_name="Out_RunInfo")["Table"])
+    wb = openpyxl.load_workbook(computed)
+    rep = wb[sheet("Reps", "en")]["A2"].value
+    ws = wb["Recipients"]  # the sheet of an empty table, one blank row inside it
+    ws["A2"], ws["C2"] = rep, "tulip-42-harbour-9"
+    wb.save(computed)
+    code = cli.main(["report", str(computed), "--out", str(tmp_path / "fresh"), "--format", "html",
+                     "--per", "company", "--no-progress"])
+    assert code == 0 and "inputs changed" not in capsys.readouterr().err
+
+
 def test_runinfo_is_the_same_on_every_run_of_the_same_inputs(tmp_path):
     book = build(BASE, "en", tmp_path)
     a = pd.read_excel(run_book(book, tmp_path / "a.xlsx").output, sheet_name="Out_RunInfo")

@@ -35,7 +35,7 @@ def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str]]:
     out = {}
     for name in book.table_names():
         table = REGISTRY.get(name)
-        if table is None or table.output:
+        if table is None or table.output or not table.fingerprinted:
             continue
         raw = book.read_raw(name)
         if raw is not None:

@@ -27,7 +27,7 @@ from salesbook.book.writer import (
     set_cell,
     write_frame,
 )
-from salesbook.schemas import REGISTRY, SETTINGS, Table, input_tables
+from salesbook.schemas import REGISTRY, SETTINGS, Kind, Table, input_tables
 
 UDF_MODULE = "salesbook.excel.functions"
 PINNED_TIME = dt.datetime(2026, 1, 1)
@@ -96,6 +96,8 @@ def _instructions(wb: Workbook, lang: str, tables: list[Table]) -> None:
             allowed = ""
             if col.choices:
                 allowed = col.allowed(lang)
+                if col.kind is not Kind.CHOICE:  # a word of the list, or text of one's own
+                    allowed += "，或自行填写" if lang == "zh" else ", or your own text"
             elif col.min_value is not None or col.max_value is not None or col.plausible is not None:
                 allowed = range_text(col, lang)
             elif col.ref:

@@ -186,6 +186,9 @@ def add_validations(ws: Worksheet, schema: Table, names: list[str], top: int, la
         dv: DataValidation | None = None
         if col.kind is Kind.CHOICE:
             dv = list_validation([c.zh if lang == "zh" else c.value for c in col.choices])
+        elif col.choices:  # text that may also be a word of the list (a password, or "generate")
+            dv = list_validation([c.zh if lang == "zh" else c.value for c in col.choices])
+            dv.showErrorMessage = False
         elif col.kind is Kind.BOOL:
             dv = list_validation(["是", "否"] if lang == "zh" else ["yes", "no"])
         elif col.ref:

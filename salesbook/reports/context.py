@@ -66,7 +66,9 @@ def load_review_data(path: str | Path, notes: list | None = None) -> ReviewData:
             if problems:
                 raise InputError(problems)
             tables[name] = frame
-    return index_review_data(loaded.settings, tables, source=path.name)
+    data = index_review_data(loaded.settings, tables, source=path.name)
+    data.extras["locator"] = loaded.locator  # where each table and column is, for findings made later
+    return data
 
 
 def index_review_data(settings: dict[str, Any], tables: dict[str, pd.DataFrame], source: str = "") -> ReviewData:
@@ -411,9 +413,12 @@ def rep_context(data: ReviewData, rep_id: str, period: Period, lang: str) -> dic
     return ctx
 
 
-def region_context(data: ReviewData, region_id: str, period: Period, lang: str) -> dict[str, Any]:
+def region_context(data: ReviewData, region_id: str, period: Period, lang: str,
+                   leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A region's review; ``leave_out`` drops reps from it (and from its totals): a pack for the region's manager
+    leaves out the manager's own superiors."""
     ix = period_index(data, period)
-    members = [r for r, v in ix.reps.items() if v["region_id"] == region_id]
+    members = [r for r, v in ix.reps.items() if v["region_id"] == region_id and r not in leave_out]
     rows = []
     for rid in members:
         t = ix.totals.get(rid, {})

@@ -6,10 +6,10 @@ collects them in a fixed order so templates, docs and validation all agree.
 
 from __future__ import annotations
 
-from salesbook.schemas import commissions, core, kpi, leads, scenarios, targets
+from salesbook.schemas import commissions, core, kpi, leads, scenarios, sharing, targets
 from salesbook.schemas._types import NUMERIC_KINDS, Choice, Column, Kind, Setting, Table
 
-_MODULES = (core, targets, leads, commissions, kpi, scenarios)
+_MODULES = (core, targets, leads, commissions, kpi, scenarios, sharing)
 
 REGISTRY: dict[str, Table] = {}
 for _module in _MODULES:

@@ -96,6 +96,9 @@ class Table:
     output: bool = False
     domain: str = "core"
     optional: bool = False          # an input the engines can do without
+    # In Out_RunInfo's fingerprints: False for a table no engine reads (Recipients), so editing it after a run is
+    # no sign of stale results, and the digest of its passwords is never written into the book.
+    fingerprinted: bool = True
     aliases: tuple[str, ...] = field(default=())
 
     def column(self, name: str) -> Column:

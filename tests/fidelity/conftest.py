@@ -1,8 +1,8 @@
 """Every kind of workbook salesbook writes, built once per test session, for the fidelity checks.
 
-Kinds: the templates (zh, en, .xlsm), the demo book, the computed book, a book updated in place once and
-ten times, and books first saved by other writers (openpyxl with and without lxml, LibreOffice,
-xlsxwriter, a hand-made one with prefixed element names) after an in-place run.
+Kinds: the templates (zh, en, .xlsm), the demo book, the computed book, the send list of a protected run, a
+book updated in place once and ten times, and books first saved by other writers (openpyxl with and without
+lxml, LibreOffice, xlsxwriter, a hand-made one with prefixed element names) after an in-place run.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from salesbook.pipeline import model_book, run_book  # noqa: E402
 from salesbook.schemas import input_tables  # noqa: E402
 
 SCALE = 0.05
-BUILT = ["template_en", "template_zh", "template_xlsm_zh", "demo", "computed", "model", "in_place_1", "in_place_10"]
+BUILT = ["template_en", "template_zh", "template_xlsm_zh", "demo", "computed", "model", "in_place_1", "in_place_10",
+         "send_list"]
 FOREIGN = ["openpyxl_lxml", "openpyxl_etree", "libreoffice", "xlsxwriter", "prefixed"]
 KINDS = BUILT + [f"run_{k}" for k in FOREIGN]
 
@@ -115,6 +116,23 @@ def _prefixed_book(src: Path, dest: Path) -> Path:
     return dest
 
 
+def _send_list(folder: Path) -> Path:
+    """The send list of a protected run: Chinese names, a path, a formula-looking name, a blank e-mail."""
+    from salesbook.book.sendlist import write_send_list
+
+    frame = pd.DataFrame({
+        "recipient_id": ["R0002", "R0003", "R0004"], "name": ["黄强", "=HYPERLINK(\"x\")", "Ann Lee"],
+        "email": ["r2@example.com", None, "ann@example.com"],
+        "files": ["pack_region_EAST_华东_2026Q1.pdf", "rep_R0003_2026Q1.pdf", "a.pdf; b.pdf"],
+        "password": [None, "k7mq-3xhv-9pwt-c4ra", "2345-abcd-efgh-jkmn"],
+        "password_source": ["收件人表第 2 行填写", "自动生成", "自动生成"],
+        "contents": ["区域 EAST 报告及 8 份销售代表报告", "本人报告", "本人报告"], "reviews": [9, 1, 2],
+        "period": ["2026财年第1季度"] * 3, "paths": ["/tmp/x/pack.pdf", "/tmp/x/rep.pdf", "/tmp/x/a.pdf; /tmp/x/b.pdf"],
+        "note": [None, "没有邮箱：请用其他方式转交", None]})
+    xlsx, _ = write_send_list(frame, folder / "send-list.xlsx", folder / "send-list.csv", "zh")
+    return xlsx
+
+
 class Books:
     """Builds each kind on first use and keeps it for the session."""
 
@@ -134,6 +152,8 @@ class Books:
             return write_book(folder / f"t.{'xlsm' if 'xlsm' in kind else 'xlsx'}", lang)
         if kind == "demo":
             return self("openpyxl_etree")
+        if kind == "send_list":
+            return _send_list(folder)
         if kind == "computed":
             return run_book(self("demo"), folder / "computed.xlsx").output
         if kind == "model":   # the computed book with the plan modeling sheets (Out_Scenarios ...)

@@ -7,7 +7,7 @@ import pytest
 
 # one conversion per kind (each takes seconds); the in-place kinds stand for the computed book too
 LO_KINDS = ["template_zh", "template_xlsm_zh", "demo", "in_place_10", "run_openpyxl_lxml", "run_xlsxwriter",
-            "run_prefixed", "run_libreoffice"]
+            "run_prefixed", "run_libreoffice", "send_list"]
 
 
 @pytest.mark.libreoffice

@@ -14,7 +14,7 @@ from salesbook.pipeline import run_book
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests import reportkit (pytest runs in importlib mode)
 
-from reportkit import CREATED, EVIL_IMG, EVIL_SCRIPT
+from reportkit import CREATED, EVIL_IMG, EVIL_SCRIPT, TYPED_PASSWORD
 
 
 def _computed(tmp: Path, lang: str, scale: float, evil: bool = False) -> Path:
@@ -59,3 +59,21 @@ def zh_reports(tmp_path_factory, computed_zh):
 def poppler() -> None:
     if not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdftohtml", "pdftoppm")):
         pytest.skip("poppler-utils is not installed")
+
+
+@pytest.fixture(scope="session")
+def shared_zh(tmp_path_factory) -> Path:
+    """A computed zh book with a Recipients table: R0002 with a typed password and their own e-mail, R0007 with
+    "自动生成"; and R0010 without any e-mail in Reps."""
+    import pandas as pd
+
+    tmp = tmp_path_factory.mktemp("shared_zh")
+    tables = build_demo_tables("zh", scale=0.15)
+    reps = tables["Reps"].copy()
+    reps.loc[reps["rep_id"] == "R0010", "email"] = None
+    tables["Reps"] = reps
+    tables["Recipients"] = pd.DataFrame({"recipient_id": ["R0002", "R0007"],
+                                         "email": ["huang.q@example.cn", None],
+                                         "password": [TYPED_PASSWORD, "自动生成"], "note": [None, None]})
+    book = write_book(tmp / "shared_zh.xlsx", "zh", tables)
+    return run_book(book, tmp / "shared_zh_computed.xlsx", lang="zh").output

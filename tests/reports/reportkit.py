@@ -8,6 +8,7 @@ from pathlib import Path
 EVIL_IMG = '<img src="file:///etc/passwd">'
 EVIL_SCRIPT = "<script>alert(1)</script>"
 CREATED = "2026-04-01T09:00:00Z"
+TYPED_PASSWORD = "harbour-42-tulip-9"  # typed in Recipients for R0002 in the shared_zh book; the others are generated
 
 
 def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> str:
@@ -36,3 +37,24 @@ def outline(pdf: Path) -> list[str]:
     xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", str(pdf)], capture_output=True, check=True).stdout
     root = ET.fromstring(xml)
     return ["".join(item.itertext()).strip() for item in root.iter("item")]
+
+
+def send_list(csv_path: Path) -> list[dict[str, str]]:
+    """The rows of a send list's CSV, keyed by its (book-language) headers."""
+    import csv
+
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def pdftotext_pw(pdf: Path, password: str | None, first: int | None = None, last: int | None = None
+                 ) -> subprocess.CompletedProcess:
+    """pdftotext with a user password (None: without one); returns the process, so failures can be checked."""
+    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
+    if password is not None:
+        args += ["-upw", password]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True)
