@@ -11,8 +11,11 @@ py="${SALESBOOK_PYTHON:-}"
 if [ -z "$py" ]; then if [ -x .venv/bin/python ]; then py=.venv/bin/python; else py=python3; fi; fi
 mkdir -p "$out"
 rm -rf build  # setuptools stages the sources there and would ship a module deleted since the last build
+had_info=no; [ -d salesbook.egg-info ] && had_info=yes
 "$py" -m pip wheel -q --no-deps --build-constraint constraints.txt -w "$out" . >&2
 rm -rf build
+# the metadata setuptools leaves beside the sources would pass for an installed salesbook on PYTHONPATH
+[ "$had_info" = yes ] || rm -rf salesbook.egg-info
 version="$("$py" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 wheel="$out/salesbook-$version-py3-none-any.whl"
 [ -f "$wheel" ] || { echo "no $wheel was built" >&2; exit 1; }

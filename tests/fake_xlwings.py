@@ -231,21 +231,34 @@ def _table_refs(path: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _grids(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's values from A1, read by python-calamine where installed (fast), else by openpyxl."""
+    try:
+        import python_calamine as pc
+    except ImportError:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        wb.close()
+        return grids
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    grids = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+    wb.close()
+    return grids
+
+
 def book_from_xlsx(path: str | Path) -> Book:
     """The workbook as Excel would hold it open: every sheet's values and its Excel Tables."""
-    import openpyxl
-
     path = Path(path)
     refs = _table_refs(path)
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     book = Book()
-    for ws in wb.worksheets:
-        sheet = book.sheets.add(ws.title)
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for name, grid in _grids(path).items():
+        sheet = book.sheets.add(name)
+        for i, row in enumerate(grid, start=1):
             for j, v in enumerate(row, start=1):
-                if v is not None:
+                if v is not None and v != "":
                     sheet.cells[(i, j)] = v
-        for name, ref in refs.get(ws.title, []):
-            sheet.tables.add(sheet[ref], name)
-    wb.close()
+        for table, ref in refs.get(name, []):
+            sheet.tables.add(sheet[ref], table)
     return book

@@ -113,3 +113,12 @@ def test_blank_row_inside_a_live_table_is_skipped_and_values_beside_it_are_a_war
     assert (beside.sheet, beside.row) == ("Deals", 2)
     assert beside.text("en").startswith("column ")
     assert " beside table 'Deals' holds values (row 2)" in beside.text("en")
+
+
+def test_an_infinite_attainment_is_written_blank_as_in_a_file(live_book):
+    """An attainment on a zero target is infinite; no cell holds that (Excel refuses it through xlwings), so both
+    adapters leave the cell blank."""
+    frame = pd.DataFrame({"sheet": ["Actuals"], "row": [float("inf")], "column": [float("-inf")], "message": ["m"]})
+    XlwingsBook(live_book).write_table("Out_Problems", frame, lang="en")
+    sheet = live_book.sheets["Out_Problems"]
+    assert sheet["A2:D2"].value == ["Actuals", None, None, "m"]
