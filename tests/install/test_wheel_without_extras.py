@@ -4,8 +4,9 @@ requirements micropip installs under Pyodide (each Requires-Dist whose marker ho
 constraints.txt.  There every macro entry point, every worksheet function and the validate/run commands work
 on the demo book and give what this environment gives; the report command says how to get the reports extra.
 
-The wheels for that environment are downloaded once into a wheelhouse in salesbook's cache folder, so later
-runs install with --no-index (pip's own cache keeps nothing here: the index's answers are not cacheable).
+The wheels for that environment and the pinned build backend are downloaded once into wheelhouses in
+salesbook's cache folder, so later runs build and install with --no-index, needing no package index (pip's own
+cache kept nothing on the machine this was written on: the index's answers were not cacheable).
 """
 
 from __future__ import annotations
@@ -84,8 +85,10 @@ def _plain_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    backend = _wheelhouse(["setuptools"])  # at the version constraints.txt pins for building
+    env = {**_plain_env(), "SALESBOOK_PYTHON": sys.executable, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(backend)}
     run = subprocess.run(["bash", str(ROOT / "scripts" / "build_wheel.sh"), "--out", str(out)], capture_output=True,
-                         text=True, env={**_plain_env(), "SALESBOOK_PYTHON": sys.executable}, timeout=600)
+                         text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
     return Path(run.stdout.strip().splitlines()[-1])
 
