@@ -12,8 +12,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from salesbook import __version__
 from salesbook.errors import InputError, SalesbookError
+from salesbook.version import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -148,6 +148,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    from salesbook.pipeline import model_book
+
+    if args.review:
+        from salesbook.extras import require
+
+        require("reports")  # before the workbook is written, not after
+
+    bar = _Progress(7, args.progress, "salesbook model")
+    try:
+        result = model_book(args.book, args.out, lang=args.lang, in_place=args.in_place, progress=bar,
+                            strict=args.strict)
+    finally:
+        bar.close()
+    lang = result.lang
+    _print_warnings(result.notes, lang, sheet="Out_Warnings")
+    from salesbook.reports.scenarios import summary_lines
+
+    for line in summary_lines(result.outputs["Out_Scenarios"], lang):
+        print(line)
+    _say(f"Wrote {result.output}", f"已写入 {result.output}", lang)
+    if args.review:
+        from salesbook.reports import build_reports
+
+        batch = build_reports(result.output, args.review, per="scenarios", formats=args.format.split(","),
+                              lang=lang, progress=args.progress, creation_date=args.creation_date)
+        print(batch.summary(lang))
+        return EXIT_OK if batch.ok else EXIT_INTERNAL
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from salesbook.reports import build_reports
 
@@ -209,10 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(sp)
     sp.set_defaults(func=cmd_run)
 
+    sp = sub.add_parser("model", help="what each scenario of the Scenarios sheet costs / 方案模拟")
+    sp.add_argument("book")
+    sp.add_argument("--out", help="output workbook (default: BOOK_model.xlsx next to the input)")
+    sp.add_argument("--in-place", action="store_true",
+                    help="update BOOK itself; refused if anything in it would be lost")
+    sp.add_argument("--review", metavar="DIR", help="also write the scenario comparison review to DIR")
+    sp.add_argument("--format", default="pdf,html", help="of the review: pdf, html or pdf,html")
+    sp.add_argument("--creation-date", help="pin the review PDF's creation date (e.g. 2026-01-01)")
+    add_strict(sp)
+    add_common(sp)
+    sp.set_defaults(func=cmd_model)
+
     sp = sub.add_parser("report", help="HTML/PDF performance reviews / 生成绩效报告")
     sp.add_argument("book", help="a computed workbook (output of `salesbook run`)")
     sp.add_argument("--out", required=True, help="folder for the reports")
-    sp.add_argument("--per", choices=["rep", "region", "company"], default="rep")
+    sp.add_argument("--per", choices=["rep", "region", "company", "scenarios"], default="rep",
+                    help="scenarios: the scenario comparison of a book made by salesbook model")
     sp.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html")
     sp.add_argument("--period", help="2026, 2026Q1 or 2026-03 (default: the fiscal year)")
     sp.add_argument("--workers", type=int, help="parallel processes (default: CPU count)")

@@ -36,7 +36,7 @@ def require(extra: str, *, instead: Words | None = None) -> None:
     can be imported."""
     absent = missing(extra)
     if absent:
-        from salesbook import __version__
+        from salesbook.version import __version__
 
         need_en, need_zh = _WHAT[extra]
         wheel = f"salesbook-{__version__}-py3-none-any.whl"

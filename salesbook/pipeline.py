@@ -57,8 +57,10 @@ def detect_language(book: Book, override: str | None = None) -> str:
     return "zh" if env.lower().startswith("zh") else "en"
 
 
-def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job], dict[str, list[str]]]:
-    """Jobs to run: ``only`` if given, else every job with data in at least one of its own tables.
+def plan_jobs(book: Book, only: Sequence[str] | None = None,
+              also: Sequence[str] = ()) -> tuple[list[Job], dict[str, list[str]]]:
+    """Jobs to run: ``only`` if given, else every job with data in at least one of its own tables, plus the
+    jobs run on request (plan modeling) named in ``also``.
 
     A job whose own tables are all absent or empty is skipped (that engine is not in use), whatever the
     shared tables (Reps, Products ...) hold; one with some of its tables filled and others empty runs, so
@@ -75,6 +77,8 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None) -> tuple[list[Job],
         return [j for j in jobs if j.name in only], {}
     run, skipped = [], {}
     for job in jobs:
+        if job.on_request and job.name not in also:
+            continue
         own = [t for t in job.needs if t not in SHARED_TABLES] or list(job.needs)
         empty = [t for t in own if _is_empty(book, t)]
         if len(empty) == len(own):
@@ -150,7 +154,7 @@ def _compute(loaded: LoadedBook, jobs: Sequence[Job], lang: str, strict: bool,
 
 def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequence[str] | None = None,
              lang: str | None = None, in_place: bool = False, progress: Progress | None = None,
-             strict: bool = False) -> RunResult:
+             strict: bool = False, also: Sequence[str] = ()) -> RunResult:
     """Validate ``source``, compute, and write the computed workbook (never over the input unless in place).
 
     Besides the engines' outputs the book gets ``Out_Warnings`` (what was accepted with a remark) and
@@ -159,7 +163,7 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
     source = Path(source)
     with FileBook(source) as book:
         lang = detect_language(book, lang)
-        jobs, skipped = plan_jobs(book, only)
+        jobs, skipped = plan_jobs(book, only, also)
         loaded = _load(book, jobs, lang)
         prints = input_fingerprints(book)
     outputs = _compute(loaded, jobs, lang, strict, progress)
@@ -169,6 +173,19 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
     report = write_outputs(source, written, output, lang=lang, in_place=in_place)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
                      save=report, lang=lang, notes=list(loaded.warnings))
+
+
+MODEL = "scenarios"
+
+
+def model_book(source: str | Path, output: str | Path | None = None, *, lang: str | None = None,
+               in_place: bool = False, progress: Progress | None = None, strict: bool = False) -> RunResult:
+    """``run_book`` with plan modeling: every engine in use, then every scenario of the Scenarios sheet replayed
+    and simulated (Out_Scenarios, Out_ScenarioReps), written by default to BOOK_model.xlsx."""
+    source = Path(source)
+    if output is None and not in_place:
+        output = source.with_name(f"{source.stem}_model{source.suffix}")
+    return run_book(source, output, lang=lang, in_place=in_place, progress=progress, strict=strict, also=(MODEL,))
 
 
 def validate_book(source: str | Path, *, lang: str | None = None,

@@ -16,7 +16,7 @@ had_info=no; [ -d salesbook.egg-info ] && had_info=yes
 rm -rf build
 # the metadata setuptools leaves beside the sources would pass for an installed salesbook on PYTHONPATH
 [ "$had_info" = yes ] || rm -rf salesbook.egg-info
-version="$("$py" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
+version="$("$py" -c 'import runpy; print(runpy.run_path("salesbook/version.py")["__version__"])')"
 wheel="$out/salesbook-$version-py3-none-any.whl"
 [ -f "$wheel" ] || { echo "no $wheel was built" >&2; exit 1; }
 echo "$wheel"

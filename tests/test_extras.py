@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import salesbook
 from salesbook import extras
 from salesbook.cli import main
 
@@ -28,14 +29,16 @@ def test_everything_the_extras_need_is_installed_here():
 
 
 def test_importing_the_reviews_without_the_extra_is_an_import_error_that_says_how_to_install_it(no_weasyprint):
+    reports = importlib.import_module("salesbook.reports")  # the package itself needs nothing
+    importlib.import_module("salesbook.reports.scenarios")  # nor salesbook model's summary lines
     with pytest.raises(ImportError) as info:
-        importlib.import_module("salesbook.reports")
+        reports.build_reports  # noqa: B018
     assert isinstance(info.value, extras.MissingExtra)
     text = info.value.render("en")
     assert text.startswith("the PDF and HTML reviews need salesbook's reports extra, which is not installed "
                            "(missing: weasyprint, jinja2).")
     assert "pip install '.[reports]' in a clone of salesbook" in text
-    assert "pip install 'salesbook-0.1.0-py3-none-any.whl[reports]' beside the wheel" in text
+    assert f"pip install 'salesbook-{salesbook.__version__}-py3-none-any.whl[reports]' beside the wheel" in text
 
 
 def test_report_without_the_extra_exits_2_and_writes_nothing(no_weasyprint, tmp_path, capsys, small_book):
@@ -64,3 +67,11 @@ def test_a_cluster_without_dask_names_the_dask_extra(monkeypatch):
     assert info.value.render("en").startswith("--scheduler needs salesbook's dask extra, which is not installed "
                                               "(missing: distributed).")
     assert "pip install '.[dask]'" in info.value.render("zh")
+
+
+def test_model_with_a_review_but_without_the_extra_refuses_before_writing_the_workbook(no_weasyprint, tmp_path,
+                                                                                       capsys, small_book):
+    out = tmp_path / "model.xlsx"
+    assert main(["model", str(small_book), "--out", str(out), "--review", str(tmp_path / "review")]) == 2
+    assert "reports extra, which is not installed" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "review").exists()

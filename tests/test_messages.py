@@ -26,7 +26,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 ALLOWED_ASCII = {
     "CR", "CI", "AHP", "KPI", "AUC", "Excel", "Dask", "pip", "salesbook", "dask", "pdf", "html", "xlsx", "xlsm",
     "zip", "en", "zh", "CNY", "USD", "SPIFF", "ROUND", "tcp", "Q", "T", "Z", "e", "g", "k", "w", "XML", "OLE",
-    "VBA", "xlwings", "rep", "region", "company", "lang", "format", "per", "scheduler", "force", "out", "in",
+    "VBA", "xlwings", "rep", "region", "company", "scenarios", "lang", "format", "per", "scheduler", "force", "out", "in",
     "place", "only", "ttsl", "LibreOffice", "WeasyPrint", "HTML", "PDF", "calamine", "openpyxl", "ID",
     "SO", "MES", "KIT", "N", "x", "xls", "Out_",
     # operator and weight codes typed into ScoringRules / TargetLevels
@@ -324,7 +324,7 @@ def test_the_validation_mistakes_read_well(tmp_path, tiny_tables):
 def test_months_missing_read_as_english_and_chinese():
     import pandas as pd
 
-    from salesbook.engines.targets_time import seasonality_profiles
+    from salesbook.engines.targets import seasonality_profiles
 
     def profile(months):
         return pd.DataFrame({"product_line": [None] * len(months), "month": months,

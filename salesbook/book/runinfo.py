@@ -14,11 +14,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from salesbook import __version__
 from salesbook.book.base import Book, RawTable
 from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import InputError, Problem, problem
 from salesbook.schemas import REGISTRY
+from salesbook.version import __version__
 
 RUNINFO = "Out_RunInfo"
 

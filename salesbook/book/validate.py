@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from salesbook.book import crosscheck
+from salesbook.book import crosscheck, overrides
 from salesbook.book.base import Book, RawTable
 from salesbook.book.headers import closest_header, display_header, header_lookup, match_header, normalise_header
 from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column
@@ -450,6 +450,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     problems.extend(check_references(tables, sheets, shown))
     problems.extend(crosscheck.resolve_rule_fields(tables, sheets, shown))
     problems.extend(crosscheck.attainment_bounds(tables, sheets, shown))
+    problems.extend(overrides.check_scenarios(tables, sheets, shown, warnings, _check_column))
     warnings.extend(crosscheck.check_roles(tables, sheets, shown))
     warnings.extend(crosscheck.engagement_warnings(tables, sheets, shown))
     locator = Locator(sheets, shown)

@@ -10,7 +10,7 @@ from salesbook.book.template import write_book
 from salesbook.demo import build_demo_tables
 from salesbook.extras import require
 from salesbook.messages import Words, plural
-from salesbook.pipeline import run_book
+from salesbook.pipeline import MODEL, run_book
 
 
 @dataclass
@@ -24,7 +24,7 @@ class DemoResult:
 
     def lines(self, lang: str) -> list[str]:
         if lang == "zh":
-            pers = {"rep": "代表", "region": "区域", "company": "公司"}
+            pers = {"rep": "代表", "region": "区域", "company": "公司", "scenarios": "方案模拟"}
             out = [f"演示工作簿：{self.input_book}（{self.seconds['write']:.1f} 秒）",
                    f"计算结果：{self.computed_book}（{self.seconds['run']:.1f} 秒）"]
             out += [f"  {name}：{n:,} 行" for name, n in self.rows.items()]
@@ -47,14 +47,15 @@ def run_demo(out_dir: Path, *, lang: str = "zh", scale: float = 1.0, seed: int =
     t0 = time.perf_counter()
     book = write_book(out_dir / f"salesbook_demo_{lang}.xlsx", lang, build_demo_tables(lang, scale, seed))
     t1 = time.perf_counter()
-    result = run_book(book, out_dir / f"salesbook_demo_{lang}_computed.xlsx", lang=lang)
+    # the demo's computed book carries the plan modeling too, so its scenario comparison comes out of the box
+    result = run_book(book, out_dir / f"salesbook_demo_{lang}_computed.xlsx", lang=lang, also=(MODEL,))
     t2 = time.perf_counter()
     demo = DemoResult(input_book=book, computed_book=result.output, rows={k: len(v) for k, v in result.outputs.items()},
                       seconds={"write": t1 - t0, "run": t2 - t1})
     if reports:
         from salesbook.reports import build_reports
 
-        for per in ("rep", "region", "company"):
+        for per in ("rep", "region", "company", "scenarios"):
             batch = build_reports(result.output, out_dir / "reports" / per, per=per, lang=lang, progress=progress)
             demo.reports[per] = batch.summary(lang).splitlines()[0]
             demo.ok = demo.ok and batch.ok

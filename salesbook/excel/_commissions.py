@@ -6,7 +6,7 @@ from typing import Any
 
 import xlwings as xw
 
-from salesbook.engines.tiers import BOUNDARY_RULES, METHODS, TierError, check_tiers, rate_at, tiered_payout
+from salesbook.engines.commissions import BOUNDARY_RULES, METHODS, TierError, check_tiers, rate_at, tiered_payout
 from salesbook.excel._convert import CellError, cell_safe, grid, is_blank, number
 
 

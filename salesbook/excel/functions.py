@@ -13,25 +13,29 @@ from __future__ import annotations
 
 import xlwings as xw
 
-import salesbook
+from salesbook.excel._commissions import SB_COMMISSION, SB_TIER_RATE
+from salesbook.excel._kpi import SB_AHP_CR, SB_AHP_WEIGHTS, SB_ENTROPY_WEIGHTS, SB_KPI_SCORE
+from salesbook.excel._leads import SB_GRADE, SB_LEAD_SCORE
+from salesbook.excel._targets import SB_ALLOCATE, SB_SEASONALIZE
+from salesbook.version import __version__
+
+__all__ = [
+    "SB_AHP_CR",
+    "SB_AHP_WEIGHTS",
+    "SB_ALLOCATE",
+    "SB_COMMISSION",
+    "SB_ENTROPY_WEIGHTS",
+    "SB_GRADE",
+    "SB_KPI_SCORE",
+    "SB_LEAD_SCORE",
+    "SB_SEASONALIZE",
+    "SB_TIER_RATE",
+    "SB_VERSION",
+]
 
 
 @xw.func
 @xw.ret(index=False, header=False)
 def SB_VERSION() -> str:
     """salesbook version / salesbook 版本号"""
-    return salesbook.__version__
-
-
-from salesbook.excel._targets import SB_ALLOCATE, SB_SEASONALIZE  # noqa: E402
-
-__all__ = ["SB_ALLOCATE", "SB_SEASONALIZE", "SB_VERSION"]
-from salesbook.excel._kpi import SB_AHP_CR, SB_AHP_WEIGHTS, SB_ENTROPY_WEIGHTS, SB_KPI_SCORE  # noqa: E402
-
-__all__ += ["SB_AHP_CR", "SB_AHP_WEIGHTS", "SB_ENTROPY_WEIGHTS", "SB_KPI_SCORE"]
-from salesbook.excel._commissions import SB_COMMISSION, SB_TIER_RATE  # noqa: E402
-
-__all__ += ["SB_COMMISSION", "SB_TIER_RATE"]
-from salesbook.excel._leads import SB_GRADE, SB_LEAD_SCORE  # noqa: E402
-
-__all__ += ["SB_GRADE", "SB_LEAD_SCORE"]
+    return __version__

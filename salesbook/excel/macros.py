@@ -18,17 +18,18 @@ import xlwings as xw
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
 from salesbook.errors import InputError
-from salesbook.pipeline import WARNINGS, compute, detect_language, findings_frame, plan_jobs
+from salesbook.pipeline import MODEL, WARNINGS, compute, detect_language, findings_frame, plan_jobs
 
 PROBLEMS_SHEET = "Out_Problems"
 
 
-def run_in_book(book: Any, only: list[str] | None = None) -> dict[str, int]:
-    """Compute the given engines (default: all that have data) inside an open workbook."""
+def run_in_book(book: Any, only: list[str] | None = None, also: tuple[str, ...] = ()) -> dict[str, int]:
+    """Compute the given engines (default: all that have data, plus plan modeling if ``also`` asks for it)
+    inside an open workbook."""
     adapter = XlwingsBook(book)
     lang = detect_language(adapter)  # type: ignore[arg-type]
     try:
-        jobs, _ = plan_jobs(adapter, only)  # type: ignore[arg-type]
+        jobs, _ = plan_jobs(adapter, only, also)  # type: ignore[arg-type]
         loaded = load_book(adapter, required=sorted({t for j in jobs for t in j.needs}))
         outputs = compute(loaded, jobs)
     except InputError as exc:
@@ -83,6 +84,12 @@ def run_kpi() -> None:
     run_in_book(xw.Book.caller(), ["kpi"])
 
 
+def run_model() -> None:
+    """Plan modeling: every engine in use, then each scenario of the Scenarios sheet (Out_Scenarios,
+    Out_ScenarioReps); the comparison review is made with ``salesbook report BOOK --per scenarios``."""
+    run_in_book(xw.Book.caller(), also=(MODEL,))
+
+
 # -- xlwings Lite / Server scripts ---------------------------------------------------------------
 @xw.script
 def salesbook_run_all(book: xw.Book) -> None:
@@ -112,3 +119,9 @@ def salesbook_compute_commissions(book: xw.Book) -> None:
 def salesbook_build_scorecards(book: xw.Book) -> None:
     """Build KPI scorecards / 绩效考核"""
     run_in_book(book, ["kpi"])
+
+
+@xw.script
+def salesbook_model(book: xw.Book) -> None:
+    """Plan modeling: what each scenario costs / 方案模拟"""
+    run_in_book(book, also=(MODEL,))

@@ -28,6 +28,7 @@ class Job:
     run: Callable[[LoadedBook], dict[str, pd.DataFrame]]
     order: int = 100
     depends_on: tuple[str, ...] = field(default=())  # jobs whose outputs this one reads
+    on_request: bool = False  # run only when asked for (``salesbook model``), never just because its table has rows
 
 
 def discover() -> list[Job]:

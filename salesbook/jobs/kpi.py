@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesbook.book.validate import LoadedBook
-from salesbook.engines.kpi import CR_LIMIT, build_scorecards, role_weights
-from salesbook.engines.kpi_periods import period_scorecards
+from salesbook.engines.kpi import CR_LIMIT, build_scorecards, period_scorecards, role_weights
 from salesbook.errors import Problem, problem, row_number
 from salesbook.jobs import Job
 from salesbook.messages import choice_name

@@ -53,8 +53,8 @@ def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep
 def _check(per: str, formats: Sequence[str], templates_dir: str | Path | None, lang: str | None) -> None:
     problems = []
     if per not in PERS:
-        problems.append(problem("--per must be rep, region or company (got '{v}').",
-                                "--per 只能是 rep、region 或 company（收到“{v}”）。", v=per))
+        problems.append(problem("--per must be rep, region, company or scenarios (got '{v}').",
+                                "--per 只能是 rep、region、company 或 scenarios（收到“{v}”）。", v=per))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         problems.append(problem("--format must be pdf, html or both (got '{v}').",
@@ -78,14 +78,15 @@ def plan(data: ReviewData, per: str, period: str | None, lang: str) -> tuple[lis
         except Exception as exc:  # report it with the others and carry on
             failures.append(Failure(label, f"{type(exc).__name__}: {exc}"))
             continue
-        name = ctx["subject"]["name"] if per != "company" else ""
-        stem = safe_stem(per, key if per != "company" else "", name, when.key)
+        one = per in ("company", "scenarios")   # one review of the whole book: no key or name in the file name
+        name = ctx["subject"]["name"] if not one else ""
+        stem = safe_stem(per, key if not one else "", name, when.key)
         jobs.append(Job(stem, label, ctx))
     return jobs, failures
 
 
-_PER_WORDS = {"en": {"rep": "rep", "region": "region", "company": "company"},
-              "zh": {"rep": "代表", "region": "区域", "company": "公司"}}
+_PER_WORDS = {"en": {"rep": "rep", "region": "region", "company": "company", "scenarios": "scenario comparison"},
+              "zh": {"rep": "代表", "region": "区域", "company": "公司", "scenarios": "方案模拟"}}
 _BAR_WORDS = {"en": ("{per} reviews", "review"), "zh": ("{per}报告", "份")}
 
 

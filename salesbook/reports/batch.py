@@ -27,7 +27,7 @@ from salesbook.messages import plural, resolve
 from salesbook.reports.fonts import FontFiles
 
 FORMATS = ("pdf", "html")
-PERS = ("rep", "region", "company")
+PERS = ("rep", "region", "company", "scenarios")
 
 
 @dataclass(frozen=True)

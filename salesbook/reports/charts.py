@@ -375,3 +375,132 @@ def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float 
     body.append(_halo_labels(labels, 7.5))  # over every polygon, the dashed target line included
     body.append(_legend(uid, [name for name, _ in series], 8, 12, kind="line"))
     return _svg(uid, width, height, title, body)
+
+
+# Scenario comparisons: one line or row per scenario, told apart by colour, dash and marker together.
+STROKES = ("#1e3a5f", "#c2410c", "#15803d", "#7c3aed", "#6b7280", "#b45309", "#0e7490")
+SERIES_DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 3", "4 2 1 2")
+
+
+def _series_style(i: int) -> tuple[str, str, str]:
+    """Colour, dash pattern and marker of the i-th scenario."""
+    return STROKES[i % len(STROKES)], SERIES_DASHES[i % len(SERIES_DASHES)], MARKERS[i % len(MARKERS)]
+
+
+def _dash_attr(dash: str) -> str:
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _key_rows(names: Sequence[str], x: float, y: float, width: float, kind: str = "line") -> tuple[list[str], float]:
+    """A key laid out in rows that wrap at ``width``: sample line (or swatch) and name per entry."""
+    out, cx, cy = [], x, y
+    for i, name in enumerate(names):
+        w = 30 + _text_width(str(name), 9)
+        if cx > x and cx + w > x + width:
+            cx, cy = x, cy + 13
+        colour, dash, marker = _series_style(i)
+        out.append(f'<line x1="{_n(cx)}" y1="{_n(cy - 3)}" x2="{_n(cx + 18)}" y2="{_n(cy - 3)}" stroke="{colour}" '
+                   f'stroke-width="1.8"{_dash_attr(dash)}/>')
+        out.append(_markers(marker, [(cx + 9, cy - 3)], 2.6).replace(INK, colour))
+        out.append(f'<text x="{_n(cx + 22)}" y="{_n(cy)}" font-size="9">{_e(name)}</text>')
+        cx += w
+    return out, cy
+
+
+def xy_chart(series: Sequence[tuple[str, Sequence[tuple[float, float]]]], fmt: Formatter, *, title: str, uid: str,
+             x_label: Callable[[float], str], y_label: Callable[[float], str] | None = None, width: int = 680,
+             height: int = 260, x_ticks: Sequence[float] = (), marks_every: int = 4,
+             reference: float | None = None) -> Markup:
+    """Lines over a numeric x axis (payout against attainment): one colour, dash and marker per series, a
+    marker every ``marks_every`` points, a dashed vertical line at ``reference`` (100% attainment)."""
+    y_label = y_label or fmt.compact
+    names = [name for name, _ in series]
+    key, key_bottom = _key_rows(names, 52, 12, width - 60)
+    left, right, top, bottom = 56, 14, key_bottom + 14, 30
+    pw, ph = width - left - right, height - top - bottom
+    xs = [x for _, pts in series for x, _ in pts]
+    x0, x1 = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    span = (x1 - x0) or 1.0
+    vmax, step = _scale([y for _, pts in series for _, y in pts])
+    body = list(key)
+    body.extend(_grid(left, top, pw, ph, vmax, step, y_label))
+
+    def px(x: float) -> float:
+        return left + (x - x0) / span * pw
+
+    def py(y: float) -> float:
+        return top + ph - max(y, 0.0) / vmax * ph
+
+    for t in x_ticks or (x0, x1):
+        body.append(f'<text x="{_n(px(t))}" y="{top + ph + 12}" text-anchor="middle" font-size="8.5">{_e(x_label(t))}</text>')
+    if reference is not None and x0 <= reference <= x1:
+        body.append(f'<line x1="{_n(px(reference))}" y1="{top}" x2="{_n(px(reference))}" y2="{top + ph}" stroke="{INK}" '
+                    f'stroke-width="0.8" stroke-dasharray="3 3"/>')
+    for i, (_, pts) in enumerate(series):
+        colour, dash, marker = _series_style(i)
+        shown = [(px(x), py(y)) for x, y in pts if y is not None and math.isfinite(y)]
+        if not shown:
+            continue
+        body.append(f'<polyline points="{" ".join(f"{_n(a)},{_n(b)}" for a, b in shown)}" fill="none" '
+                    f'stroke="{colour}" stroke-width="1.6"{_dash_attr(dash)}/>')
+        every = shown[(i % max(marks_every, 1))::max(marks_every, 1)]   # staggered so markers do not sit on each other
+        body.append(_markers(marker, every, 2.8).replace(INK, colour))
+    body.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="{INK}" stroke-width="0.8"/>')
+    return _svg(uid, width, height, title, body)
+
+
+def range_chart(rows: Sequence[dict], fmt: Formatter, *, title: str, uid: str, labels: dict[str, str],
+                width: int = 680, row_height: int = 26) -> Markup:
+    """One row per scenario: a bar from P10 to P90, a tick at P50, a diamond at the expectation and a circle at
+    the replayed cost. ``rows``: name, p10, p50, p90, expected, replayed; ``labels``: the key's words."""
+    left = min(200, max(90, 12 + max((_text_width(str(r["name"]), 9) for r in rows), default=60)))
+    right, top, bottom = 16, 34, 30
+    height = top + bottom + row_height * max(len(rows), 1)
+    pw = width - left - right
+    values = [r[k] for r in rows for k in ("p10", "p90", "expected", "replayed")
+              if r.get(k) is not None and math.isfinite(r[k])]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = (hi - lo) * 0.08 or abs(hi) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+
+    def px(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * pw
+
+    body = []
+    ticks = 5
+    grid = []
+    for k in range(ticks + 1):
+        v = lo + (hi - lo) * k / ticks
+        grid.append(f"M{_n(px(v))} {top - 4}V{top + row_height * len(rows)}")
+        body.append(f'<text x="{_n(px(v))}" y="{top + row_height * len(rows) + 12}" text-anchor="middle" '
+                    f'font-size="8">{_e(fmt.compact(v))}</text>')
+    body.insert(0, _strokes(grid, GRID, 0.6))
+    for i, r in enumerate(rows):
+        y = top + row_height * i + row_height / 2
+        colour = _series_style(i)[0]
+        body.append(f'<text x="{left - 8}" y="{_n(y + 3)}" text-anchor="end" font-size="9">'
+                    f'{_e(_clip(r["name"], left - 10, 9))}</text>')
+        if all(r.get(k) is not None and math.isfinite(r[k]) for k in ("p10", "p90")):
+            body.append(f'<rect x="{_n(px(r["p10"]))}" y="{_n(y - 6)}" width="{_n(max(px(r["p90"]) - px(r["p10"]), 1))}" '
+                        f'height="12" fill="{colour}" fill-opacity="0.25" stroke="{colour}" stroke-width="0.8"/>')
+        if r.get("p50") is not None and math.isfinite(r["p50"]):
+            body.append(f'<line x1="{_n(px(r["p50"]))}" y1="{_n(y - 8)}" x2="{_n(px(r["p50"]))}" y2="{_n(y + 8)}" '
+                        f'stroke="{colour}" stroke-width="2"/>')
+        if r.get("expected") is not None and math.isfinite(r["expected"]):
+            body.append(_markers("diamond", [(px(r["expected"]), y)], 3.4).replace(INK, colour))
+        if r.get("replayed") is not None and math.isfinite(r["replayed"]):
+            body.append(f'<circle cx="{_n(px(r["replayed"]))}" cy="{_n(y)}" r="3" fill="#fff" stroke="{INK}" '
+                        f'stroke-width="1.2"/>')
+    key = [f'<rect x="{left}" y="8" width="16" height="9" fill="{INK}" fill-opacity="0.25" stroke="{INK}" '
+           f'stroke-width="0.8"/><text x="{left + 20}" y="16" font-size="9">{_e(labels["range"])}</text>']
+    x = left + 26 + _text_width(labels["range"], 9)
+    key.append(f'<line x1="{_n(x + 5)}" y1="7" x2="{_n(x + 5)}" y2="18" stroke="{INK}" stroke-width="2"/>'
+               f'<text x="{_n(x + 12)}" y="16" font-size="9">{_e(labels["median"])}</text>')
+    x += 20 + _text_width(labels["median"], 9)
+    key.append(_markers("diamond", [(x + 5, 12.5)], 3.4) +
+               f'<text x="{_n(x + 12)}" y="16" font-size="9">{_e(labels["expected"])}</text>')
+    x += 20 + _text_width(labels["expected"], 9)
+    key.append(f'<circle cx="{_n(x + 5)}" cy="12.5" r="3" fill="#fff" stroke="{INK}" stroke-width="1.2"/>'
+               f'<text x="{_n(x + 12)}" y="16" font-size="9">{_e(labels["replayed"])}</text>')
+    body.extend(key)
+    return _svg(uid, width, height, title, body)

@@ -18,11 +18,13 @@ from salesbook.book.file_book import FileBook
 from salesbook.book.runinfo import check_computed
 from salesbook.book.validate import load_book, read_table
 from salesbook.errors import InputError
+from salesbook.reports import scenarios
 from salesbook.reports.periods import Period, parse_period
 from salesbook.schemas import REGISTRY
 from salesbook.schemas.core import ROLE_CHOICES
 
-OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_PeriodScorecards", "Out_LeadScores")
+OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_PeriodScorecards", "Out_LeadScores",
+                 "Out_Scenarios", "Out_ScenarioReps")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -476,6 +478,8 @@ def review_keys(data: ReviewData, per: str) -> list[str]:
         return [str(x) for x in reps["rep_id"]]
     if per == "region":
         return sorted({str(x) for x in reps["region_id"].dropna()})
+    if per == "scenarios":
+        return scenarios.scenario_keys(data)
     return ["company"]
 
 
@@ -484,6 +488,8 @@ def build_context(data: ReviewData, per: str, key: str, period: Period, lang: st
         return rep_context(data, key, period, lang)
     if per == "region":
         return region_context(data, key, period, lang)
+    if per == "scenarios":
+        return scenarios.scenario_context(data, lang, common(data, period, lang))
     return company_context(data, period, lang)
 
 

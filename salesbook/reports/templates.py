@@ -22,7 +22,8 @@ from markupsafe import Markup
 from salesbook.reports import charts, colwidths
 from salesbook.reports.formatting import Formatter
 
-TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html"}
+TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html",
+                "scenarios": "scenario_review.html"}
 TEMPLATE_SUFFIXES = (".html", ".css", ".json", ".svg")
 
 
@@ -95,7 +96,8 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         undefined=jinja2.Undefined)
     env.filters.update(money=_money, num=_num, pct=_pct, compact=_compact, month=_month)
     env.globals.update(statement=_statement, target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
-                       kpi_radar=_kpi_radar, reps_bar=_reps_bar, regions_bar=_regions_bar, leads_bar=_leads_bar)
+                       kpi_radar=_kpi_radar, reps_bar=_reps_bar, regions_bar=_regions_bar, leads_bar=_leads_bar,
+                       payout_curves=_payout_curves, cost_ranges=_cost_ranges)
     return env
 
 
@@ -122,7 +124,8 @@ def render_html(ctx: Mapping[str, Any], *, user_dir: str | None = None, inline_c
     env = environment(user_dir)
     lang = ctx["lang"]
     t = labels(user_dir, lang)
-    title_key = {"rep": "rep_review", "region": "region_review", "company": "company_summary"}[ctx["kind"]]
+    title_key = {"rep": "rep_review", "region": "region_review", "company": "company_summary",
+                 "scenarios": "scenario_review"}[ctx["kind"]]
     doc_title = f"{t.get(title_key, title_key)} · {ctx['subject']['name']} · {ctx['period']['label']}"
     template = env.get_template(TEMPLATE_FOR[ctx["kind"]])
     return template.render(c=ctx, t=t, fmt=Formatter(lang, ctx.get("currency", "CNY")), doc_title=doc_title,
@@ -265,3 +268,20 @@ def _leads_bar(context: jinja2.runtime.Context, leads: Mapping[str, Any], uid: s
         series.append((t["overdue"], [r["overdue"] for r in rows]))
     return _place(context, charts.bar_chart([r["grade"] for r in rows], series, fmt, title=t["leads"], uid=uid, width=300, height=180,
                             label=lambda v: fmt.number(v)))
+
+
+@jinja2.pass_context
+def _payout_curves(context: jinja2.runtime.Context, curves: list[Mapping[str, Any]], uid: str) -> Markup:
+    """Each scenario's payout curve (the year's commissions if every rep reached x% in every period), overlaid."""
+    fmt, t = _ft(context)
+    return _place(context, charts.xy_chart([(c["name"], c["points"]) for c in curves], fmt, title=t["payout_curves"],
+                                           uid=uid, x_label=lambda v: fmt.percent(v, 0),
+                                           x_ticks=[k / 4 for k in range(9)], reference=1.0))
+
+
+@jinja2.pass_context
+def _cost_ranges(context: jinja2.runtime.Context, ranges: list[Mapping[str, Any]], uid: str) -> Markup:
+    """Each scenario's simulated cost: P10 to P90, median, expectation, and the replayed cost."""
+    fmt, t = _ft(context)
+    words = {"range": t["p10_p90"], "median": t["p50"], "expected": t["expected"], "replayed": t["replayed"]}
+    return _place(context, charts.range_chart(list(ranges), fmt, title=t["cost_distribution"], uid=uid, labels=words))

@@ -1,15 +1,15 @@
 """The workbook contract: one registry of every input and output table.
 
-Domain modules (core, targets, leads, commissions, kpi) each declare their tables; this module
+Domain modules (core, targets, leads, commissions, kpi, scenarios) each declare their tables; this module
 collects them in a fixed order so templates, docs and validation all agree.
 """
 
 from __future__ import annotations
 
-from salesbook.schemas import commissions, core, kpi, leads, targets
+from salesbook.schemas import commissions, core, kpi, leads, scenarios, targets
 from salesbook.schemas._types import NUMERIC_KINDS, Choice, Column, Kind, Setting, Table
 
-_MODULES = (core, targets, leads, commissions, kpi)
+_MODULES = (core, targets, leads, commissions, kpi, scenarios)
 
 REGISTRY: dict[str, Table] = {}
 for _module in _MODULES:

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 import salesbook
-from salesbook.engines.commissions import compute_commissions, credit_lines
-from salesbook.engines.tiers import TierError
+from salesbook.engines.commissions import TierError, compute_commissions, credit_lines
 
 # --- tiered_payout: published tier examples ---------------------------------------------------------------
 

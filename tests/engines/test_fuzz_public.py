@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from salesbook import InputError, ahp, allocate, critic_weights, entropy_weights, tiered_payout
 from salesbook.engines.allocation import AllocationError
+from salesbook.engines.commissions import TierError
 from salesbook.engines.kpi import MatrixError
 from salesbook.engines.money import round_half_away, to_decimal
-from salesbook.engines.tiers import TierError
 
 anything = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**18, 10**18),
                      st.sampled_from([0, 0.0, -0.0, 1e-300, 1e300, -1]))

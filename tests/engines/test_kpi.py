@@ -307,7 +307,7 @@ def _year_inputs():
 
 
 def test_period_scorecards_aggregate_each_kpi_by_its_rule_to_the_as_of_date():
-    from salesbook.engines.kpi_periods import period_scorecards
+    from salesbook.engines.kpi import period_scorecards
 
     actuals, kpis, weights, reps, bands = _year_inputs()
     cards = period_scorecards(actuals, kpis, weights, reps, bands, as_of=pd.Timestamp("2026-03-31"))
@@ -331,7 +331,7 @@ def test_period_scorecards_aggregate_each_kpi_by_its_rule_to_the_as_of_date():
 
 
 def test_period_scorecards_in_a_fiscal_year_starting_in_april():
-    from salesbook.engines.kpi_periods import period_scorecards
+    from salesbook.engines.kpi import period_scorecards
 
     actuals, kpis, weights, reps, bands = _year_inputs()
     cards = period_scorecards(actuals, kpis, weights, reps, bands, as_of=pd.Timestamp("2026-12-31"), start_month=4,

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from salesbook.engines.allocation import allocate
-from salesbook.engines.targets import UNASSIGNED, Level, decompose_targets
-from salesbook.engines.targets_time import rep_availability, seasonality_profiles
+from salesbook.engines.targets import UNASSIGNED, Level, decompose_targets, rep_availability, seasonality_profiles
 from salesbook.errors import InputError
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]

@@ -115,6 +115,15 @@ def test_blank_row_inside_a_live_table_is_skipped_and_values_beside_it_are_a_war
     assert " beside table 'Deals' holds values (row 2)" in beside.text("en")
 
 
+def test_the_model_macro_writes_the_scenario_sheets(live_book):
+    counts = run_in_book(live_book, also=("scenarios",))
+    assert counts["Out_Scenarios"] > 0 and counts["Out_ScenarioReps"] > 0
+    sheet = live_book.sheets["Out_Scenarios"]
+    assert [t.name for t in sheet.tables] == ["Out_Scenarios"]
+    assert sheet["A1"].value == "Scenario ID"
+    assert "Out_Scenarios" not in run_in_book(live_book)    # the everyday run leaves modeling alone
+
+
 def test_an_infinite_attainment_is_written_blank_as_in_a_file(live_book):
     """An attainment on a zero target is infinite; no cell holds that (Excel refuses it through xlwings), so both
     adapters leave the cell blank."""

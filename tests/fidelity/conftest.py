@@ -27,11 +27,11 @@ make_book, base_sheets = _book.make_book, _book.base_sheets  # the small-book fi
 
 from salesbook.book.template import settings_frame, write_book  # noqa: E402
 from salesbook.demo import build_demo_tables  # noqa: E402
-from salesbook.pipeline import run_book  # noqa: E402
+from salesbook.pipeline import model_book, run_book  # noqa: E402
 from salesbook.schemas import input_tables  # noqa: E402
 
 SCALE = 0.05
-BUILT = ["template_en", "template_zh", "template_xlsm_zh", "demo", "computed", "in_place_1", "in_place_10"]
+BUILT = ["template_en", "template_zh", "template_xlsm_zh", "demo", "computed", "model", "in_place_1", "in_place_10"]
 FOREIGN = ["openpyxl_lxml", "openpyxl_etree", "libreoffice", "xlsxwriter", "prefixed"]
 KINDS = BUILT + [f"run_{k}" for k in FOREIGN]
 
@@ -136,6 +136,8 @@ class Books:
             return self("openpyxl_etree")
         if kind == "computed":
             return run_book(self("demo"), folder / "computed.xlsx").output
+        if kind == "model":   # the computed book with the plan modeling sheets (Out_Scenarios ...)
+            return model_book(self("demo"), folder / "model.xlsx").output
         if kind.startswith("in_place_"):
             book = folder / "book.xlsx"
             shutil.copy(self("demo"), book)

@@ -33,7 +33,7 @@ from packaging.requirements import Requirement
 import salesbook
 import salesbook.excel.functions as functions
 from salesbook.jobs import get_job
-from salesbook.pipeline import run_book
+from salesbook.pipeline import MODEL, run_book
 
 pytestmark = pytest.mark.slow
 
@@ -42,9 +42,11 @@ CHECK = Path(__file__).with_name("wheel_check.py")
 CONSTRAINTS = ROOT / "constraints.txt"
 # The marker environment of Pyodide, where xlwings Lite runs (what micropip evaluates requirements against).
 PYODIDE = {"platform_system": "Emscripten", "sys_platform": "emscripten", "platform_machine": "wasm32", "extra": ""}
-ENGINE_OF = {"run_targets": "targets", "run_leads": "leads", "run_commissions": "commissions", "run_kpi": "kpi",
-             "salesbook_decompose_targets": "targets", "salesbook_score_leads": "leads",
-             "salesbook_compute_commissions": "commissions", "salesbook_build_scorecards": "kpi"}
+# What each macro entry point runs: every engine in use ("all"), that and plan modeling ("model"), or one job.
+RUNS = {"run_all": "all", "salesbook_run_all": "all", "run_model": "model", "salesbook_model": "model",
+        "run_targets": "targets", "salesbook_decompose_targets": "targets", "run_leads": "leads",
+        "salesbook_score_leads": "leads", "run_commissions": "commissions", "salesbook_compute_commissions": "commissions",
+        "run_kpi": "kpi", "salesbook_build_scorecards": "kpi"}
 
 _spec = importlib.util.spec_from_file_location("wheel_check", CHECK)
 check = importlib.util.module_from_spec(_spec)
@@ -110,8 +112,9 @@ def venv(tmp_path_factory, wheel) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, demo_book_en) -> tuple[Path, dict[str, Any]]:
-    """``salesbook run`` on the demo book here, with every extra and python-calamine: each Out_ sheet's digest."""
-    out = run_book(demo_book_en, tmp_path_factory.mktemp("reference") / "computed.xlsx").output
+    """``salesbook run`` (with plan modeling) on the demo book here, with every extra and python-calamine: each
+    Out_ sheet's digest."""
+    out = run_book(demo_book_en, tmp_path_factory.mktemp("reference") / "computed.xlsx", also=(MODEL,)).output
     return out, _digests(out)
 
 
@@ -153,22 +156,25 @@ def test_the_calculation_side_imports_from_the_wheel_without_the_extras(checked)
                             if not m.name.startswith("salesbook.reports") and not m.name.endswith("__main__")}
     assert set(checked["modules"]) == ours
     assert "pip install '.[reports]'" in checked["reports_import"]
-    assert "salesbook-0.1.0-py3-none-any.whl[reports]" in checked["reports_import"]
+    assert f"salesbook-{salesbook.__version__}-py3-none-any.whl[reports]" in checked["reports_import"]
 
 
 def test_every_macro_entry_point_writes_what_salesbook_run_writes_here(checked, reference):
     _, expected = reference
-    computed = {name: d for name, d in expected.items() if name != "Out_RunInfo"}  # RunInfo is the file's own
+    modeled = {name: d for name, d in expected.items() if name != "Out_RunInfo"}  # RunInfo is the file's own
+    everyday = {name: d for name, d in modeled.items() if name not in get_job(MODEL).writes}
     warnings = expected["Out_Warnings"]["rows"]
-    for entry in check.CLASSIC + check.SCRIPTS:
+    assert set(checked["macros"]) == set(RUNS)  # a new entry point needs its expectation here
+    for entry, runs in RUNS.items():
         got = checked["macros"][entry]
-        job = ENGINE_OF.get(entry)
-        names = set(computed) if job is None else {*get_job(job).writes, "Out_Warnings"}
+        names = set({"all": everyday, "model": modeled}.get(runs) or {*get_job(runs).writes, "Out_Warnings"})
         assert set(got["sheets"]) == names, entry
-        for name in (names - {"Out_Warnings"}) if job else names:  # one engine's warnings are its own
-            assert got["sheets"][name] == computed[name], f"{entry}: {name}"
-        if job is None:  # the whole run: its warnings are the command's, and the alert counts them
+        if runs in ("all", "model"):  # the whole run: its warnings are the command's, and the alert counts them
             assert warnings > 0 and len(got["alerts"]) == 1 and str(warnings) in got["alerts"][0]
+        else:
+            names.discard("Out_Warnings")  # one engine's warnings are about its own tables only
+        for name in names:
+            assert got["sheets"][name] == modeled[name], f"{entry}: {name}"
 
 
 def test_every_worksheet_function_gives_what_it_gives_here(checked):
@@ -238,16 +244,22 @@ def test_the_lead_score_adds_the_points_of_the_rules_the_lead_meets(checked):
     assert call["result"] == sum(points for field, op, value, points in rules if meets(field, op, value))
 
 
-def test_validate_and_run_work_there_and_write_what_they_write_here(tmp_path, venv, demo_book_en, reference):
-    bin_dir = venv.parent
-    validate = subprocess.run([str(bin_dir / "salesbook"), "validate", str(demo_book_en)], capture_output=True,
-                              text=True, cwd=tmp_path, env=_plain_env(), timeout=900)
+def test_validate_run_and_model_work_there_and_write_what_they_write_here(tmp_path, venv, demo_book_en, reference):
+    def salesbook_there(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(venv.parent / "salesbook"), *args], capture_output=True, text=True, cwd=tmp_path,
+                              env=_plain_env(), timeout=900)
+
+    validate = salesbook_there("validate", str(demo_book_en))
     assert validate.returncode == 0, validate.stderr
-    out = tmp_path / "computed.xlsx"
-    run = subprocess.run([str(bin_dir / "salesbook"), "run", str(demo_book_en), "--out", str(out)],
-                         capture_output=True, text=True, cwd=tmp_path, env=_plain_env(), timeout=900)
+    run = salesbook_there("run", str(demo_book_en), "--out", str(tmp_path / "computed.xlsx"))
     assert run.returncode == 0, run.stderr
-    assert _digests(out) == reference[1]  # openpyxl read the book there, python-calamine here
+    model = salesbook_there("model", str(demo_book_en), "--out", str(tmp_path / "model.xlsx"))
+    assert model.returncode == 0, model.stderr
+    # openpyxl read the book there, python-calamine here
+    assert _digests(tmp_path / "model.xlsx") == reference[1]
+    scenarios = get_job(MODEL).writes
+    everyday = {name: d for name, d in reference[1].items() if name not in scenarios and name != "Out_RunInfo"}
+    assert {name: d for name, d in _digests(tmp_path / "computed.xlsx").items() if name != "Out_RunInfo"} == everyday
 
 
 def test_reports_say_how_to_install_the_extra_and_write_nothing(tmp_path, venv, reference):

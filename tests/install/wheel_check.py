@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import json
 import math
 import pickle
@@ -29,10 +30,6 @@ from fake_xlwings import Book  # the pickled book is made of its classes
 # Modules of the extras and of the fast reader, none of which the calculation side may need.
 ABSENT = ("weasyprint", "jinja2", "dask", "distributed", "python_calamine", "cssselect2", "pydyf")
 
-# The classic entry points take the workbook from xlwings (Book.caller); the xlwings Lite scripts as argument.
-CLASSIC = ("run_all", "run_targets", "run_leads", "run_commissions", "run_kpi")
-SCRIPTS = ("salesbook_run_all", "salesbook_decompose_targets", "salesbook_score_leads",
-           "salesbook_compute_commissions", "salesbook_build_scorecards")
 
 
 def normal(v: Any) -> Any:
@@ -76,20 +73,35 @@ def import_calculation_side() -> list[str]:
     return names
 
 
+def entry_points() -> tuple[list[str], list[str]]:
+    """The macros module's entry points: classic ones take nothing (the workbook comes from xlwings'
+    Book.caller), xlwings Lite scripts take the workbook as ``book``."""
+    import salesbook.excel.macros as macros
+
+    classic, scripts = [], []
+    for name, f in inspect.getmembers(macros, inspect.isfunction):
+        if f.__module__ != macros.__name__ or name.startswith("_") or name == "run_in_book":
+            continue
+        params = list(inspect.signature(f).parameters)
+        (classic if params == [] else scripts if params == ["book"] else []).append(name)
+    return classic, scripts
+
+
 def drive_macros(book: Book) -> dict[str, Any]:
     import xlwings as xw
 
     import salesbook.excel.macros as macros
 
     xw.Book.caller = classmethod(lambda cls: book)  # what xlwings answers when Excel called the macro
+    classic, scripts = entry_points()
     out: dict[str, Any] = {}
-    for name in CLASSIC + SCRIPTS:
+    for name in classic + scripts:
         for sheet in [s for s in book.sheets if s.name.startswith("Out_")]:
             sheet.delete()
         book.app.alerts.clear()
         start = time.perf_counter()
         entry = getattr(macros, name)
-        entry() if name in CLASSIC else entry(book)
+        entry() if name in classic else entry(book)
         out[name] = {"seconds": round(time.perf_counter() - start, 2), "alerts": list(book.app.alerts),
                      "sheets": out_sheets(book)}
     return out
@@ -171,8 +183,9 @@ def main(book_path: str, result_path: str) -> None:
     result: dict[str, Any] = {"prefix": sys.prefix, "salesbook": salesbook.__file__,
                               "present": [m for m in ABSENT if importlib.util.find_spec(m) is not None]}
     result["modules"] = import_calculation_side()
+    importlib.import_module("salesbook.reports.scenarios")  # salesbook model's summary needs no extra
     try:
-        importlib.import_module("salesbook.reports")
+        from salesbook.reports import build_reports  # noqa: F401
         result["reports_import"] = None
     except ImportError as exc:
         result["reports_import"] = str(exc)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.commissions_prep import period_bounds, period_label, sort_order
-from salesbook.engines.commissions_text import money, pct
+from salesbook.engines.commissions.prep import period_bounds, period_label, sort_order
+from salesbook.engines.commissions.result import CommissionResult
+from salesbook.engines.commissions.text import money, pct
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, problem
 from salesbook.messages import Words
@@ -79,9 +80,8 @@ def _concat(parts: list[dict]) -> dict:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def assemble(led: Ledger, ev: dict | None) -> object:
+def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
     """Lines, statements and accruals from the events (``ev`` is None when there is nothing to pay)."""
-    from salesbook.engines.commissions import CommissionResult
 
     if ev is None:
         return CommissionResult(pd.DataFrame(columns=LINE_COLUMNS), pd.DataFrame(columns=STATEMENT_COLUMNS),

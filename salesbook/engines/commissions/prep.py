@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.tiers import TierError, check_tiers
+from salesbook.engines.commissions.tiers import TierError, check_tiers
 from salesbook.errors import InputError, Problem, problem, row_number
 from salesbook.messages import choice_name, items, reason, sheet_name
 

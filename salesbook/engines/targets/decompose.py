@@ -19,8 +19,8 @@ import pandas as pd
 
 from salesbook.engines.allocation import split_rows
 from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, largest_remainder, round_half_away, to_decimal
-from salesbook.engines.targets_output import long_form, wide_form
-from salesbook.engines.targets_plan import (
+from salesbook.engines.targets.output import long_form, wide_form
+from salesbook.engines.targets.plan import (
     DIMENSIONS,
     METHODS,
     UNASSIGNED,
@@ -34,9 +34,8 @@ from salesbook.engines.targets_plan import (
     match_month_locks,
     split_level,
 )
-from salesbook.engines.targets_review import check_table, review_tables
-from salesbook.engines.targets_text import dim_name, dims_path, money, say
-from salesbook.engines.targets_time import (
+from salesbook.engines.targets.review import check_table, review_tables
+from salesbook.engines.targets.seasons import (
     PRORATION,
     check_seasonality,
     fiscal_months,
@@ -44,6 +43,7 @@ from salesbook.engines.targets_time import (
     season_rows,
     seasonality_profiles,
 )
+from salesbook.engines.targets.text import dim_name, dims_path, money, say
 from salesbook.errors import InputError, problem
 from salesbook.messages import Words, items, setting_name
 

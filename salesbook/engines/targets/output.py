@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import to_decimal
-from salesbook.engines.targets_plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
-from salesbook.engines.targets_text import money, say
-from salesbook.engines.targets_time import month_labels, quarter_labels, season_codes
+from salesbook.engines.targets.plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
+from salesbook.engines.targets.seasons import month_labels, quarter_labels, season_codes
+from salesbook.engines.targets.text import money, say
 
 
 def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, lang: str, data: PlanData,

@@ -26,13 +26,13 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.commissions_pay import Ledger, assemble
-from salesbook.engines.commissions_prep import (
+from salesbook.engines.commissions.pay import Ledger, assemble
+from salesbook.engines.commissions.prep import (
     FAR_DAY,
     GRAINS,
     NO_DAY,
@@ -46,23 +46,13 @@ from salesbook.engines.commissions_prep import (
     sort_order,
     text,
 )
-from salesbook.engines.commissions_text import TEXT, band, by_category, money, pct, texts
-from salesbook.engines.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
+from salesbook.engines.commissions.result import CommissionResult
+from salesbook.engines.commissions.text import TEXT, band, by_category, money, pct, texts
+from salesbook.engines.commissions.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
 from salesbook.errors import InputError, Problem, problem, row_number
 from salesbook.messages import items, setting_choice_name, setting_name, sheet_name
 
 __all__ = ["TEXT", "CommissionResult", "compute_commissions", "credit_lines"]
-
-
-@dataclass
-class CommissionResult:
-    """Out_Commissions lines, Out_Statements and the Out_Accruals summary."""
-
-    lines: pd.DataFrame
-    statements: pd.DataFrame
-    accruals: pd.DataFrame
-    # credited lines of booked deals on a day their rep had no plan: they earn nothing (rep_id, deal_id)
-    unplanned: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["rep_id", "deal_id"]))
 
 
 def credit_lines(deals: pd.DataFrame, credits: pd.DataFrame | None) -> pd.DataFrame:

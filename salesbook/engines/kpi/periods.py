@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.kpi import build_scorecards, period_key
+from salesbook.engines.kpi.scorecards import build_scorecards, period_key
 
 KINDS = ("month", "quarter", "year")
 _ORDER = {k: i for i, k in enumerate(KINDS)}

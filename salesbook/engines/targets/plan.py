@@ -21,7 +21,7 @@ import pandas as pd
 
 from salesbook.engines.allocation import split_groups
 from salesbook.engines.money import largest_remainder
-from salesbook.engines.targets_text import dim_name, dims_path, money, say, weight_label
+from salesbook.engines.targets.text import dim_name, dims_path, money, say, weight_label
 from salesbook.errors import InputError, Problem, problem
 from salesbook.messages import Words, choice_name, items, sheet_name
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import largest_remainder, round_array, to_decimal
-from salesbook.engines.targets_plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
-from salesbook.engines.targets_text import money, say
-from salesbook.engines.targets_time import month_labels
+from salesbook.engines.targets.plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
+from salesbook.engines.targets.seasons import month_labels
+from salesbook.engines.targets.text import money, say
 from salesbook.errors import InputError, Problem, problem
 
 REVIEW_COLUMNS = ["rep_id", "period", "target", "actual", "achievement", "commitment", "gap", "explanation"]

@@ -1,0 +1,20 @@
+"""KPI weights (manual, AHP, entropy, CRITIC) per role, scores, weighted scorecards, ratings and bonuses.
+
+``scorecards`` holds the weighting methods and the scorecard; ``periods`` the monthly, quarterly and
+yearly scorecards behind the period reviews.
+"""
+
+from salesbook.engines.kpi.periods import period_scorecards
+from salesbook.engines.kpi.scorecards import (
+    CR_LIMIT,
+    MatrixError,
+    ahp,
+    build_scorecards,
+    critic_weights,
+    entropy_weights,
+    kpi_score,
+    role_weights,
+)
+
+__all__ = ["CR_LIMIT", "MatrixError", "ahp", "build_scorecards", "critic_weights", "entropy_weights", "kpi_score",
+           "period_scorecards", "role_weights"]

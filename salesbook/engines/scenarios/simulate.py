@@ -1,0 +1,140 @@
+"""Cost under uncertainty: a bootstrap of each rep's monthly attainment, and the statistics of the draws.
+
+One simulated year draws, for every rep and every period of the fiscal year, one of that rep's own
+periods of the replay (credited over quota, or over the rep's mean period where there is no quota), with
+replacement; a rep with fewer than ``MIN_HISTORY`` such periods draws from every rep's. The draws are made
+once, seeded, in the base's terms (an amount credited), so every scenario is priced on the same simulated
+years and differences between scenarios are the plans', not the dice's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesbook.engines.scenarios.payout import PlanSet, Slots, YearPay, deal_rates, year_pay
+
+MIN_HISTORY = 3
+PROBABILITIES = np.round(np.arange(0.05, 0.951, 0.05), 2)   # the distribution's rows: 5%, 10% ... 95%
+GRID = np.round(np.arange(0.0, 2.0001, 0.05), 2)             # the payout curve's attainments: 0% ... 200%
+
+
+@dataclass
+class Year:
+    """The replay's fiscal year as (reps, periods) arrays: plan number, quota, credited (NaN: no statement)."""
+
+    reps: list[str]
+    periods: list[str]
+    plan: np.ndarray
+    quota: np.ndarray
+    credited: np.ndarray
+    fixed: np.ndarray
+
+
+def replay_year(statements: pd.DataFrame, reps: Sequence[str], periods: Sequence[str], plans: PlanSet) -> Year:
+    """The statements of a replay laid out by rep and period of the year; SPIFFs per rep."""
+    r_index, p_index = pd.Index(list(reps)), pd.Index(list(periods))
+    shape = (len(reps), len(periods))
+    plan, quota, credited = np.full(shape, -1), np.full(shape, np.nan), np.full(shape, np.nan)
+    rep = r_index.get_indexer(statements["rep_id"].astype(object).to_numpy())
+    fixed = np.zeros(len(reps))
+    # SPIFFs as replayed; clawbacks are not added again: the credited amounts are already net of returns
+    extra = pd.to_numeric(statements["spiffs"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    np.add.at(fixed, rep[rep >= 0], extra[rep >= 0])
+    per = p_index.get_indexer(statements["period"].astype(str).to_numpy())
+    ok = (rep >= 0) & (per >= 0)
+    r, p = rep[ok], per[ok]
+    plan[r, p] = [plans.number(x) for x in statements["plan_id"].astype(object).to_numpy()[ok]]
+    quota[r, p] = pd.to_numeric(statements["quota"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[ok]
+    credited[r, p] = pd.to_numeric(statements["credited"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[ok]
+    return Year(list(reps), list(periods), plan, quota, credited, fixed)
+
+
+def mean_period(year: Year) -> np.ndarray:
+    """Each rep's mean credited period of the year (NaN for a rep without a positive one)."""
+    seen = np.isfinite(year.credited)
+    total = np.where(seen, year.credited, 0.0).sum(axis=1)
+    count = seen.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return np.where(mean > 0, mean, np.nan)
+
+
+def reference(quota: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """What 100% attainment means in each (rep, period): the quota, else the rep's mean credited period."""
+    return np.where(quota > 0, quota, mean[:, None])
+
+
+def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers: np.ndarray,
+          boundary: str = "upper") -> Slots:
+    """A scenario's year (its plans and quotas) with what the simulation needs around it."""
+    ref = reference(year.quota, mean_period(base))
+    rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary)
+    return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
+                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps))
+
+
+def deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> list[np.ndarray]:
+    """Each rep's positive credited deal line sizes, ascending."""
+    pos = pd.Index(list(reps)).get_indexer(lines["rep_id"].astype(object).to_numpy())
+    base = pd.to_numeric(lines["base"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    keep = (pos >= 0) & (base > 0)
+    order = np.lexsort((base[keep], pos[keep]))
+    pos, base = pos[keep][order], base[keep][order]
+    bounds = np.searchsorted(pos, np.arange(len(reps) + 1))
+    return [base[bounds[i]:bounds[i + 1]] for i in range(len(reps))]
+
+
+def bootstrap(base: Year, draws: int, seed: int) -> np.ndarray:
+    """Credited amounts (draws, reps, periods): each a period of the rep's own history times its reference."""
+    ref = reference(base.quota, mean_period(base))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(np.isfinite(base.credited) & (ref > 0), base.credited / ref, np.nan)
+    counts = np.isfinite(ratio).sum(axis=1)
+    pool = ratio[np.isfinite(ratio)]
+    n_reps, n_periods = ratio.shape
+    if len(pool) == 0:
+        return np.zeros((draws, n_reps, n_periods))
+    width = max(int(counts.max()), len(pool))
+    table = np.zeros((n_reps, width))
+    lengths = np.empty(n_reps, dtype=np.int64)
+    for r in range(n_reps):
+        own = ratio[r][np.isfinite(ratio[r])]
+        row = own if len(own) >= MIN_HISTORY else pool
+        table[r, :len(row)] = row
+        lengths[r] = len(row)
+    rng = np.random.default_rng(seed)
+    pick = (rng.random((draws, n_reps, n_periods)) * lengths[None, :, None]).astype(np.int64)
+    drawn = table[np.arange(n_reps)[None, :, None], pick]
+    return drawn * np.nan_to_num(ref)[None]
+
+
+@dataclass
+class Priced:
+    """A scenario priced on the simulated years."""
+
+    totals: np.ndarray          # (draws,) company commission of each simulated year
+    per_rep: np.ndarray         # (reps,) expected commission per rep
+    expected: float
+    quantiles: np.ndarray       # at PROBABILITIES
+    cost_of_sales: float
+    above_quota: float
+    curve: np.ndarray           # at GRID
+
+
+def price(credited: np.ndarray, s: Slots, plans: PlanSet, boundary: str = "upper") -> Priced:
+    year: YearPay = year_pay(credited, s, plans, boundary)
+    totals = year.pay.sum(axis=1)
+    sales = year.credited.sum(axis=1)
+    with_quota = np.isfinite(year.quota)
+    above = (year.credited[:, with_quota] >= year.quota[with_quota][None, :]).mean(axis=1) if with_quota.any() \
+        else np.full(len(totals), np.nan)
+    grid = GRID[:, None, None] * s.ref[None]
+    curve = year_pay(grid, s, plans, boundary).pay.sum(axis=1) - s.fixed.sum()
+    mean_sales = float(sales.mean())
+    return Priced(totals=totals, per_rep=year.pay.mean(axis=0), expected=float(totals.mean()),
+                  quantiles=np.quantile(totals, PROBABILITIES), cost_of_sales=float(totals.mean()) / mean_sales
+                  if mean_sales else float("nan"), above_quota=float(np.mean(above)), curve=curve)
