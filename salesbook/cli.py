@@ -151,6 +151,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_model(args: argparse.Namespace) -> int:
     from salesbook.pipeline import model_book
 
+    if args.review:
+        from salesbook.extras import require
+
+        require("reports")  # before the workbook is written, not after
+
     bar = _Progress(7, args.progress, "salesbook model")
     try:
         result = model_book(args.book, args.out, lang=args.lang, in_place=args.in_place, progress=bar,

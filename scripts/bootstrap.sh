@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything salesbook needs on a Debian/Ubuntu machine, idempotently:
 # Debian packages (when missing; installed when running as root or with password-less sudo),
-# a virtual environment in .venv, and the Python packages from pyproject.toml.
+# a virtual environment in .venv, and salesbook with its extras (reports, dask) and dev tools at the versions
+# pinned in constraints.txt (refreshed by scripts/lock.sh), so every set-up gets what the tests passed with.
 # Usage: scripts/bootstrap.sh [demo|test]   (test also installs what the tests need)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,11 +53,12 @@ fi
 py_ok "$py" || { echo "salesbook needs Python >= 3.11 ($py is $("$py" --version 2>&1))" >&2; exit 1; }
 
 [ -x .venv/bin/python ] || "$py" -m venv .venv
+# Reinstalled whenever pyproject.toml or constraints.txt changes (the stamp is a hash of both).
 stamp=.venv/.salesbook-installed
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "Installing Python packages into .venv ..." >&2
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "Installing Python packages into .venv (versions from constraints.txt) ..." >&2
+  .venv/bin/python -m pip install -q -c constraints.txt --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -c constraints.txt --build-constraint constraints.txt -e ".[dev,reports,dask]"
   echo "$want" > "$stamp"
 fi

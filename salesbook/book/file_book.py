@@ -1,8 +1,9 @@
-"""Workbook-file adapter: python-calamine reads (fast), openpyxl writes (styled tables).
+"""Workbook-file adapter: python-calamine reads (fast; openpyxl where it is not installed, see ``cells``),
+openpyxl writes (styled tables).
 
 Tables are found by Excel Table name first (canonical English, or the Chinese table label), then by
 sheet name (canonical, Chinese, or an alias) with headers on the row among the first ones that names the
-most of the table's columns.  A sheet's cells are read once (calamine); an Excel Table's range comes from
+most of the table's columns.  A sheet's cells are read once (``cells``); an Excel Table's range comes from
 its table part in the package, so the cells below and beside it can be checked (see ``layout``).
 """
 
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import python_calamine as pc
 from defusedxml import ElementTree
 
 from salesbook.book.base import RawTable
+from salesbook.book.cells import Unreadable, open_cells
 from salesbook.book.headers import decode_escapes, header_lookup, normalise_name
 from salesbook.book.layout import Box, read_box, read_range
 from salesbook.book.ooxml import NS, sheet_parts
@@ -146,34 +147,36 @@ def _table_aliases() -> dict[str, str]:
 
 
 class FileBook:
-    """Read-only view of an .xlsx/.xlsm file plus staged output tables."""
+    """Read-only view of an .xlsx/.xlsm file plus staged output tables.
 
-    def __init__(self, path: str | Path):
+    ``engine`` picks the cell reader ("calamine" or "openpyxl"); by default python-calamine when installed.
+    """
+
+    def __init__(self, path: str | Path, *, engine: str | None = None):
         self.path = Path(path)
         check_workbook_file(self.path)
         try:
-            self._wb = pc.CalamineWorkbook.from_path(str(self.path), load_tables=True)
-        except pc.PasswordError as exc:
-            raise InputError(problem("'{file}' is password-protected; remove the password and try again.",
-                                     "“{file}”设置了密码；请取消密码后重试。", file=self.path.name)) from exc
-        except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+            self._wb = open_cells(self.path, engine)
+        except Unreadable as exc:
+            if exc.password:
+                raise InputError(problem("'{file}' is password-protected; remove the password and try again.",
+                                         "“{file}”设置了密码；请取消密码后重试。", file=self.path.name)) from exc
             raise InputError(problem("'{file}' cannot be read as a workbook: {err}.",
                                      "无法作为工作簿读取“{file}”：{err}。", file=self.path.name, err=str(exc))) from exc
         self.outputs: dict[str, pd.DataFrame] = {}
-        self._locations = self._find_tables()
         self._sheet_parts: dict[str, str] | None = None
         self._table_parts: dict[str, TablePart] | None = None
         self._raw_cache: dict[str, RawTable | None] = {}
+        self._locations = self._find_tables()
 
     # -- discovery -------------------------------------------------------------------------------
     def _find_tables(self) -> dict[str, tuple[str, str]]:
         """canonical name -> ("table", excel table name) or ("sheet", sheet name)."""
         aliases = _table_aliases()
         found: dict[str, tuple[str, str]] = {}
-        try:
-            table_names = list(self._wb.table_names)
-        except (pc.TablesNotLoaded, pc.TablesNotSupported):
-            table_names = []
+        table_names = self._wb.table_names()
+        if table_names is None:  # the reader does not list tables: the package's table parts name them
+            table_names = list(dict.fromkeys(t.name for t in self._tables().values()))
         for tname in table_names:
             canon = aliases.get(normalise_name(tname))
             if canon and canon not in found:
@@ -203,21 +206,23 @@ class FileBook:
         kind, ident = where
         if kind == "table":
             part = self._tables().get(ident)
-            if part is None:  # not found in the package: calamine's view of the table, nothing around it
-                return self._calamine_table(name, ident)
+            if part is None:  # not found in the package: the reader's view of the table, nothing around it
+                return self._reader_table(name, ident)
             xml = self._sheet_xml(part.sheet)
             dim = _dimension(xml)
             box = part.box
+            t = None
             if dim is not None and box.left <= dim.left and dim.right <= box.right and dim.bottom >= box.top \
                     and (dim.bottom <= box.bottom or _no_values_after(xml, box.bottom)):
                 # the sheet's used range is inside the table: nothing around it, and calamine reads a
                 # table's own cells faster than the whole sheet's
-                t = self._wb.get_table_by_name(ident)
+                t = self._wb.table(ident)
+            if t is not None:
                 grid = [list(t.columns)] if part.header_rows else []
-                grid += t.to_python()
+                grid += t.rows
                 origin = (box.top, box.left)
             else:
-                grid = self._wb.get_sheet_by_name(part.sheet).to_python(skip_empty_area=False)
+                grid = self._wb.sheet_grid(part.sheet)
                 origin = (1, 1)
             _mark_error_cells(xml, grid, origin)
             others = [t.box for t in {id(t): t for t in self._tables().values()}.values()
@@ -225,15 +230,17 @@ class FileBook:
             headers = list(part.columns) if len(part.columns) == box.right - box.left + 1 else None
             return read_box(name, part.sheet, grid, origin, box, tname=part.name, headers=headers,
                             header_rows=part.header_rows, totals_rows=part.totals_rows, others=others)
-        grid = self._wb.get_sheet_by_name(ident).to_python(skip_empty_area=False)
+        grid = self._wb.sheet_grid(ident)
         _mark_error_cells(self._sheet_xml(ident), grid, (1, 1))
         others = [t.box for t in self._tables().values() if t.sheet == ident]
         return read_range(name, ident, grid, (1, 1), header_lookup(REGISTRY[name]), others=others)
 
-    def _calamine_table(self, name: str, ident: str) -> RawTable:
-        t = self._wb.get_table_by_name(ident)
+    def _reader_table(self, name: str, ident: str) -> RawTable:
+        t = self._wb.table(ident)
+        if t is None:
+            raise KeyError(ident)  # only a reader that lists tables (python-calamine) gets here
         data_start_row, first_col = t.start
-        rows = t.to_python()
+        rows = t.rows
         while rows and all(v in ("", None) for v in rows[-1]):
             rows.pop()
         return RawTable(name=name, sheet=t.sheet, headers=list(t.columns), rows=rows, header_row=data_start_row,

@@ -59,12 +59,13 @@ def looks_like_formula(text: str) -> bool:
 
 
 def cell_value(value: Any) -> Any:
-    """A plain Python value openpyxl can store; blanks for NaN/NA/NaT."""
+    """A plain Python value a cell can hold; blanks for NaN/NA/NaT and for infinities (an attainment on a
+    zero target), which no cell holds: Excel through xlwings would refuse them where a file shows a blank."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date() if value == value.normalize() else value.to_pydatetime()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from salesbook.book.template import write_book
 from salesbook.demo import build_demo_tables
-from salesbook.messages import plural
+from salesbook.extras import require
+from salesbook.messages import Words, plural
 from salesbook.pipeline import MODEL, run_book
 
 
@@ -39,6 +40,9 @@ class DemoResult:
 def run_demo(out_dir: Path, *, lang: str = "zh", scale: float = 1.0, seed: int = 20260101, reports: bool = True,
              progress: bool = False) -> DemoResult:
     """Write the demo book, compute it, and make the rep, region and company reviews (HTML and PDF)."""
+    if reports:
+        require("reports", instead=Words(" Or leave the reviews out: `salesbook demo --no-reports`.",
+                                         "也可以不生成报告：`salesbook demo --no-reports`。"))  # before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     book = write_book(out_dir / f"salesbook_demo_{lang}.xlsx", lang, build_demo_tables(lang, scale, seed))

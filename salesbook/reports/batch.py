@@ -210,11 +210,10 @@ def _pool(chunks: list[list[Job]], spec: RenderSpec, workers: int, ctx: Any) -> 
 
 def run_dask(chunks: list[list[Job]], spec: RenderSpec, scheduler: str) -> Iterator[tuple[list[Job], Any]]:
     """The same chunks on a Dask distributed cluster; the spec (fonts included) is sent to workers once."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:
-        raise InputError(problem("--scheduler needs Dask: pip install 'salesbook[dask]'.",
-                                 "--scheduler 需要安装 Dask：pip install 'salesbook[dask]'。")) from exc
+    from salesbook.extras import require
+
+    require("dask")
+    from distributed import Client, as_completed
     with Client(scheduler, timeout="30s") as client:
         [spec_future] = client.scatter([spec], broadcast=True)
         futures = {client.submit(render_chunk, chunk, spec_future, pure=False): chunk for chunk in chunks}

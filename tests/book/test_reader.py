@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
+from salesbook.book import cells as cell_readers
 from salesbook.book.file_book import FileBook
 from salesbook.book.headers import display_header, match_header, normalise_header
 from salesbook.book.validate import header_lookup, load_book
@@ -25,10 +26,12 @@ def deal(i: int, amount: float = 100.0) -> list:
     return [f"D{i}", "2026-01-05", "R1", "P1", amount]
 
 
-@pytest.fixture()
-def build(tmp_path, base_sheets):
+@pytest.fixture(params=cell_readers.ENGINES)
+def build(request, monkeypatch, tmp_path, base_sheets):
     """A book like the base one whose Deals are on sheet ``sheet`` as ``grid`` ({excel row: cells from
-    column A}), with an Excel Table named Deals over ``ref`` (none when ``ref`` is None)."""
+    column A}), with an Excel Table named Deals over ``ref`` (none when ``ref`` is None); read in this
+    process by each cell reader in turn (python-calamine, and openpyxl as where calamine is missing)."""
+    monkeypatch.setattr(cell_readers, "default_engine", lambda: request.param)
 
     def make(grid: dict[int, list], ref: str | None, *, sheet: str = "Deals", merge: str | None = None) -> Path:
         return _write(tmp_path / "book.xlsx", base_sheets, grid, ref, sheet, merge)

@@ -1,177 +1,16 @@
 """The live-Excel adapter and the macros, against a small faithful stand-in for the part of the
-xlwings Book/Sheet/Range/Table API they use (live Excel cannot run on Linux; this is the only mock).
-
-The stand-in behaves like xlwings: Range.value with ``ndim=2`` returns lists of rows, empty cells are
-None, numbers are floats, dates are datetimes, error cells are None unless ``err_to_str``.
-"""
+xlwings Book/Sheet/Range/Table API they use (``fake_xlwings``; live Excel cannot run on Linux)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import pandas as pd
 import pytest
+from fake_xlwings import Book, Sheet
 
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
 from salesbook.errors import InputError
 from salesbook.excel.macros import PROBLEMS_SHEET, run_in_book
-
-
-class Range:
-    def __init__(self, sheet: Sheet, row: int, col: int, nrows: int = 1, ncols: int = 1, opts: dict | None = None):
-        self.sheet, self.row, self.column, self.nrows, self.ncols = sheet, row, col, nrows, ncols
-        self.opts = opts or {}
-
-    def options(self, **opts: Any) -> Range:
-        return Range(self.sheet, self.row, self.column, self.nrows, self.ncols, opts)
-
-    def resize(self, nrows: int, ncols: int) -> Range:
-        return Range(self.sheet, self.row, self.column, nrows, ncols)
-
-    def offset(self, r: int, c: int) -> Range:
-        return Range(self.sheet, self.row + r, self.column + c, self.nrows, self.ncols)
-
-    @property
-    def last_cell(self) -> Range:
-        return Range(self.sheet, self.row + self.nrows - 1, self.column + self.ncols - 1)
-
-    def _cell(self, r: int, c: int) -> Any:
-        v = self.sheet.cells.get((r, c))
-        if isinstance(v, str) and v.startswith("#") and not self.opts.get("err_to_str"):
-            return None  # xlwings returns None for error cells by default
-        if isinstance(v, int) and not isinstance(v, bool):
-            return float(v)  # Excel has no integers
-        if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-            return dt.datetime(v.year, v.month, v.day)
-        return v
-
-    @property
-    def value(self) -> Any:
-        rows = [[self._cell(self.row + i, self.column + j) for j in range(self.ncols)] for i in range(self.nrows)]
-        if self.opts.get("ndim") == 2:
-            return rows
-        if self.opts.get("ndim") == 1:
-            return [v for r in rows for v in r]
-        return rows[0][0] if self.nrows == self.ncols == 1 else rows
-
-    @value.setter
-    def value(self, data: Any) -> None:
-        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
-        for i, r in enumerate(rows):
-            for j, v in enumerate(r):
-                if isinstance(v, str) and v.startswith("'"):
-                    v = v[1:]  # Excel keeps the text and hides the apostrophe
-                self.sheet.cells[(self.row + i, self.column + j)] = v
-
-    @property
-    def number_format(self) -> str:
-        return self.sheet.formats.get((self.row, self.column), "General")
-
-    @number_format.setter
-    def number_format(self, fmt: str) -> None:
-        for i in range(self.nrows):
-            for j in range(self.ncols):
-                self.sheet.formats[(self.row + i, self.column + j)] = fmt
-
-
-class Table:
-    def __init__(self, sheet: Sheet, name: str, rng: Range):
-        self.sheet, self.name, self.range = sheet, name, rng
-        self.parent = sheet
-
-    @property
-    def header_row_range(self) -> Range:
-        return Range(self.sheet, self.range.row, self.range.column, 1, self.range.ncols)
-
-    @property
-    def data_body_range(self) -> Range | None:
-        if self.range.nrows <= 1:
-            return None
-        return Range(self.sheet, self.range.row + 1, self.range.column, self.range.nrows - 1, self.range.ncols)
-
-
-class Tables(list):
-    def __init__(self, sheet: Sheet):
-        super().__init__()
-        self.sheet = sheet
-
-    def add(self, source: Range, name: str) -> Table:
-        if any(t.name == name for s in self.sheet.book.sheets for t in s.tables):
-            raise ValueError(f"table name {name} already used")  # Excel's rule
-        t = Table(self.sheet, name, source)
-        self.append(t)
-        return t
-
-
-class Sheet:
-    def __init__(self, book: Book, name: str):
-        self.book, self.name = book, name
-        self.cells: dict[tuple[int, int], Any] = {}
-        self.formats: dict[tuple[int, int], str] = {}
-        self.tables = Tables(self)
-
-    def __getitem__(self, address: str) -> Range:
-        col = ord(address[0]) - 64
-        return Range(self, int(address[1:]), col)
-
-    @property
-    def used_range(self) -> Range:
-        if not self.cells:
-            return Range(self, 1, 1)
-        rows = [r for r, _ in self.cells]
-        cols = [c for _, c in self.cells]
-        return Range(self, min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1)
-
-    def clear(self) -> None:
-        self.cells.clear()
-        self.formats.clear()
-        self.tables.clear()
-
-    def delete(self) -> None:
-        self.book.sheets.remove(self)
-
-
-class Sheets(list):
-    def __init__(self, book: Book):
-        super().__init__()
-        self.book = book
-
-    def __getitem__(self, key: Any) -> Sheet:
-        if isinstance(key, str):
-            for s in self:
-                if s.name == key:
-                    return s
-            raise KeyError(key)
-        return list.__getitem__(self, key)
-
-    def add(self, name: str, after: Sheet | None = None) -> Sheet:
-        s = Sheet(self.book, name)
-        self.append(s)
-        return s
-
-
-class App:
-    def __init__(self) -> None:
-        self.alerts: list[str] = []
-
-    def alert(self, text: str, title: str = "") -> None:
-        self.alerts.append(text)
-
-
-class Book:
-    def __init__(self) -> None:
-        self.sheets = Sheets(self)
-        self.app = App()
-
-    def add_table(self, sheet_name: str, table_name: str, frame: pd.DataFrame) -> None:
-        sheet = self.sheets.add(sheet_name)
-        rows = [list(frame.columns)] + [[None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp)
-                                                                    else v) for v in r]
-                                        for r in frame.itertuples(index=False, name=None)]
-        sheet["A1"].value = rows
-        sheet.tables.add(Range(sheet, 1, 1, len(rows), len(frame.columns)), table_name)
 
 
 @pytest.fixture()
@@ -283,3 +122,12 @@ def test_the_model_macro_writes_the_scenario_sheets(live_book):
     assert [t.name for t in sheet.tables] == ["Out_Scenarios"]
     assert sheet["A1"].value == "Scenario ID"
     assert "Out_Scenarios" not in run_in_book(live_book)    # the everyday run leaves modeling alone
+
+
+def test_an_infinite_attainment_is_written_blank_as_in_a_file(live_book):
+    """An attainment on a zero target is infinite; no cell holds that (Excel refuses it through xlwings), so both
+    adapters leave the cell blank."""
+    frame = pd.DataFrame({"sheet": ["Actuals"], "row": [float("inf")], "column": [float("-inf")], "message": ["m"]})
+    XlwingsBook(live_book).write_table("Out_Problems", frame, lang="en")
+    sheet = live_book.sheets["Out_Problems"]
+    assert sheet["A2:D2"].value == ["Actuals", None, None, "m"]
