@@ -1,5 +1,5 @@
 """The live-Excel adapter and the macros, against a small faithful stand-in for the part of the
-xlwings Book/Sheet/Range/Table API they use (live Excel cannot run on Linux; this is the only mock).
+xlwings Book/Sheet/Range/Table/Chart API they use (live Excel cannot run on Linux; this is the only mock).
 
 The stand-in behaves like xlwings: Range.value with ``ndim=2`` returns lists of rows, empty cells are
 None, numbers are floats, dates are datetimes, error cells are None unless ``err_to_str``.
@@ -105,16 +105,83 @@ class Tables(list):
         return t
 
 
+class Axis:
+    """A chart axis: what ``set`` and the properties store (Excel applies them to the drawing)."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.number_format = "General"
+        self.reverse_order = False
+
+    def set(self, **attrs: Any) -> None:
+        for key, value in attrs.items():
+            if not hasattr(self, key):
+                raise AttributeError(key)  # xlwings validates the attribute names
+            setattr(self, key, value)
+
+
+class ChartSeries:
+    def __init__(self, name: Any, values: Range):
+        self.name, self.values = name, values
+        self.chart_type: str | None = None  # None: the chart's own type
+        self.axis_group = "primary"
+
+    def set(self, chart_type: str | None = None, axis_group: str | None = None) -> None:
+        if chart_type is not None:
+            self.chart_type = chart_type
+        if axis_group is not None:
+            self.axis_group = axis_group
+
+
+class Chart:
+    """A chart as Excel makes it from a source block: the first column gives the categories, every other
+    column a series named by its header cell."""
+
+    def __init__(self, sheet: Sheet, left: float, top: float, width: float, height: float):
+        self.sheet, self.left, self.top, self.width, self.height = sheet, left, top, width, height
+        self.name = f"Chart {len(sheet.charts) + 1}"
+        self.chart_type = "column_clustered"
+        self.title: str | None = None
+        self.source: Range | None = None
+        self.series: list[ChartSeries] = []
+        self.value_axis, self.secondary_value_axis, self.category_axis = Axis(), Axis(), Axis()
+
+    def set_source_data(self, rng: Range) -> None:
+        self.source = rng
+        self.series = [ChartSeries(self.sheet.cells.get((rng.row, rng.column + j)),
+                                   Range(self.sheet, rng.row + 1, rng.column + j, rng.nrows - 1, 1))
+                       for j in range(1, rng.ncols)]
+
+    def delete(self) -> None:
+        self.sheet.charts.remove(self)
+
+
+class Charts(list):
+    def __init__(self, sheet: Sheet):
+        super().__init__()
+        self.sheet = sheet
+
+    def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211) -> Chart:
+        chart = Chart(self.sheet, left, top, width, height)
+        self.append(chart)
+        return chart
+
+
 class Sheet:
     def __init__(self, book: Book, name: str):
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.tables = Tables(self)
+        self.charts = Charts(self)  # clear() leaves charts, as Excel's Sheet.clear does
 
     def __getitem__(self, address: str) -> Range:
         col = ord(address[0]) - 64
         return Range(self, int(address[1:]), col)
+
+    def range(self, first: tuple[int, int], last: tuple[int, int] | None = None) -> Range:
+        last = last or first
+        return Range(self, first[0], first[1], last[0] - first[0] + 1, last[1] - first[1] + 1)
 
     @property
     def used_range(self) -> Range:
@@ -274,3 +341,46 @@ def test_blank_row_inside_a_live_table_is_skipped_and_values_beside_it_are_a_war
     assert (beside.sheet, beside.row) == ("Deals", 2)
     assert beside.text("en").startswith("column ")
     assert " beside table 'Deals' holds values (row 2)" in beside.text("en")
+
+
+# ---- the dashboard in the open workbook ------------------------------------------------------------------
+
+def _own_charts(sheet: Sheet) -> list[Chart]:
+    return [c for c in sheet.charts if c.name.startswith("salesbook ")]
+
+
+def test_run_all_refreshes_the_dashboard_with_formulas_and_charts(live_book):
+    run_in_book(live_book)
+    sheet = live_book.sheets["Out_Dashboard"]
+    charts = _own_charts(sheet)
+    assert [c.name for c in charts] == ["salesbook monthly", "salesbook regions", "salesbook commission",
+                                        "salesbook leads", "salesbook ratings"]
+    cells = sheet.cells
+    for chart in charts:
+        src = chart.source
+        assert chart.title and src.nrows > 1
+        for series in chart.series:  # each series: named by a header, its values formulas over the Out_ tables
+            assert isinstance(series.name, str) and series.name
+            values = [cells.get((series.values.row + i, series.values.column)) for i in range(series.values.nrows)]
+            assert all(isinstance(v, str) and v.startswith("=") for v in values), (chart.name, values)
+    monthly = charts[0]
+    assert [s.name for s in monthly.series] == ["Target", "Actual", "Cumulative target", "Cumulative actual"]
+    assert [(s.chart_type, s.axis_group) for s in monthly.series] == [
+        (None, "primary"), (None, "primary"), ("line_markers", "secondary"), ("line_markers", "secondary")]
+    first = cells[(monthly.source.row + 1, monthly.source.column + 1)]
+    assert first.startswith("=SUMPRODUCT(--(Out_TargetVariance[Level]=0),--(Out_TargetVariance[Period]=$A")
+    assert "CNY" in monthly.value_axis.title and monthly.secondary_value_axis.title.startswith("Cumulative")
+    regions = charts[1]
+    assert regions.chart_type == "bar_clustered" and regions.category_axis.reverse_order
+    assert sheet.formats[(monthly.source.row + 1, monthly.source.column + 1)] == '"¥"#,##0'
+
+
+def test_a_rerun_replaces_the_dashboards_charts_and_keeps_one_a_user_added(live_book):
+    run_in_book(live_book)
+    mine = live_book.sheets["Out_Dashboard"].charts.add()
+    mine.name = "My chart"
+    run_in_book(live_book)
+    names = [c.name for c in live_book.sheets["Out_Dashboard"].charts]
+    assert names.count("My chart") == 1
+    assert sorted(n for n in names if n.startswith("salesbook ")) == [
+        "salesbook commission", "salesbook leads", "salesbook monthly", "salesbook ratings", "salesbook regions"]

@@ -99,7 +99,7 @@ class _Layout:
         vals = tuple(_number(self.board.cells.get((r, vals_col), Cell()).value) for r in range(r1, r2 + 1))
         return Series(name=str(self.board.cells[name_at].value), name_ref=range_ref(SHEET, *name_at, *name_at),
                       cats_ref=range_ref(SHEET, r1, c_col, r2, c_col), vals_ref=range_ref(SHEET, r1, vals_col, r2, vals_col),
-                      cats=cats, vals=vals, **kw)
+                      cats=cats, vals=vals, col=vals_col, cats_col=c_col, rows=(r1, r2), **kw)
 
     def chart(self, **kw) -> None:
         self.board.charts.append(Chart(slot=len(self.board.charts), **kw))
@@ -303,7 +303,7 @@ def _regions(lay: _Layout, tv: Source, regions: pd.DataFrame | None) -> None:
 
 def _commission(lay: _Layout, ac: Source, tv: Source | None, months: list[str]) -> list[tuple[str, str, object, str]]:
     lang = lay.lang
-    heads = ["month", "cost"] + (["sales", "cost_pct"] if tv is not None else [])
+    heads = ["month", "cost"] + (["cost_pct", "sales"] if tv is not None else [])
     top = lay.table(say(lang, "commission"), [say(lang, k) for k in heads])
     last = top + len(months) - 1
     level = float(pd.to_numeric(tv.frame["level"], errors="coerce").min()) if tv is not None else 0.0
@@ -314,8 +314,8 @@ def _commission(lay: _Layout, ac: Source, tv: Source | None, months: list[str]) 
         lay.put(r, 2, Cell(c, c_f, "money"))
         if tv is not None:
             s_f, s = tv.total("actual", [("level", level, None), ("period", month, f"$A{r}")])
-            lay.put(r, 3, Cell(s, s_f, "money"))
-            lay.put(r, 4, Cell(_ratio(c, s), f"IF(C{r}>0,B{r}/C{r},NA())", "percent"))
+            lay.put(r, 4, Cell(s, s_f, "money"))
+            lay.put(r, 3, Cell(_ratio(c, s), f"IF(D{r}>0,B{r}/D{r},NA())", "percent"))
     lay.close(last)
     cost_max = max(abs(_number(lay.board.cells[(r, 2)].value) or 0) for r in range(top, last + 1))
     fmt, unit = scaled(lang, lay.currency, cost_max)
@@ -323,7 +323,7 @@ def _commission(lay: _Layout, ac: Source, tv: Source | None, months: list[str]) 
     series = [lay.series((top - 1, 2), cats, 2, color=MID)]
     second = None
     if tv is not None:
-        series.append(lay.series((top - 1, 4), cats, 4, kind="line", secondary=True, color=ORANGE))
+        series.append(lay.series((top - 1, 3), cats, 3, kind="line", secondary=True, color=ORANGE))
         second = Axis(say(lang, "cost_pct"), PERCENT, 0)
     lay.chart(key="commission", title=say(lang, "commission"), category_title=say(lang, "month"),
               axis=Axis(say(lang, "amount", unit=unit), fmt, 0), second_axis=second, series=tuple(series))
@@ -331,8 +331,8 @@ def _commission(lay: _Layout, ac: Source, tv: Source | None, months: list[str]) 
     cost_val = sum(_number(lay.board.cells[(r, 2)].value) or 0 for r in range(top, last + 1))
     out = [(say(lang, "fig_cost"), cost_sum, cost_val, "money")]
     if tv is not None:
-        sales_sum = f"SUM(C{top}:C{last})"
-        sales_val = sum(_number(lay.board.cells[(r, 3)].value) or 0 for r in range(top, last + 1))
+        sales_sum = f"SUM(D{top}:D{last})"
+        sales_val = sum(_number(lay.board.cells[(r, 4)].value) or 0 for r in range(top, last + 1))
         out.append((say(lang, "fig_cost_pct"), f"IF({sales_sum}>0,{cost_sum}/{sales_sum},NA())",
                     _ratio(cost_val, sales_val), "percent"))
     return out
@@ -355,7 +355,7 @@ def _leads(lay: _Layout, ls: Source, bands: pd.DataFrame | None) -> list[tuple[s
         return []
     won_label = choice_label("Out_LeadScores", "status", "won", lang)
     lost_label = choice_label("Out_LeadScores", "status", "lost", lang)
-    top = lay.table(say(lang, "leads"), [say(lang, k) for k in ("grade", "lead_count", "won", "lost", "win_rate")])
+    top = lay.table(say(lang, "leads"), [say(lang, k) for k in ("grade", "lead_count", "win_rate", "won", "lost")])
     last = top + len(grades) - 1
     for i, grade in enumerate(grades):
         r = top + i
@@ -364,18 +364,18 @@ def _leads(lay: _Layout, ls: Source, bands: pd.DataFrame | None) -> list[tuple[s
         w_f, w = ls.total(None, [("grade", grade, f"$A{r}"), ("status", won_label, None)])
         l_f, lost = ls.total(None, [("grade", grade, f"$A{r}"), ("status", lost_label, None)])
         lay.put(r, 2, Cell(n, n_f, "count"))
-        lay.put(r, 3, Cell(w, w_f, "count"))
-        lay.put(r, 4, Cell(lost, l_f, "count"))
-        lay.put(r, 5, Cell(_ratio(w, w + lost), f"IF(C{r}+D{r}>0,C{r}/(C{r}+D{r}),NA())", "percent"))
+        lay.put(r, 3, Cell(_ratio(w, w + lost), f"IF(D{r}+E{r}>0,D{r}/(D{r}+E{r}),NA())", "percent"))
+        lay.put(r, 4, Cell(w, w_f, "count"))
+        lay.put(r, 5, Cell(lost, l_f, "count"))
     lay.close(last, [say(lang, "win_rate_note")])
     cats = (1, top, last)
     lay.chart(key="leads", title=say(lang, "leads"), category_title=say(lang, "grade"),
               axis=Axis(say(lang, "lead_count"), COUNT, 0), second_axis=Axis(say(lang, "win_rate"), PERCENT, 0),
               series=(lay.series((top - 1, 2), cats, 2, color=MID, labels=True),
-                      lay.series((top - 1, 5), cats, 5, kind="line", secondary=True, color=ORANGE)))
-    won, lost = f"SUM(C{top}:C{last})", f"SUM(D{top}:D{last})"
-    w_val = sum(_number(lay.board.cells[(r, 3)].value) or 0 for r in range(top, last + 1))
-    l_val = sum(_number(lay.board.cells[(r, 4)].value) or 0 for r in range(top, last + 1))
+                      lay.series((top - 1, 3), cats, 3, kind="line", secondary=True, color=ORANGE)))
+    won, lost = f"SUM(D{top}:D{last})", f"SUM(E{top}:E{last})"
+    w_val = sum(_number(lay.board.cells[(r, 4)].value) or 0 for r in range(top, last + 1))
+    l_val = sum(_number(lay.board.cells[(r, 5)].value) or 0 for r in range(top, last + 1))
     n_val = sum(_number(lay.board.cells[(r, 2)].value) or 0 for r in range(top, last + 1))
     return [(say(lang, "fig_leads"), f"SUM(B{top}:B{last})", n_val, "count"),
             (say(lang, "fig_win_rate"), f"IF({won}+{lost}>0,{won}/({won}+{lost}),NA())", _ratio(w_val, w_val + l_val),
@@ -395,27 +395,27 @@ def _ratings(lay: _Layout, cards: Source, bands: pd.DataFrame | None) -> list[tu
     minimum = {}
     if bands is not None and {"rating", "min_score"} <= set(bands.columns):
         minimum = {str(k): v for k, v in zip(bands["rating"], bands["min_score"], strict=True)}
-    top = lay.table(say(lang, "ratings", fy=year), [say(lang, k) for k in ("rating", "min_score", "reps", "share")])
+    top = lay.table(say(lang, "ratings", fy=year), [say(lang, k) for k in ("rating", "reps", "share", "min_score")])
     last = top + len(ratings) - 1
     counts = []
     for i, rating in enumerate(ratings):
         r = top + i
         lay.put(r, 1, Cell(rating))
-        lay.put(r, 2, Cell(_number(minimum.get(rating)), None, "number"))
         w_f, w = cards.total("weight", [("period_kind", "year", None), ("period", year, None),
                                         ("rating", rating, f"$A{r}")])
         counts.append(round(w))
-        lay.put(r, 3, Cell(float(round(w)), f"ROUND({w_f},0)", "count"))
+        lay.put(r, 2, Cell(float(round(w)), f"ROUND({w_f},0)", "count"))
+        lay.put(r, 4, Cell(_number(minimum.get(rating)), None, "number"))
     total = float(sum(counts))
     for i in range(len(ratings)):
         r = top + i
-        lay.put(r, 4, Cell(_ratio(counts[i], total), f"IF(SUM($C${top}:$C${last})>0,C{r}/SUM($C${top}:$C${last}),NA())",
+        lay.put(r, 3, Cell(_ratio(counts[i], total), f"IF(SUM($B${top}:$B${last})>0,B{r}/SUM($B${top}:$B${last}),NA())",
                            "percent"))
     lay.close(last, [say(lang, "ratings_note")])
     lay.chart(key="ratings", title=say(lang, "ratings", fy=year), category_title=say(lang, "rating"),
               axis=Axis(say(lang, "reps"), COUNT, 0),
-              series=(lay.series((top - 1, 3), (1, top, last), 3, color=GREEN, labels=True),))
-    return [(say(lang, "fig_rated"), f"SUM(C{top}:C{last})", total, "count")]
+              series=(lay.series((top - 1, 2), (1, top, last), 2, color=GREEN, labels=True),))
+    return [(say(lang, "fig_rated"), f"SUM(B{top}:B{last})", total, "count")]
 
 
 def _figures(lay: _Layout, figures: list[tuple[str, str, object, str]]) -> None:

@@ -74,6 +74,9 @@ class Series:
     color: str = "1E3A5F"
     dashed: bool = False
     labels: bool = False  # value labels on the bars
+    col: int = 0  # the values' column, the categories' column and the rows, 1-based (for live Excel)
+    cats_col: int = 0
+    rows: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,12 @@ class Chart:
     second_axis: Axis | None = None
     horizontal: bool = False      # bars across, first category on top
     slot: int = 0                 # position in the grid (0, 1, 2 on the first row ...)
+
+    def source(self) -> tuple[int, int, int, int]:
+        """The block a spreadsheet application charts from (header row, categories column, last row, last
+        series column): the categories and then each series, in adjacent columns."""
+        first = self.series[0]
+        return first.rows[0] - 1, first.cats_col, first.rows[1], max(s.col for s in self.series)
 
     def anchor(self) -> tuple[int, int, int, int]:
         """(first column, first row, last column, last row), 0-based cells the chart spans."""
