@@ -154,8 +154,8 @@ def _add_chart(sheet: Any, chart: Any) -> None:
     xl.value_axis.set(title=chart.axis.title, number_format=chart.axis.number_format)
     if chart.second_axis is not None and any(s.secondary for s in chart.series):
         xl.secondary_value_axis.set(title=chart.second_axis.title, number_format=chart.second_axis.number_format)
-    if chart.horizontal:  # best first, on top
-        xl.category_axis.reverse_order = True
+    if chart.horizontal:  # best first, on top, with the value axis kept at the bottom
+        xl.category_axis.set(reverse_order=True, crosses="maximum")
 
 
 def _sheet_of(table: Any) -> Any:

@@ -112,6 +112,7 @@ class Axis:
         self.title: str | None = None
         self.number_format = "General"
         self.reverse_order = False
+        self.crosses = "automatic"
 
     def set(self, **attrs: Any) -> None:
         for key, value in attrs.items():
@@ -372,6 +373,7 @@ def test_run_all_refreshes_the_dashboard_with_formulas_and_charts(live_book):
     assert "CNY" in monthly.value_axis.title and monthly.secondary_value_axis.title.startswith("Cumulative")
     regions = charts[1]
     assert regions.chart_type == "bar_clustered" and regions.category_axis.reverse_order
+    assert regions.category_axis.crosses == "maximum"  # the value axis stays at the bottom
     assert sheet.formats[(monthly.source.row + 1, monthly.source.column + 1)] == '"¥"#,##0'
 
 
