@@ -13,7 +13,6 @@ from pathlib import Path
 
 import fidelity_check as fc
 import pytest
-import python_calamine as pc
 
 from salesbook.book.dashboard.labels import TEXT
 from salesbook.book.template import write_book
@@ -22,7 +21,7 @@ from salesbook.errors import InputError
 from salesbook.pipeline import run_book
 
 pytest.importorskip("lxml")
-from lxml import etree  # noqa: E402
+from lxml import etree
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 CHART_KEYS = ("monthly", "regions", "commission", "leads", "ratings")
