@@ -9,7 +9,7 @@ Each helper also computes, with pandas, the value the formula gives, for the cel
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,14 @@ class Source:
     name: str
     frame: pd.DataFrame
     headers: dict[str, str]
+    _folded: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def folded(self, column: str) -> np.ndarray:
+        """A text column without regard to case (None where a cell holds no text), computed once."""
+        if column not in self._folded:
+            self._folded[column] = np.array([v.casefold() if isinstance(v, str) else None
+                                             for v in self.frame[column].astype(object)], dtype=object)
+        return self._folded[column]
 
     def ref(self, column: str) -> str:
         return column_ref(self.name, self.headers[column])
@@ -53,8 +61,7 @@ class Source:
         for column, value in conditions:
             col = self.frame[column]
             if isinstance(value, str):
-                wanted = value.casefold()
-                keep &= np.array([isinstance(v, str) and v.casefold() == wanted for v in col.astype(object)], dtype=bool)
+                keep &= self.folded(column) == value.casefold()
             else:
                 keep &= pd.to_numeric(col, errors="coerce").to_numpy(dtype=float) == float(value)
         return keep
