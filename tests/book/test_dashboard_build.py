@@ -122,7 +122,7 @@ def test_win_rates_compare_statuses_as_a_chinese_sheet_shows_them():
     scores = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4", "L5"], "grade": ["A", "A", "B", "A", "B"],
                            "status": ["won", "lost", "won", "open", "lost"]})
     board = build_dashboard({"Out_LeadScores": scores}, {}, SETTINGS, "zh", _headers)
-    top, rows, formulas = _block(board, "线索等级分布与赢单率")
+    _, rows, formulas = _block(board, "线索等级分布与赢单率")
     # A: 3 leads, 1 won, 1 lost -> 1 / (1 + 1) = 50%; B: 2 leads, 1 won, 1 lost -> 50%
     assert rows == [["A", 3.0, 0.5, 1.0, 1.0], ["B", 2.0, 0.5, 1.0, 1.0]]
     assert '--(Out_LeadScores[Status]="赢单")' in formulas[0][3]
