@@ -138,6 +138,8 @@ def cmd_run(args: argparse.Namespace) -> int:
              f"已跳过{zh}：工作表{'、'.join(f'“{sheet_label(t, lang)}”' for t in missing)}中没有数据", lang)
     for name, frame in result.outputs.items():
         _say(f"  {name}: {plural(len(frame), 'row', 'rows')}", f"  {name}：{len(frame):,} 行", lang)
+    if result.charts:
+        _say(f"  Out_Dashboard: {plural(result.charts, 'chart', 'charts')}", f"  Out_Dashboard：{result.charts} 张图表", lang)
     if result.save.not_carried:
         _say("note: the new workbook could not carry over: " + "; ".join(result.save.not_carried)
              + " (your input file is unchanged).",

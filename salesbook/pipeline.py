@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesbook.book.base import Book
+from salesbook.book.dashboard import dashboard_for
 from salesbook.book.file_book import FileBook
 from salesbook.book.runinfo import RUNINFO, input_fingerprints, runinfo_frame
 from salesbook.book.save import SaveReport, write_outputs
@@ -35,6 +36,7 @@ class RunResult:
     save: SaveReport
     lang: str
     notes: list[Problem] = field(default_factory=list)      # warnings: printed, in Out_Warnings, never blocking
+    charts: int = 0                                         # charts on Out_Dashboard
 
 
 def detect_language(book: Book, override: str | None = None) -> str:
@@ -154,11 +156,12 @@ def _compute(loaded: LoadedBook, jobs: Sequence[Job], lang: str, strict: bool,
 
 def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequence[str] | None = None,
              lang: str | None = None, in_place: bool = False, progress: Progress | None = None,
-             strict: bool = False, also: Sequence[str] = ()) -> RunResult:
+             strict: bool = False, also: Sequence[str] = (), dashboard: bool = True) -> RunResult:
     """Validate ``source``, compute, and write the computed workbook (never over the input unless in place).
 
     Besides the engines' outputs the book gets ``Out_Warnings`` (what was accepted with a remark) and
-    ``Out_RunInfo`` (what the results were computed from); ``strict`` refuses the run on any warning.
+    ``Out_RunInfo`` (what the results were computed from) and, unless ``dashboard`` is False,
+    ``Out_Dashboard`` (charts over the outputs); ``strict`` refuses the run on any warning.
     """
     source = Path(source)
     with FileBook(source) as book:
@@ -170,9 +173,11 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
     if progress:
         progress("保存" if lang == "zh" else "save")
     written = {**outputs, WARNINGS: findings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
-    report = write_outputs(source, written, output, lang=lang, in_place=in_place)
+    board = dashboard_for(outputs, loaded.tables, loaded.settings, lang) if dashboard else None
+    report = write_outputs(source, written, output, lang=lang, in_place=in_place, dashboard=board)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
-                     save=report, lang=lang, notes=list(loaded.warnings))
+                     save=report, lang=lang, notes=list(loaded.warnings),
+                     charts=len(board.charts) if board is not None else 0)
 
 
 MODEL = "scenarios"

@@ -80,6 +80,38 @@ def soffice(tmp_path_factory):
     return convert
 
 
+# LibreOffice keeps the cached values of an .xlsx by default; this profile setting makes it recalculate every
+# formula on load (org.openoffice.Office.Calc/Formula/Load/OOXMLRecalcMode: 0 = always).
+_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="session")
+def soffice_recalc(tmp_path_factory):
+    """Like ``soffice``, with a profile that recalculates every formula when it opens a workbook."""
+    exe = _soffice()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/test.sh installs libreoffice-calc-nogui")
+    profile = tmp_path_factory.mktemp("lo_recalc_profile")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        outdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", fmt, "--outdir", str(outdir), str(src)],
+                       check=True, capture_output=True, timeout=300)
+        out = outdir / (src.stem + "." + fmt.split(":")[0])
+        assert out.exists(), f"LibreOffice did not write {out}"
+        return out
+
+    return convert
+
+
 @pytest.fixture()
 def make_sheet_book(tmp_path):
     """A workbook whose first sheet holds ``rows`` written through salesbook's own cell writer."""

@@ -1,4 +1,4 @@
-"""A small faithful stand-in for the part of the xlwings Book/Sheet/Range/Table API salesbook uses (live Excel
+"""A small faithful stand-in for the part of the xlwings Book/Sheet/Range/Table/Chart API salesbook uses (live Excel
 cannot run on Linux; this is the only mock).  Shared by the adapter tests and the installed-wheel check, so it
 imports nothing but the standard library and openpyxl (to fill a book from a real workbook file).
 
@@ -115,12 +115,76 @@ class Tables(list):
         return t
 
 
+class Axis:
+    """A chart axis: what ``set`` and the properties store (Excel applies them to the drawing)."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.number_format = "General"
+        self.reverse_order = False
+        self.crosses = "automatic"
+
+    def set(self, **attrs: Any) -> None:
+        for key, value in attrs.items():
+            if not hasattr(self, key):
+                raise AttributeError(key)  # xlwings validates the attribute names
+            setattr(self, key, value)
+
+
+class ChartSeries:
+    def __init__(self, name: Any, values: Range):
+        self.name, self.values = name, values
+        self.chart_type: str | None = None  # None: the chart's own type
+        self.axis_group = "primary"
+
+    def set(self, chart_type: str | None = None, axis_group: str | None = None) -> None:
+        if chart_type is not None:
+            self.chart_type = chart_type
+        if axis_group is not None:
+            self.axis_group = axis_group
+
+
+class Chart:
+    """A chart as Excel makes it from a source block: the first column gives the categories, every other
+    column a series named by its header cell."""
+
+    def __init__(self, sheet: Sheet, left: float, top: float, width: float, height: float):
+        self.sheet, self.left, self.top, self.width, self.height = sheet, left, top, width, height
+        self.name = f"Chart {len(sheet.charts) + 1}"
+        self.chart_type = "column_clustered"
+        self.title: str | None = None
+        self.source: Range | None = None
+        self.series: list[ChartSeries] = []
+        self.value_axis, self.secondary_value_axis, self.category_axis = Axis(), Axis(), Axis()
+
+    def set_source_data(self, rng: Range) -> None:
+        self.source = rng
+        self.series = [ChartSeries(self.sheet.cells.get((rng.row, rng.column + j)),
+                                   Range(self.sheet, rng.row + 1, rng.column + j, rng.nrows - 1, 1))
+                       for j in range(1, rng.ncols)]
+
+    def delete(self) -> None:
+        self.sheet.charts.remove(self)
+
+
+class Charts(list):
+    def __init__(self, sheet: Sheet):
+        super().__init__()
+        self.sheet = sheet
+
+    def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211) -> Chart:
+        chart = Chart(self.sheet, left, top, width, height)
+        self.append(chart)
+        return chart
+
+
 class Sheet:
     def __init__(self, book: Book, name: str):
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.tables = Tables(self)
+        self.charts = Charts(self)  # clear() leaves charts, as Excel's Sheet.clear does
 
     def __getitem__(self, address: str) -> Range:
         m = _ADDRESS.match(address.upper())
@@ -129,6 +193,10 @@ class Sheet:
         r1, c1 = int(m.group(2)), _col(m.group(1))
         r2, c2 = (int(m.group(4)), _col(m.group(3))) if m.group(3) else (r1, c1)
         return Range(self, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
+
+    def range(self, first: tuple[int, int], last: tuple[int, int] | None = None) -> Range:
+        last = last or first
+        return Range(self, first[0], first[1], last[0] - first[0] + 1, last[1] - first[1] + 1)
 
     @property
     def used_range(self) -> Range:

@@ -25,6 +25,9 @@ import numpy as np
 import pandas as pd
 
 from salesbook.book import xmlparts
+from salesbook.book.dashboard.model import Dashboard
+from salesbook.book.dashboard.parts import dashboard_parts, has_print_area, print_area_name
+from salesbook.book.dashboard.sheetxml import style_specs
 from salesbook.book.package import Rel, main_part, reachable, relationships, relative, rels_of
 from salesbook.book.validate import column_letter
 from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label, looks_like_formula
@@ -81,6 +84,10 @@ class _Styles:
     text: int
     quoted: int
     by_format: dict[str, int]
+    named: dict[str, int] = field(default_factory=dict)  # the dashboard's styles by name
+
+
+StyleSpec = tuple[str | None, str | None, str | None]  # number format, font XML, fill XML (None: the default)
 
 
 # The lists of styles.xml in schema order (CT_Stylesheet), and their item element.
@@ -138,11 +145,12 @@ class _StyleList:
         return present[-1].end if present else self.root.head_end
 
 
-def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
+def _add_styles(styles_xml: bytes, named: Mapping[str, StyleSpec] | None = None) -> tuple[bytes, _Styles]:
     """The number formats, font, fill and cell formats salesbook needs, reused when styles.xml already
-    has them (from an earlier run) and appended otherwise."""
+    has them (from an earlier run) and appended otherwise; ``named`` adds further formats by name."""
     root = xmlparts.parse(styles_xml)
-    formats = sorted(set(_FORMATS.values()))
+    named = named or {}
+    formats = sorted(set(_FORMATS.values()) | {f for f, _, _ in named.values() if f})
     fmt_list = _StyleList(root, "numFmts", "numFmt")
     by_code = {x.get("formatCode"): int(x.get("numFmtId", "0")) for x in fmt_list.items}
     next_id = max([163, *by_code.values()]) + 1
@@ -167,10 +175,19 @@ def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
     quoted = xfs.index_of('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>')
     by_format = {f: xfs.index_of(f'<xf numFmtId="{fmt_ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" '
                                  'applyNumberFormat="1"/>') for f in formats}
+    by_name = {}
+    for name, (fmt, font_xml, fill_xml) in named.items():
+        f_id = fmt_ids[fmt] if fmt else 0
+        font_id = fonts.index_of(font_xml) if font_xml else 0
+        fill_id = fills.index_of(fill_xml) if fill_xml else 0
+        applied = "".join(a for a, on in ((' applyNumberFormat="1"', fmt), (' applyFont="1"', font_xml),
+                                          (' applyFill="1"', fill_xml)) if on)
+        by_name[name] = xfs.index_of(f'<xf numFmtId="{f_id}" fontId="{font_id}" fillId="{fill_id}" borderId="0" '
+                                     f'xfId="0"{applied}/>')
     sp = xmlparts.Splicer(styles_xml)
     for lst in (fmt_list, fonts, fills, xfs):
         lst.write(sp)
-    return sp.apply(), _Styles(header=header, text=text, quoted=quoted, by_format=by_format)
+    return sp.apply(), _Styles(header=header, text=text, quoted=quoted, by_format=by_format, named=by_name)
 
 
 # -- sheet XML ------------------------------------------------------------------------------------
@@ -422,7 +439,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
                          f"{_EXCEL_TEXT_LIMIT:,}")
 
     names = list(frame.columns)
-    headers = _unique_headers([header_label(schema, n, lang) for n in names])
+    headers = table_headers(names, schema, lang)
     nrow = len(frame)
     rows = np.array([str(i) for i in range(2, nrow + 2)], dtype=object)
     columns: list[_Cells] = []
@@ -447,6 +464,11 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
     return _SheetXml(itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes,
                      headers)
+
+
+def table_headers(columns: Iterable[str], schema: Table | None, lang: str) -> list[str]:
+    """The header cells (and table column names) of an output table, as written."""
+    return _unique_headers([header_label(schema, n, lang) for n in columns])
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -547,12 +569,14 @@ class GraftResult:
 
 
 def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest: str | Path, *,
-                  lang: str = "en") -> GraftResult:
-    """Write ``dest``: ``source`` with its Out_* sheets replaced by ``outputs``. ``dest`` must differ.
+                  lang: str = "en", dashboard: Dashboard | None = None) -> GraftResult:
+    """Write ``dest``: ``source`` with its Out_* sheets replaced by ``outputs`` (and the ``dashboard``
+    sheet, with its drawing and charts). ``dest`` must differ.
 
     A replaced sheet keeps its place, its sheet id, its visibility, names scoped to it, its sheet
-    properties and print settings; new output sheets go at the end.  Parts that only the dropped sheets
-    used are dropped with them, so the package never holds an orphan part.
+    properties and print settings; new output sheets go at the end, a new dashboard first among them.
+    Parts that only the dropped sheets used (an earlier dashboard's drawing and charts too) are dropped
+    with them, so the package never holds an orphan part and a rerun never duplicates one.
     """
     result = GraftResult()
     with zipfile.ZipFile(source) as zin:
@@ -574,7 +598,8 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         styles_part = styles_rel.target if styles_rel else None
         if styles_part is None or styles_part not in name_set:
             raise ValueError("workbook has no styles part")
-        styles_xml, styles = _add_styles(zin.read(styles_part))
+        styles_xml, styles = _add_styles(zin.read(styles_part),
+                                         style_specs(dashboard.money_format) if dashboard is not None else None)
 
         sheets_el = wb.find(xmlparts.MAIN_NS, "sheets")
         sheet_els = sheets_el.findall(xmlparts.MAIN_NS, "sheet") if sheets_el is not None else []
@@ -608,6 +633,9 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                     dropped.add(rel.target)
 
         remaining = [n for n in names if n not in dropped]
+        before = reachable(read, lambda n: n in name_set)
+        kept = reachable(lambda n: None if n in dropped else read(n), lambda n: n in name_set and n not in dropped)
+        in_use = {n for n in names if n in kept or n not in before}  # parts the result still holds
         sheet_nums = [int(m) for n in remaining for m in re.findall(r"^xl/worksheets/sheet(\d+)\.xml$", n)]
         table_nums = [int(m) for n in remaining for m in re.findall(r"^xl/tables/table(\d+)\.xml$", n)]
         table_ids = [int(x) for n in remaining if n.startswith("xl/tables/") and n.endswith(".xml")
@@ -619,37 +647,54 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         next_rid = max([0, *rids]) + 1
 
         # the sheet order after the update: replaced sheets in place, new ones at the end
-        new_order = [n for n in old_names if not n.startswith("Out_") or n in outputs]
-        new_order += [n for n in outputs if n not in old_out]
+        written: dict[str, pd.DataFrame | Dashboard] = {}
+        if dashboard is not None:
+            written[dashboard.sheet] = dashboard
+        written.update((k, v) for k, v in outputs.items() if k not in written)
+        new_order = [n for n in old_names if not n.startswith("Out_") or n in written]
+        new_order += [n for n in written if n not in old_out]
         if active_name in new_order:
             active = new_order.index(active_name)
         else:
-            active = next((i for i, n in enumerate(new_order) if n in outputs), 0)
+            active = next((i for i, n in enumerate(new_order) if n in written), 0)
         selected = new_order[active] if new_order else None
 
         new_parts: dict[str, bytes | _SheetXml] = {}
         rel_tags, ct_tags = [], []
+        print_area: tuple[int, bool, Dashboard] | None = None  # (sheet index, already named, dashboard)
         wb_dir_rel = functools.partial(relative, wb_part)
         appended = []
-        for name, frame in outputs.items():
+        for name, frame in written.items():
             sheet_part = f"xl/worksheets/sheet{next_sheet}.xml"
             table_part = f"xl/tables/table{next_table}.xml"
             carried = _Carried()
             previous = old_out.get(name)
             if previous is not None and previous[1] and previous[1] in name_set:
                 carried = _carry(zin.read(previous[1]), relationships(read(rels_of(previous[1])), previous[1]))
-            sheet = new_parts[sheet_part] = _sheet_xml(frame, REGISTRY.get(name), lang, styles, "rId1",
-                                                       choices_zh=lang == "zh", carried=carried,
-                                                       selected=name == selected, notes=result.notes, sheet=name)
-            extra = "".join(f'<Relationship Id="{rid}" Type="{xmlparts.text_escape(t)}" '
-                            f'Target="{xmlparts.text_escape(relative(sheet_part, target))}"/>'
-                            for rid, t, target in carried.rels)
-            new_parts[rels_of(sheet_part)] = (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-                f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{TABLE_REL}" '
-                f'Target="../tables/table{next_table}.xml"/>{extra}</Relationships>').encode()
-            new_parts[table_part] = _table_xml(next_table_id, name, sheet.headers, len(frame)).encode("utf-8")
             rid = f"rId{next_rid}"
+            if isinstance(frame, Dashboard):
+                board = dashboard_parts(frame, sheet_part, in_use, styles.named, selected=name == selected,
+                                        head=carried.head, tail=carried.tail, carried_rels=carried.rels)
+                new_parts.update(board.parts)
+                ct_tags += [f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in board.content_types]
+                next_table -= 1  # no table part: the number stays free
+                next_table_id -= 1
+                print_area = (new_order.index(name), has_print_area(
+                    [(el.get("name"), el.get("localSheetId")) for el in _defined_names(wb)],
+                    old_names.index(name) if previous is not None else None), frame)
+            else:
+                sheet = new_parts[sheet_part] = _sheet_xml(frame, REGISTRY.get(name), lang, styles, "rId1",
+                                                           choices_zh=lang == "zh", carried=carried,
+                                                           selected=name == selected, notes=result.notes, sheet=name)
+                extra = "".join(f'<Relationship Id="{rid}" Type="{xmlparts.text_escape(t)}" '
+                                f'Target="{xmlparts.text_escape(relative(sheet_part, target))}"/>'
+                                for rid, t, target in carried.rels)
+                new_parts[rels_of(sheet_part)] = (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{TABLE_REL}" '
+                    f'Target="../tables/table{next_table}.xml"/>{extra}</Relationships>').encode()
+                new_parts[table_part] = _table_xml(next_table_id, name, sheet.headers, len(frame)).encode("utf-8")
+                ct_tags.append(f'<Override PartName="/{table_part}" ContentType="{TABLE_CT}"/>')
             if previous is not None:
                 old_el = previous[0]
                 attrs = [(None, "name", name), (None, "sheetId", old_el.get("sheetId", str(next_sheet_id)))]
@@ -665,15 +710,20 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
             rel_tags.append(f'<Relationship Id="{rid}" Type="{SHEET_REL}" '
                             f'Target="{wb_dir_rel(sheet_part)}"/>')
             ct_tags.append(f'<Override PartName="/{sheet_part}" ContentType="{SHEET_CT}"/>')
-            ct_tags.append(f'<Override PartName="/{table_part}" ContentType="{TABLE_CT}"/>')
             next_sheet, next_table, next_table_id, next_rid = next_sheet + 1, next_table + 1, next_table_id + 1, \
                 next_rid + 1
         for name, (el, _) in old_out.items():
-            if name not in outputs:
+            if name not in written:
                 wsp.remove(el)
         if appended:
             wsp.append_child(sheets_el, "".join(appended))
-        _renumber_local_names(wb, wsp, old_names, new_order)
+        add_names = ""
+        if print_area is not None and not print_area[1]:  # a print area the sheet already has is kept
+            names_el = wb.find(xmlparts.MAIN_NS, "definedNames")
+            tag = xmlparts.qname(names_el if names_el is not None else wb, xmlparts.MAIN_NS, "definedName",
+                                 declare=False)[0]
+            add_names = print_area_name(print_area[2], print_area[0], tag)
+        _renumber_local_names(wb, wsp, old_names, new_order, add_names)
         if view is not None:
             wsp.set_attr(view, "activeTab", str(active) if active else None)
             first = view.get("firstSheet")
@@ -695,7 +745,6 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         def exists_after(name: str) -> bool:
             return name in new_parts or (name in name_set and name not in dropped)
 
-        before = reachable(read, lambda n: n in name_set)
         after = reachable(read_after, exists_after)
         dropped |= {n for n in before - after if n in name_set and n not in new_parts}
         for el in ct.findall(xmlparts.CT_NS, "Override"):
@@ -735,12 +784,28 @@ def _keep_name_and_date(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
-def _renumber_local_names(wb: xmlparts.Element, sp: xmlparts.Splicer, old: list[str], new: list[str]) -> None:
+def _defined_names(wb: xmlparts.Element) -> list[xmlparts.Element]:
+    names_el = wb.find(xmlparts.MAIN_NS, "definedNames")
+    return names_el.findall(xmlparts.MAIN_NS, "definedName") if names_el is not None else []
+
+
+# What may come before definedNames in a workbook (CT_Workbook's sequence), for a list that is added.
+_BEFORE_NAMES = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+                 "functionGroups", "externalReferences")
+
+
+def _renumber_local_names(wb: xmlparts.Element, sp: xmlparts.Splicer, old: list[str], new: list[str],
+                          add: str = "") -> None:
     """Sheet-scoped defined names refer to sheets by position; keep them pointing at the same sheets (a
-    replaced Out_ sheet keeps its names; a name scoped to a dropped one goes with it)."""
+    replaced Out_ sheet keeps its names; a name scoped to a dropped one goes with it). ``add``: names to
+    add (XML), in a new list where the workbook has none."""
     position = {name: i for i, name in enumerate(new)}
     names_el = wb.find(xmlparts.MAIN_NS, "definedNames")
     if names_el is None:
+        if add:
+            before = [c for c in wb.children if c.ns == xmlparts.MAIN_NS and c.name in _BEFORE_NAMES]
+            tag = xmlparts.qname(wb, xmlparts.MAIN_NS, "definedNames", declare=False)[0]
+            sp.insert(before[-1].end if before else wb.head_end, f"<{tag}>{add}</{tag}>")
         return
     removed, moved = [], []
     for el in names_el.findall(xmlparts.MAIN_NS, "definedName"):
@@ -753,10 +818,12 @@ def _renumber_local_names(wb: xmlparts.Element, sp: xmlparts.Splicer, old: list[
             removed.append(el)
         elif target != index:
             moved.append((el, str(target)))
-    if removed and len(removed) == len(names_el.findall(xmlparts.MAIN_NS, "definedName")):
+    if removed and len(removed) == len(names_el.findall(xmlparts.MAIN_NS, "definedName")) and not add:
         sp.remove(names_el)  # an empty list is not written
         return
     for el in removed:
         sp.remove(el)
     for el, target in moved:
         sp.set_attr(el, "localSheetId", target)
+    if add:
+        sp.append_child(names_el, add)

@@ -8,6 +8,8 @@ from collections import Counter
 
 from defusedxml import ElementTree
 
+from salesbook.book.dashboard.model import MARK
+from salesbook.book.dashboard.model import SHEET as DASHBOARD
 from salesbook.book.package import main_part, relationships, rels_of
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -52,6 +54,8 @@ _COUNTED_TAGS = {  # elements of a sheet counted by local name, whatever their p
     "sheet protection": re.compile(rb"<(?:[\w.-]+:)?sheetProtection\b"),
     "sheet properties": re.compile(rb"<(?:[\w.-]+:)?sheetPr\b"),
 }
+# What the dashboard writes itself on its sheet (its formulas, one page in landscape): not a user's to lose.
+_DASHBOARD_OWN = frozenset({"formulas", "print settings", "sheet properties"})
 _ANCHOR = re.compile(rb"<(?:[\w.-]+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
 _COMMENT = re.compile(rb"<(?:[\w.-]+:)?comment\b")
 # What a sheet's relationship of a given type stands for (the last segment of the type URI).
@@ -101,6 +105,42 @@ def on_sheet(feature: str, sheet: str) -> str:
     return f"{feature} on sheet {sheet}"
 
 
+def _own_objects(drawing: bytes) -> tuple[int, set[str]]:
+    """How many of a drawing's objects salesbook's dashboard placed (named ``MARK ...``), and the
+    relationship ids of their charts."""
+    root = ElementTree.fromstring(drawing)
+    ours, rids = 0, set()
+    for anchor in root:
+        names = [el.get("name", "") for el in anchor.iter() if el.tag.rsplit("}", 1)[-1] == "cNvPr"]
+        if names and names[0].startswith(MARK + " "):
+            ours += 1
+            rids |= {el.get(f"{{{NS['r']}}}id", "") for el in anchor.iter() if el.tag.rsplit("}", 1)[-1] == "chart"}
+    return ours, rids
+
+
+def _generated(zf: zipfile.ZipFile, sheets: dict[str, str], read) -> tuple[set[str], Counter[str]]:
+    """What salesbook's dashboard put on Out_ sheets, which a run replaces: the chart parts and wholly
+    generated drawing parts, and per sheet how many of its drawing objects and charts are ours."""
+    parts: set[str] = set()
+    own: Counter[str] = Counter()
+    for sheet, part in sheets.items():
+        if not sheet.startswith("Out_"):
+            continue
+        for rel in relationships(read(rels_of(part)), part):
+            if not rel.type.endswith("/drawing") or rel.target is None or read(rel.target) is None:
+                continue
+            drawing = zf.read(rel.target)
+            ours, rids = _own_objects(drawing)
+            charts = [r.target for r in relationships(read(rels_of(rel.target)), rel.target) if r.id in rids and r.target]
+            parts.update(charts)
+            own[on_sheet("drawing objects", sheet)] += ours
+            own[on_sheet("charts", sheet)] += len(charts)
+            if ours and ours == len(_ANCHOR.findall(drawing)):
+                parts.add(rel.target)
+                own[on_sheet("drawings", sheet)] += 1
+    return parts, own
+
+
 def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Counter[str]:
     """Counts of everything a round trip could lose: part families in the whole package, and per sheet
     (Out_ sheets included) what it carries, followed through its relationships: drawings and the
@@ -110,7 +150,8 @@ def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Count
     Table names and defined names are counted per name (``table:Reps``), so a renamed or missing one
     shows up, not only a changed total.  ``only_parts`` limits the (costly) scan of sheet XML to those
     parts: a sheet copied byte for byte cannot have lost anything.  Salesbook's own output tables
-    (``Out_...``) are not counted.
+    (``Out_...``), the dashboard's charts and the formulas it writes are not counted (a run replaces
+    them); a chart a user adds, on any sheet, is.
     """
     inv: Counter[str] = Counter()
     with zipfile.ZipFile(path) as zf:
@@ -120,9 +161,12 @@ def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Count
         def read(name: str) -> bytes | None:
             return zf.read(name) if name in name_set else None
 
+        sheets = sheet_parts(zf)
+        generated, own = _generated(zf, sheets, read)
         for feature, prefix in FEATURE_PARTS.items():
-            inv[feature] = sum(1 for n in names if n.startswith(prefix) and not n.endswith(".rels"))
-        for sheet, part in sheet_parts(zf).items():
+            inv[feature] = sum(1 for n in names if n.startswith(prefix) and not n.endswith(".rels") and n not in generated)
+        inv.subtract(own)
+        for sheet, part in sheets.items():
             if part not in name_set:
                 continue
             for rel in relationships(read(rels_of(part)), part):
@@ -143,6 +187,8 @@ def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Count
                 continue
             data = zf.read(part)
             for feature, pattern in _COUNTED_TAGS.items():
+                if sheet == DASHBOARD and feature in _DASHBOARD_OWN:
+                    continue
                 inv[on_sheet(feature, sheet)] += len(pattern.findall(data))
         for m in _DEFINED_NAME.finditer(zf.read(main_part(read))):
             name = m.group(1).decode()

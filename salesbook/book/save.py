@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from salesbook.book.dashboard.model import Dashboard
 from salesbook.book.graft import graft_outputs
 from salesbook.book.ooxml import changed_parts, feature_inventory, label_zh, losses
 from salesbook.errors import InputError, SalesbookError, problem
@@ -104,7 +105,7 @@ def _excel_has_it_open(path: Path) -> bool:
 
 
 def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest: str | Path | None = None,
-                  *, lang: str = "en", in_place: bool = False) -> SaveReport:
+                  *, lang: str = "en", in_place: bool = False, dashboard: Dashboard | None = None) -> SaveReport:
     """Copy ``source`` with the output tables (``Out_*`` sheets) replaced, to ``dest`` or in place.
 
     The copy is grafted part by part (see ``graft``), so nothing of the user's is re-written; the feature
@@ -131,7 +132,7 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
     report = SaveReport(path=dest)
 
     def write(tmp: Path) -> None:
-        grafted = graft_outputs(source, outputs, tmp, lang=lang)
+        grafted = graft_outputs(source, outputs, tmp, lang=lang, dashboard=dashboard)
         changed = changed_parts(str(source), str(tmp))
         lost = losses(feature_inventory(str(source), only_parts=changed),
                       feature_inventory(str(tmp), only_parts=changed))

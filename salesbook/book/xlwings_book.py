@@ -3,7 +3,8 @@
 Kept thin on purpose — it only moves cell values between Excel and the shared validation/writing
 rules.  It uses the part of the xlwings API that classic xlwings (Windows/macOS) and xlwings
 Lite/Server share: ``book.sheets``, ``sheet.tables`` (ListObjects), ``Range.value`` with options,
-``sheet.tables.add`` and ``Range.number_format``.
+``sheet.tables.add`` and ``Range.number_format``; for the dashboard ``sheet.charts.add``,
+``chart.set_source_data``, ``chart.chart_type``, its title, name, series and value axes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 import pandas as pd
 
 from salesbook.book.base import RawTable
+from salesbook.book.dashboard.model import MARK, SHEET, Dashboard
+from salesbook.book.dashboard.sheetxml import column_pixels, style_specs
 from salesbook.book.headers import header_lookup, normalise_name
 from salesbook.book.layout import Box, read_box, read_range
 from salesbook.book.writer import FORMULA_PREFIXES, cell_value, header_label
@@ -99,6 +102,60 @@ class XlwingsBook:
                 fmt = _XL_FORMATS.get(kind)
                 if fmt:
                     sheet["A2"].offset(0, j).resize(len(body), 1).number_format = fmt
+
+
+    def write_dashboard(self, board: Dashboard | None) -> None:
+        """Refresh the dashboard sheet: its cells (formulas as formulas) in one write, number formats, and
+        its own charts replaced (a chart a user added there is kept); no dashboard: the sheet goes."""
+        names = [s.name for s in self.book.sheets]
+        if board is None:
+            if SHEET in names:
+                self.book.sheets[SHEET].delete()
+            return
+        if SHEET in names:
+            sheet = self.book.sheets[SHEET]
+            for chart in list(sheet.charts):
+                if str(chart.name).startswith(MARK + " "):
+                    chart.delete()
+            sheet.clear()
+        else:
+            sheet = self.book.sheets.add(SHEET, after=self.book.sheets[-1])
+        rows, cols = board.last_row(), max(c for _, c in board.cells)
+        grid: list[list[Any]] = [[None] * cols for _ in range(rows)]
+        for (r, c), cell in board.cells.items():
+            grid[r - 1][c - 1] = "=" + cell.formula if cell.formula else excel_value(cell.value)
+        sheet["A1"].value = grid
+        formats = {name: fmt for name, (fmt, _, _) in style_specs(board.money_format).items() if fmt}
+        for (r, c), cell in board.cells.items():
+            if cell.style in formats:
+                sheet.range((r, c)).number_format = formats[cell.style]
+        for chart in board.charts:
+            _add_chart(sheet, chart)
+
+
+_POINTS_PER_PIXEL = 0.75
+_ROW_POINTS = 15.0
+
+
+def _add_chart(sheet: Any, chart: Any) -> None:
+    """One dashboard chart: bars from the block's first series, lines on the secondary axis."""
+    r1, c1, r2, c2 = chart.source()
+    col0, row0, col1, row1 = chart.anchor()
+    col_pt = column_pixels() * _POINTS_PER_PIXEL
+    xl = sheet.charts.add(left=col0 * col_pt, top=row0 * _ROW_POINTS, width=(col1 - col0 + 1) * col_pt,
+                          height=(row1 - row0 + 1) * _ROW_POINTS)
+    xl.set_source_data(sheet.range((r1, c1), (r2, c2)))
+    xl.chart_type = "bar_clustered" if chart.horizontal else "column_clustered"
+    xl.name = f"{MARK} {chart.key}"
+    xl.title = chart.title
+    for k, series in enumerate(chart.series):
+        if series.kind == "line":
+            xl.series[k].set(chart_type="line_markers", axis_group="secondary" if series.secondary else "primary")
+    xl.value_axis.set(title=chart.axis.title, number_format=chart.axis.number_format)
+    if chart.second_axis is not None and any(s.secondary for s in chart.series):
+        xl.secondary_value_axis.set(title=chart.second_axis.title, number_format=chart.second_axis.number_format)
+    if chart.horizontal:  # best first, on top, with the value axis kept at the bottom
+        xl.category_axis.set(reverse_order=True, crosses="maximum")
 
 
 def _sheet_of(table: Any) -> Any:

@@ -5,7 +5,7 @@ Two kinds of entry points call one implementation through the book adapter:
   the workbook is ``xw.Book.caller()``;
 - xlwings Lite/Server scripts: ``@xw.script`` functions that receive ``book: xw.Book``.
 Problems are written to an ``Out_Problems`` sheet (sheet, row, column, message) and summarised in an
-alert, so nothing is lost in a console nobody sees.
+alert, so nothing is lost in a console nobody sees.  A run also refreshes the ``Out_Dashboard`` charts.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import xlwings as xw
 
+from salesbook.book.dashboard import dashboard_for
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
 from salesbook.errors import InputError
@@ -39,6 +40,7 @@ def run_in_book(book: Any, only: list[str] | None = None, also: tuple[str, ...] 
     outputs[WARNINGS] = findings_frame(warnings, lang)
     for name, frame in outputs.items():
         adapter.write_table(name, frame, lang=lang)
+    adapter.write_dashboard(dashboard_for(outputs, loaded.tables, loaded.settings, lang))
     _clear_problems(book)
     if warnings:
         _alert(book, f"计算完成；有 {len(warnings)} 条提示需要核对，详见工作表 {WARNINGS}。" if lang == "zh"

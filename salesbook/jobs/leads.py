@@ -18,7 +18,11 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
                     caps=caps, as_of=pd.Timestamp(as_of), decay=str(s.get("lead_decay", "half_life")),
                     half_life_days=float(s.get("lead_half_life_days", 30)),
                     monthly_rate=float(s.get("lead_linear_decay", 0.25)), lang=str(s["language"]))
-    return {"Out_LeadScores": r.scores, "Out_LeadModel": r.model}
+    scores, leads = r.scores, t["Leads"]
+    if "status" in leads and "status" not in scores:  # beside the grade, for win rates by grade (lead IDs are unique)
+        status = scores["lead_id"].map(dict(zip(leads["lead_id"], leads["status"], strict=True)))
+        scores.insert(int(scores.columns.get_loc("grid")) + 1, "status", status)
+    return {"Out_LeadScores": scores, "Out_LeadModel": r.model}
 
 
 JOB = Job(name="leads", title_en="Lead scoring", title_zh="线索评分",

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$",
-           "SGD": "S$", "AUD": "A$", "CAD": "C$", "KRW": "₩", "INR": "₹"}
+from salesbook.schemas.currency import symbol
 
 
 def _missing(value: object) -> bool:
@@ -32,8 +31,7 @@ class Formatter:
 
     @property
     def symbol(self) -> str:
-        code = (self.currency or "").strip().upper()
-        return SYMBOLS.get(code, f"{code} " if code else "")
+        return symbol(self.currency)
 
     def number(self, value: object, digits: int = 0) -> str:
         if _missing(value):

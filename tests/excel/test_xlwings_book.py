@@ -1,11 +1,11 @@
 """The live-Excel adapter and the macros, against a small faithful stand-in for the part of the
-xlwings Book/Sheet/Range/Table API they use (``fake_xlwings``; live Excel cannot run on Linux)."""
+xlwings Book/Sheet/Range/Table/Chart API they use (``fake_xlwings``; live Excel cannot run on Linux)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fake_xlwings import Book, Sheet
+from fake_xlwings import Book, Chart, Sheet
 
 from salesbook.book.validate import load_book
 from salesbook.book.xlwings_book import XlwingsBook
@@ -131,3 +131,47 @@ def test_an_infinite_attainment_is_written_blank_as_in_a_file(live_book):
     XlwingsBook(live_book).write_table("Out_Problems", frame, lang="en")
     sheet = live_book.sheets["Out_Problems"]
     assert sheet["A2:D2"].value == ["Actuals", None, None, "m"]
+
+
+# ---- the dashboard in the open workbook ------------------------------------------------------------------
+
+def _own_charts(sheet: Sheet) -> list[Chart]:
+    return [c for c in sheet.charts if c.name.startswith("salesbook ")]
+
+
+def test_run_all_refreshes_the_dashboard_with_formulas_and_charts(live_book):
+    run_in_book(live_book)
+    sheet = live_book.sheets["Out_Dashboard"]
+    charts = _own_charts(sheet)
+    assert [c.name for c in charts] == ["salesbook monthly", "salesbook regions", "salesbook commission",
+                                        "salesbook leads", "salesbook ratings"]
+    cells = sheet.cells
+    for chart in charts:
+        src = chart.source
+        assert chart.title and src.nrows > 1
+        for series in chart.series:  # each series: named by a header, its values formulas over the Out_ tables
+            assert isinstance(series.name, str) and series.name
+            values = [cells.get((series.values.row + i, series.values.column)) for i in range(series.values.nrows)]
+            assert all(isinstance(v, str) and v.startswith("=") for v in values), (chart.name, values)
+    monthly = charts[0]
+    assert [s.name for s in monthly.series] == ["Target", "Actual", "Cumulative target", "Cumulative actual"]
+    assert [(s.chart_type, s.axis_group) for s in monthly.series] == [
+        (None, "primary"), (None, "primary"), ("line_markers", "secondary"), ("line_markers", "secondary")]
+    first = cells[(monthly.source.row + 1, monthly.source.column + 1)]
+    assert first.startswith("=SUMPRODUCT(--(Out_TargetVariance[Level]=0),--(Out_TargetVariance[Period]=$A")
+    assert "CNY" in monthly.value_axis.title and monthly.secondary_value_axis.title.startswith("Cumulative")
+    regions = charts[1]
+    assert regions.chart_type == "bar_clustered" and regions.category_axis.reverse_order
+    assert regions.category_axis.crosses == "maximum"  # the value axis stays at the bottom
+    assert sheet.formats[(monthly.source.row + 1, monthly.source.column + 1)] == '"¥"#,##0'
+
+
+def test_a_rerun_replaces_the_dashboards_charts_and_keeps_one_a_user_added(live_book):
+    run_in_book(live_book)
+    mine = live_book.sheets["Out_Dashboard"].charts.add()
+    mine.name = "My chart"
+    run_in_book(live_book)
+    names = [c.name for c in live_book.sheets["Out_Dashboard"].charts]
+    assert names.count("My chart") == 1
+    assert sorted(n for n in names if n.startswith("salesbook ")) == [
+        "salesbook commission", "salesbook leads", "salesbook monthly", "salesbook ratings", "salesbook regions"]

@@ -26,6 +26,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 N = {"m": MAIN, "r": REL, "p": PKG, "c": CT}
 SML_TYPES = ("sheet.main+xml", "sheet.macroEnabled.main+xml", "template.main+xml", "worksheet+xml", "styles+xml",
              "table+xml", "sharedStrings+xml")
+DML_TYPES = ("drawingml.chart+xml", "officedocument.drawing+xml")  # chart parts, a sheet's drawing part
 
 
 def etree():
@@ -114,7 +115,8 @@ def _resolve_markup_compatibility(root):
 
 
 def xsd_errors(pkg: Package) -> list[str]:
-    """Every SpreadsheetML part, [Content_Types].xml and every .rels part against the ECMA-376 schemas."""
+    """Every SpreadsheetML part, chart and drawing part, [Content_Types].xml and every .rels part against the
+    ECMA-376 schemas."""
     et = etree()
     errors = []
     for part in sorted(pkg.parts):
@@ -124,6 +126,8 @@ def xsd_errors(pkg: Package) -> list[str]:
             sch = schema("relationships.xsd")
         elif (pkg.content_type(part) or "").endswith(SML_TYPES):
             sch = schema("sml/sml_check.xsd")
+        elif (pkg.content_type(part) or "").endswith(DML_TYPES):
+            sch = schema("dml/chart_check.xsd")
         else:
             continue
         doc = _resolve_markup_compatibility(et.fromstring(pkg.parts[part]))

@@ -137,7 +137,7 @@ def test_style_parts_are_identical_after_the_first_and_the_tenth_in_place_run(bo
     assert one.parts[styles] == ten.parts[styles]
     demo = fc.Package(books("demo"))
     grown = len(one.parts[styles]) - len(demo.parts[styles])
-    assert grown < 1200  # the first run adds its few formats once
+    assert grown < 3000  # the first run adds its few formats once (the dashboard's fonts and formats included)
 
 
 def test_a_run_on_an_out_sheet_that_was_active_selects_only_it(computed):
