@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesbook.reports import framestack, pdfzip, stylelookup, svgtext, uasheet
 from salesbook.reports.fonts import FontFiles
+from salesbook.reports.weasy import framestack, pdfzip, stylelookup, svgtext, uasheet
 
 #: Process-wide changes to WeasyPrint and pydyf that keep their output and save time; an optimised renderer
 #: installs them all, and ``weasyprint_as_installed`` takes them out again for a baseline.
@@ -107,7 +107,7 @@ class PdfRenderer:
             return framestack.call(self._write, html, lang, identifier)
 
     def _write(self, html: str, lang: str, identifier: bytes) -> bytes:
-        from salesbook.reports import htmltree
+        from salesbook.reports.weasy import htmltree
 
         ua = uasheet.lean_sheet() if self._lean_ua and not uasheet.uses_pseudo_boxes(html) else None
         doc = htmltree.document(html, self.fetcher, ua).render(stylesheets=[self.css(lang)], font_config=self.font_config)

@@ -91,8 +91,8 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
     modes alternate round by round, so a machine that speeds up or slows down meanwhile favours none."""
     import weasyprint.pdf.fonts as wfonts
 
-    from salesbook.reports import svgtext
     from salesbook.reports.pdf import PdfOptions, PdfRenderer
+    from salesbook.reports.weasy import svgtext
 
     saved = wfonts.harfbuzz_subset
     if fonttools:
