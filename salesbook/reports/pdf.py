@@ -4,6 +4,8 @@ What is shared across documents: the restricted fetcher, one ``FontConfiguration
 small CJK subset registered through ``@font-face``, and the parsed stylesheet. Each document then only
 pays for its own layout and drawing. The PDF identifier is derived from the HTML, and the creation and
 modification dates come from the HTML's ``dcterms`` meta tags, so a pinned date gives identical bytes.
+The shortcuts into WeasyPrint, pydyf and CPython live in ``salesbook.reports.weasy``, each used only on the
+versions it was verified on (its README.md).
 """
 
 from __future__ import annotations
