@@ -8,6 +8,8 @@ instrumentation is switched on from outside, with callgrind_control, once the ch
 
     python scripts/instructions.py                 # our renderer, 3 reviews
     python scripts/instructions.py --default-path  # WeasyPrint's own path on the same reviews
+    python scripts/instructions.py --plain svgtext # our renderer without one seam (or "all", or a,b);
+                                                   # "colwidths": statements measure their own columns
 
 Needs valgrind (Debian package ``valgrind``); takes a minute or two.
 """
@@ -27,6 +29,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+
+
+def without(plain: str) -> None:
+    """Turn the named seams off in this process (see salesbook/reports/weasy/README.md)."""
+    names = {n.strip() for n in plain.split(",") if n.strip()}
+    if "colwidths" in names:   # not a gated seam: it writes the statement's widths into the HTML
+        from salesbook.reports.weasy import colwidths
+
+        colwidths.fixed_widths = lambda *args, **kwargs: None
+    gated = names - {"colwidths"}
+    if gated:
+        from salesbook.reports.weasy import ENV
+
+        os.environ[ENV] = "1" if "all" in gated else ",".join(sorted(gated))
 
 
 def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -> None:
@@ -54,10 +70,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviews", type=int, default=3)
     parser.add_argument("--default-path", action="store_true", help="WeasyPrint's default path instead of ours")
+    parser.add_argument("--plain", default="", metavar="SEAMS",
+                        help="seams to turn off: all, or names from salesbook/reports/weasy/ separated by commas")
     parser.add_argument("--child", nargs=3, metavar=("BOOK", "READY", "GO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         book, ready, go = map(Path, args.child)
+        without(args.plain)
         child(book, args.reviews, args.default_path, ready, go)
         return 0
     missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
@@ -75,6 +94,8 @@ def main() -> int:
                    sys.executable, __file__, "--reviews", str(args.reviews), "--child", str(book), str(ready), str(go)]
         if args.default_path:
             command.insert(-4, "--default-path")
+        if args.plain:
+            command[-4:-4] = ["--plain", args.plain]
         proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         while not ready.exists():
             if proc.poll() is not None:
@@ -88,7 +109,7 @@ def main() -> int:
         if proc.returncode or not counted:
             print(err, file=sys.stderr)
             return 1
-    path = "WeasyPrint default path" if args.default_path else "ours"
+    path = "WeasyPrint default path" if args.default_path else "ours" + (f" without {args.plain}" if args.plain else "")
     print(f"{path}: {int(counted[1]) / args.reviews / 1e6:,.1f} M instructions per zh rep review "
           f"({args.reviews} demo reviews, callgrind)")
     return 0

@@ -11,6 +11,7 @@ from typing import Any
 from salesbook.errors import InputError, problem
 from salesbook.messages import Words
 from salesbook.reports import fonts as fontlib
+from salesbook.reports import weasy
 from salesbook.reports.batch import (
     FORMATS,
     PERS,
@@ -129,6 +130,8 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
     lang = lang or ("zh" if str(data.settings.get("language", "")).startswith("zh") else "en")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if "pdf" in formats and not default_path:
+        weasy.notice(lang)   # here, before the workers start: one line for the batch, in its language
     jobs, failures = plan(data, per, period, lang)
     blobs = batch_fonts(jobs, user_dir, lang) if "pdf" in formats and not default_path else ()
     spec = RenderSpec(formats=formats, user_dir=user_dir, created=created_stamp(creation_date), font_blobs=blobs,

@@ -4,6 +4,8 @@ What is shared across documents: the restricted fetcher, one ``FontConfiguration
 small CJK subset registered through ``@font-face``, and the parsed stylesheet. Each document then only
 pays for its own layout and drawing. The PDF identifier is derived from the HTML, and the creation and
 modification dates come from the HTML's ``dcterms`` meta tags, so a pinned date gives identical bytes.
+The shortcuts into WeasyPrint, pydyf and CPython live in ``salesbook.reports.weasy``, each used only on the
+versions it was verified on (its README.md).
 """
 
 from __future__ import annotations
@@ -18,24 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesbook.reports import framestack, pdfzip, stylelookup, svgtext, uasheet
+from salesbook.reports import weasy
 from salesbook.reports.fonts import FontFiles
-
-#: Process-wide changes to WeasyPrint and pydyf that keep their output and save time; an optimised renderer
-#: installs them all, and ``weasyprint_as_installed`` takes them out again for a baseline.
-SEAMS = (svgtext, pdfzip, stylelookup)
-
-
-@contextmanager
-def weasyprint_as_installed() -> Iterator[None]:
-    """WeasyPrint and pydyf without our seams while the block runs (the benchmark's baseline), then with."""
-    for seam in SEAMS:
-        seam.uninstall()
-    try:
-        yield
-    finally:
-        for seam in SEAMS:
-            seam.install()
+from salesbook.reports.weasy import framestack, uasheet
 
 
 @dataclass(frozen=True)
@@ -56,8 +43,7 @@ class PdfRenderer:
 
         self.options = options
         if not options.default_path:
-            for seam in SEAMS:
-                seam.install()
+            weasy.apply()   # the seams verified for the installed WeasyPrint, pydyf and Python
         roots = [ASSETS]
         if options.fonts is not None:
             roots.append(options.fonts.regular.parent)
@@ -68,7 +54,7 @@ class PdfRenderer:
             css = options.fonts.css(self.fetcher.url_for) + css
         self._css_text = css
         self._css: dict[str, object] = {}
-        self._lean_ua = not options.default_path and not uasheet.uses_pseudo_boxes(css)
+        self._lean_ua = not uasheet.uses_pseudo_boxes(css)
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -103,15 +89,26 @@ class PdfRenderer:
             css = CSS(string=self.stylesheet_text(lang), font_config=font_config, url_fetcher=self.fetcher)
             doc = HTML(string=html, url_fetcher=self.fetcher).render(stylesheets=[css], font_config=font_config)
             return doc.write_pdf(pdf_identifier=identifier)
+        weasy.notice(lang)
         with collect_once():  # the document is a local of _write, so it is garbage by the time we collect
-            return framestack.call(self._write, html, lang, identifier)
+            if weasy.on("framestack"):
+                return framestack.call(self._write, html, lang, identifier)
+            return self._write(html, lang, identifier)
 
     def _write(self, html: str, lang: str, identifier: bytes) -> bytes:
-        from salesbook.reports import htmltree
+        from weasyprint import HTML
 
-        ua = uasheet.lean_sheet() if self._lean_ua and not uasheet.uses_pseudo_boxes(html) else None
-        doc = htmltree.document(html, self.fetcher, ua).render(stylesheets=[self.css(lang)], font_config=self.font_config)
-        return with_identifier(doc.write_pdf(), identifier)
+        from salesbook.reports.weasy import htmltree, pdfid
+
+        if weasy.on("htmltree"):
+            lean = weasy.on("uasheet") and self._lean_ua and not uasheet.uses_pseudo_boxes(html)
+            document = htmltree.document(html, self.fetcher, uasheet.lean_sheet() if lean else None)
+        else:
+            document = HTML(string=html, url_fetcher=self.fetcher)
+        doc = document.render(stylesheets=[self.css(lang)], font_config=self.font_config)
+        if weasy.on("pdfid"):
+            return pdfid.with_identifier(doc.write_pdf(), identifier)
+        return doc.write_pdf(pdf_identifier=identifier)
 
 
 @contextmanager
@@ -135,23 +132,6 @@ def collect_once() -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect(0)
-
-
-def with_identifier(pdf: bytes, identifier: bytes) -> bytes:
-    """The PDF with a file identifier (``/ID [<ours> <md5 of the file>]``) added to its trailer.
-
-    Why not WeasyPrint's ``pdf_identifier``: given one, pydyf serialises and recompresses (zlib level 9)
-    every object a second time just to hash them, 3-4% of a review's rendering time. The trailer is the
-    cross-reference stream, the file's last object, and nothing points past its start: text inserted into
-    its dictionary moves no object that an offset refers to. Returned unchanged where that layout is not
-    found (the identifier is optional in PDF 1.7, section 14.4).
-    """
-    at = pdf.rfind(b"<</Type /XRef")
-    if at < 0 or pdf.find(b"startxref", at) < 0 or pdf.find(b"endobj", at) < 0 or len(identifier) % 2:
-        return pdf
-    content = hashlib.md5(pdf, usedforsecurity=False).hexdigest().encode()
-    at += 2
-    return pdf[:at] + b"/ID [<" + identifier + b"> <" + content + b">]" + pdf[at:]
 
 
 def _css_string(text: str) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from salesbook.reports import charts, colwidths
+from salesbook.reports import charts
 from salesbook.reports.formatting import Formatter
+from salesbook.reports.weasy import colwidths
 
 TEMPLATE_FOR = {"rep": "rep_review.html", "region": "region_review.html", "company": "company_summary.html",
                 "scenarios": "scenario_review.html"}

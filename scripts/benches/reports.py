@@ -15,6 +15,7 @@ import resource
 import statistics
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -67,14 +68,14 @@ def _sample_default(htmls: list[str], fonttools: bool = False) -> tuple[float, i
     import weasyprint.pdf.fonts as wfonts
     from weasyprint import HTML
 
-    from salesbook.reports.pdf import weasyprint_as_installed
+    from salesbook.reports import weasy
 
     saved = wfonts.harfbuzz_subset
     if fonttools:  # what WeasyPrint does where libharfbuzz-subset is missing (the 8-10 s measured in issue 7)
         wfonts.harfbuzz_subset = None
     times, size = [], 0
     try:
-        with weasyprint_as_installed():  # SVG text letter by letter, zlib level 9, every style the general way
+        with weasy.plain():  # SVG text letter by letter, zlib level 9, every style the general way
             for html in htmls:
                 t0 = time.perf_counter()
                 size += len(HTML(string=html).write_pdf())
@@ -91,7 +92,7 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
     modes alternate round by round, so a machine that speeds up or slows down meanwhile favours none."""
     import weasyprint.pdf.fonts as wfonts
 
-    from salesbook.reports import svgtext
+    from salesbook.reports import weasy
     from salesbook.reports.pdf import PdfOptions, PdfRenderer
 
     saved = wfonts.harfbuzz_subset
@@ -104,18 +105,14 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
         r.render(*docs[0], lang="zh")
         for _ in range(rounds):
             for mode in modes:
-                if mode == "run":
-                    svgtext.install()
-                else:
-                    svgtext.uninstall()
-                for html, charts in docs:
-                    t0 = time.perf_counter()
-                    pdf = r.render(html, charts, lang="zh")
-                    times[mode].append(time.perf_counter() - t0)
-                    size += len(pdf)
+                with weasy.plain("svgtext") if mode == "letters" else nullcontext():
+                    for html, charts in docs:
+                        t0 = time.perf_counter()
+                        pdf = r.render(html, charts, lang="zh")
+                        times[mode].append(time.perf_counter() - t0)
+                        size += len(pdf)
     finally:
         wfonts.harfbuzz_subset = saved
-        svgtext.install()
     per_doc = size // max(sum(len(t) for t in times.values()), 1)
     return {m: (statistics.mean(t), per_doc) for m, t in times.items()}
 

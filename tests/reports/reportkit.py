@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -58,3 +59,37 @@ def pdftotext_pw(pdf: Path, password: str | None, first: int | None = None, last
     if last:
         args += ["-l", str(last)]
     return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True)
+
+
+def bbox_words(pdf: bytes) -> list[tuple[int, str, float, float, float, float]]:
+    """Every word poppler finds, in reading order: (page, text, xMin, yMin, xMax, yMax) in points."""
+    import xml.etree.ElementTree as ET
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    return [(number, word.text or "", *(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+            for number, page in enumerate(root.iter(f"{ns}page"), 1) for word in page.iter(f"{ns}word")]
+
+
+STILL = 0.01     # pt: poppler prints boxes to 1/1000 pt; glyph advances round to Pango units (1/1024 pt)
+KERNED = 1.5     # pt: what kerning may shift a word on a line with Latin letters
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def moved_too_far(seams: list[tuple], plain: list[tuple]) -> list[str]:
+    """The words of two renderings (``bbox_words``) that are not the same words in the same places (the
+    tolerances are explained in tests/reports/weasy/test_plain_vs_seams.py)."""
+    if [w[:2] for w in seams] != [w[:2] for w in plain]:
+        return ["the words differ"]
+    wrong: list[str] = []
+    line, kerned = None, False
+    for (page, text, *box), (_, _, *other) in zip(seams, plain, strict=True):
+        if (page, box[3]) != line:   # a new line: same page and baseline (yMax)
+            line, kerned = (page, box[3]), False
+        kerned = kerned or bool(LATIN.search(text))
+        dx = max(abs(box[0] - other[0]), abs(box[2] - other[2]))
+        dy = max(abs(box[1] - other[1]), abs(box[3] - other[3]))
+        if dy > STILL or dx > (KERNED if kerned else STILL):
+            wrong.append(f"page {page} {text!r}: moved {dx:.3f} pt sideways, {dy:.3f} pt up or down")
+    return wrong

@@ -182,35 +182,6 @@ def test_a_rendered_review_leaves_no_layout_behind():
     assert not left, f"{len(left)} layout boxes outlived the render"
 
 
-def test_file_identifier_is_added_without_moving_any_object(zh_reports):
-    """The /ID goes into the trailer after WeasyPrint wrote the file: every offset in the cross-reference
-    stream must still land on its object, and the identifier names the input and the file's content."""
-    import hashlib
-
-    out, _ = zh_reports
-    pdf = sorted(out.glob("*.pdf"))[0].read_bytes()
-    trailer = re.search(rb"(\d+) 0 obj\n<</ID \[<([0-9a-f]{32})> <([0-9a-f]{32})>\]/Type /XRef(.*?)>>\nstream\n", pdf, re.S)
-    assert trailer, "the trailer carries a file identifier"
-    widths = [int(w) for w in re.search(rb"/W \[(\d+) (\d+) (\d+)\]", trailer[4]).groups()]
-    size = int(re.search(rb"/Size (\d+)", trailer[4])[1])
-    rows = zlib.decompress(pdf[trailer.end():])
-    step = sum(widths)
-    assert len(rows) >= size * step
-    direct = 0
-    for number in range(size):
-        row = rows[number * step:(number + 1) * step]
-        kind = row[0]
-        offset = int.from_bytes(row[widths[0]:widths[0] + widths[1]], "big")
-        if kind == 1:
-            assert pdf[offset:].startswith(f"{number} 0 obj".encode()), f"object {number} is not at {offset}"
-            direct += 1
-    assert direct >= 3
-    start = int(re.search(rb"startxref\n(\d+)\n%%EOF\s*$", pdf)[1])
-    assert pdf[start:].startswith(trailer[1] + b" 0 obj")
-    without = pdf.replace(b"/ID [<" + trailer[2] + b"> <" + trailer[3] + b">]", b"", 1)
-    assert trailer[3].decode() == hashlib.md5(without, usedforsecurity=False).hexdigest()
-
-
 def test_each_thread_renders_with_its_own_renderer_and_prints_its_own_charts(tmp_path, poppler):
     """A Dask worker may render several reviews at once on threads: none may print another's chart."""
     import threading
@@ -248,22 +219,3 @@ def test_each_thread_renders_with_its_own_renderer_and_prints_its_own_charts(tmp
             pdf.write_bytes(pdf_bytes)
             text = pdftotext(pdf)
             assert f"{names[key]}Series" in text and f"{names[other]}Series" not in text, (key, i)
-
-
-def test_the_baseline_block_takes_every_seam_out_and_puts_it_back():
-    import pydyf
-    import weasyprint.css as wcss
-    import weasyprint.svg as wsvg
-    import weasyprint.text.line_break as line_break
-
-    from salesbook.reports.pdf import weasyprint_as_installed
-
-    def installed() -> list[bool]:
-        return [hasattr(wsvg.text, "__wrapped__"), hasattr(line_break.split_first_line, "__wrapped__"),
-                pydyf.zlib is not zlib, hasattr(wcss.ComputedStyle.__missing__, "__wrapped__")]
-
-    PdfRenderer(PdfOptions())
-    assert installed() == [True] * 4
-    with weasyprint_as_installed():
-        assert installed() == [False] * 4
-    assert installed() == [True] * 4

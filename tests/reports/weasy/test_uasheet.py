@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from reportkit import pdftotext
 
-from salesbook.reports import htmltree, uasheet
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
 from salesbook.reports.templates import stylesheet, template_files
+from salesbook.reports.weasy import htmltree, uasheet
 
 pytestmark = pytest.mark.usefixtures("poppler")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from salesbook.reports import svgtext
 from salesbook.reports.charts import bar_chart, radar_chart
 from salesbook.reports.formatting import Formatter
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
+from salesbook.reports.weasy import svgtext
 
 pytestmark = pytest.mark.usefixtures("poppler")
 

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reportkit import CREATED
 
-from salesbook.reports import colwidths
 from salesbook.reports.context import index_review_data, load_review_data
 from salesbook.reports.fonts import find_source
+from salesbook.reports.weasy import colwidths
 
 SAMPLES = ["¥1,234,567.89", "-¥872.67", "$88,000,000.00", "100.0%", "9,999.99%", "应付提成", "Commission payable",
            "Clawbacks", "Mar", "合计", "Total", "–", "W M m w", "HK$12,345.00"]

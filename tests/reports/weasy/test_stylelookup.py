@@ -11,13 +11,13 @@ from reportkit import CREATED
 from weasyprint import CSS, HTML
 from weasyprint.css.properties import INITIAL_VALUES
 
-from salesbook.reports import stylelookup
 from salesbook.reports.api import plan
 from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
 from salesbook.reports.fonts import charset, ensure_fonts
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
 from salesbook.reports.templates import pdf_source
+from salesbook.reports.weasy import stylelookup
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN" dir="ltr"><head><meta charset="utf-8"/><title>t</title></head>
 <body><h1 style="text-indent: calc(10% + 2px)">标题 <span>继承的缩进</span></h1>

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from salesbook.reports import framestack
+from salesbook.reports.weasy import framestack
 
 
 def _dive(depth: int) -> int:

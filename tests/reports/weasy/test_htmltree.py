@@ -8,13 +8,13 @@ import pytest
 from reportkit import CREATED
 from weasyprint import HTML
 
-from salesbook.reports import htmltree, uasheet
 from salesbook.reports.api import plan
 from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
 from salesbook.reports.fonts import charset, ensure_fonts
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
 from salesbook.reports.templates import pdf_source
+from salesbook.reports.weasy import htmltree, uasheet
 
 
 def _pdf(renderer: PdfRenderer, document: HTML, lang: str) -> bytes:

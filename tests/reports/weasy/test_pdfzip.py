@@ -10,13 +10,13 @@ import pydyf
 import pytest
 from reportkit import CREATED
 
-from salesbook.reports import pdfzip
 from salesbook.reports.api import plan
 from salesbook.reports.batch import created_stamp
 from salesbook.reports.context import load_review_data
 from salesbook.reports.fonts import charset, ensure_fonts
 from salesbook.reports.pdf import PdfOptions, PdfRenderer
 from salesbook.reports.templates import pdf_source
+from salesbook.reports.weasy import pdfzip
 
 pytestmark = pytest.mark.usefixtures("poppler")
 
