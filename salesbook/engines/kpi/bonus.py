@@ -28,7 +28,7 @@ import pandas as pd
 from salesbook.engines.kpi.fiscal import period_key
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import Listing, Words, choice_name
+from salesbook.messages import Listing, Words, choice_name, items, setting_choice_name, setting_name
 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 KPI_FACTORS = ("rating", "score")
@@ -206,7 +206,7 @@ def load_factors(factors: pd.DataFrame | None) -> Factors:
             continue
         key = (s, u or "", period[1])
         if key in seen:
-            problems.append(problem("a second factor for {what} {p} (the first is on row {first}).",
+            problems.append(problem("a second {what} factor for {p} (the first is on row {first}).",
                                     "{what} {p} 的系数重复（首次出现在第 {first} 行）。", table="PerformanceFactors",
                                     row=row, column="period", p=period[1], first=seen[key],
                                     what=_scope_words(s, u)))
@@ -221,7 +221,7 @@ def load_factors(factors: pd.DataFrame | None) -> Factors:
 
 def _scope_words(scope: str, unit: str | None) -> Words:
     if scope == "company":
-        return Words("the company", "公司")
+        return Words("company", "公司")
     name = choice_name("PerformanceFactors", "scope", scope)
     return Words(f"{name.en} {unit}", f"{name.zh} {unit}")
 
@@ -333,7 +333,7 @@ def _factor_warnings(f: pd.DataFrame, grain: str, used: set, missing: dict) -> l
     for (s, u), periods in sorted(missing.items()):
         out.append(problem("no {what} factor for {p:period #/periods #}: those bonuses are worked out without one "
                            "(as 100%).",
-                           "{p} 没有{what}系数：这些奖金按不含该系数（即 100%）计算。", table="PerformanceFactors",
+                           "{p} 没有{what}的系数：这些奖金按不含该系数（即 100%）计算。", table="PerformanceFactors",
                            row=first[(s, u)], column="period", what=_scope_words(s, u or None),
                            p=Listing(sorted(periods))))
     return out
@@ -348,6 +348,11 @@ def compute_bonus(cards: pd.DataFrame, grain: str, targets: Targets, factors: pd
     from ``apply_factors`` on the same rows. Returns multiplier (the KPI factor used), company_factor,
     unit_factor, bonus and bonus_formula."""
     T = TEXT["zh" if lang == "zh" else "en"]
+    if rules.kpi_factor not in KPI_FACTORS:
+        raise InputError(problem("setting {k}: '{v}' is not one of {a}.", "参数“{k}”的值“{v}”不是允许的取值；可选：{a}。",
+                                 table="Settings", column="value", k=setting_name("bonus_kpi_factor"),
+                                 v=rules.kpi_factor, a=items(setting_choice_name("bonus_kpi_factor", a)
+                                                              for a in KPI_FACTORS)))
     total = cards["total"].to_numpy(dtype=float)
     knocked = cards["knocked"].to_numpy(dtype=bool)
     kfac = cards["multiplier"].to_numpy(dtype=float).copy()
