@@ -10,15 +10,19 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
    against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
    slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
-4. Per line cap, then per rep-period gate (nothing below a minimum attainment) and period cap.
+   A credit note (a negative amount) takes the running total back, reversing each slice it crosses at that
+   slice's rate, in the period of its own date.
+4. Per line cap and per line minimum (lines with a positive amount), then per rep-period gate (nothing below a
+   minimum attainment) and period cap.
 5. Cancelled or returned deals within the clawback window are reversed at the original rate in the
    period of the cancellation, as paid (after that period's gate and cap).
 6. Pay-on-cash plans earn on booking (tier and rate fixed then) and pay pro rata to ``Payments``,
    partial payments and refunds included, never more than 100% of the deal; a cancelled or returned
    deal leaves attainment like any other, and what cash never released lapses.
-7. SPIFFs (per unit or per deal), overrides on each direct report's credited amount, and draws
-   (recoverable: the top-up is a balance recovered from earnings above the guarantee; non-recoverable:
-   top-up only).
+7. SPIFFs (per unit or per deal; a credit note takes back its units' per-unit SPIFF), overrides on each direct
+   report's credited amount, and draws (recoverable: the top-up is a balance recovered from earnings above the
+   guarantee, from the plan's ``recovery_from_period`` of the rep's employment on, earlier top-ups being a
+   guarantee; non-recoverable: top-up only).
 8. Each statement is rounded once (Excel ROUND, half away from zero) on the rep's cumulative total, so
    the sub-unit remainder is carried to the next period instead of lost, and its lines are rounded by
    largest remainder so they sum exactly to the payable.
