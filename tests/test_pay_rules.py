@@ -158,15 +158,15 @@ def test_commission_lines_name_the_credit_notes_and_the_line_minimum(computed):
     assert a.loc["CN1", _h(lang, "计提基数", "Base")] == -40_000.00
     assert a.loc["CN2", _h(lang, "计提基数", "Base")] == -10_000.00   # typed 10,000 with Document type credit note
     if lang == "zh":
-        assert a.loc["CN1", expl] == ("贷项通知单（负数金额）：累计业绩在 100,000.00 处由第 2 档回落至第 1 档，各段按各自费率"
+        assert a.loc["CN1", expl] == ("贷项通知单（红字）：累计业绩在 100,000.00 处由第 2 档回落至第 1 档，各段按各自费率"
                                       "冲减（第 1 档 5% + 第 2 档 8%）")
-        assert a.loc["CN2", expl] == "贷项通知单（负数金额）：超额累进，按第 1 档（0.00 至 100,000.00）费率 5% 冲减"
+        assert a.loc["CN2", expl] == "贷项通知单（红字）：超额累进，按第 1 档（0.00 至 100,000.00）费率 5% 冲减"
         assert a.loc["D3", expl] == "超额累进：第 1 档（0.00 至 100,000.00），费率 5%；不足单笔保底，补足至 50.00"
     else:
-        assert a.loc["CN1", expl] == ("credit note (a negative amount): takes the running total back across 100,000.00 "
+        assert a.loc["CN1", expl] == ("credit note: takes the running total back across 100,000.00 "
                                       "from tier 2 into tier 1; each slice reversed at its own rate (tier 1 5% + tier 2 "
                                       "8%)")
-        assert a.loc["CN2", expl] == ("credit note (a negative amount): marginal, reversed in tier 1 (0.00 to "
+        assert a.loc["CN2", expl] == ("credit note: marginal, reversed in tier 1 (0.00 to "
                                       "100,000.00) at 5%")
         assert a.loc["D3", expl] == ("marginal: tier 1 (0.00 to 100,000.00) at 5%; raised to the 50.00 minimum per "
                                      "line")

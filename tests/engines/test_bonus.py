@@ -226,3 +226,16 @@ def test_a_longer_period_writes_out_the_bonuses_it_sums():
                                   "1.1 (company factor 2026Q2) = 3,300.00"
     month = cards[cards["period_kind"] == "month"].iloc[0]
     assert pd.isna(month["bonus"]) and month["bonus_formula"] == ""
+
+
+def test_a_factor_for_a_business_unit_nobody_is_in_is_said():
+    """A region typed 'EAST' where the reps' Region ID is 'E': nobody gets it, and the warning says so."""
+    warnings: list = []
+    card = build_scorecards(_actuals({"A": [("2026-03", 100.0)]}), KPIS, WEIGHTS, _reps(target_bonus=[12_000.0]),
+                            BANDS, factors=_factors([("region", "EAST", "2026", 1.2, None)]), warnings=warnings)
+    assert card["bonus"].iloc[0] == 1_000.00    # 12,000 / 12 x 1 (rating B, total 100.0), no factor
+    assert [w.render("en") for w in warnings] == [
+        "sheet 'PerformanceFactors', row 2, column 'Business unit': no rep is in region EAST (Reps: Region ID), so this "
+        "factor is not used; check the spelling."]
+    assert warnings[0].render("zh") == ("工作表“业绩系数”，第 2 行，列“业务单元”：没有销售代表属于区域 EAST（销售代表表："
+                                        "区域编号），此系数不会被使用；请检查拼写。")

@@ -475,13 +475,13 @@ def test_credit_notes_reverse_the_slices_they_take_back_in_their_own_period():
     assert (lines.loc["CN1", "running_from"], lines.loc["CN1", "running_to"], lines.loc["CN1", "tier"]) == \
         (130_000.0, 90_000.0, 1)
     assert lines.loc["CN1", "explanation"] == (
-        "credit note (a negative amount): takes the running total back across 100,000.00 from tier 2 into tier 1; "
+        "credit note: takes the running total back across 100,000.00 from tier 2 into tier 1; "
         "each slice reversed at its own rate (tier 1 5% + tier 2 8%)")
-    assert lines.loc["CN2", "explanation"] == ("credit note (a negative amount): marginal, reversed in tier 1 (0.00 to "
+    assert lines.loc["CN2", "explanation"] == ("credit note: marginal, reversed in tier 1 (0.00 to "
                                                "100,000.00) at 5%")
     assert r.statements["payable"].tolist() == [4_500.00, -500.00]
     zh = compute_commissions(deals, plans, tiers, assign, reps=reps, lang="zh").lines.set_index("deal_id")
-    assert zh.loc["CN1", "explanation"] == ("贷项通知单（负数金额）：累计业绩在 100,000.00 处由第 2 档回落至第 1 档，各段按"
+    assert zh.loc["CN1", "explanation"] == ("贷项通知单（红字）：累计业绩在 100,000.00 处由第 2 档回落至第 1 档，各段按"
                                             "各自费率冲减（第 1 档 5% + 第 2 档 8%）")
     # whole-tier: the credit note moves March back to 5% on everything: 130,000 x 8% = 10,400 -> 90,000 x 5% = 4,500
     whole = compute_commissions(deals, _book(tiers=((0.0, 0.05), (100_000.0, 0.08)), reps=("A",),

@@ -10,7 +10,7 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
    against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
    slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
-   A credit note (a negative amount) takes the running total back, reversing each slice it crosses at that
+   A credit note takes the running total back, reversing each slice it crosses at that
    slice's rate, in the period of its own date.
 4. Per line cap and per line minimum (lines with a positive amount), then per rep-period gate (nothing below a
    minimum attainment) and period cap.
@@ -395,7 +395,7 @@ def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tu
             status: np.ndarray, amount: np.ndarray) -> None:
     """SPIFFs per unit or per deal on the credit share of each non-overlay line, reversed with the deal.
 
-    A credit note (a negative amount) takes back the per-unit SPIFF of the units it credits and earns no
+    A credit note takes back the per-unit SPIFF of the units it credits and earns no
     per-deal SPIFF (it is not a deal won)."""
     led.spiff = None
     if spiffs is None or spiffs.empty:

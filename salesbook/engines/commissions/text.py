@@ -23,13 +23,13 @@ TEXT = {
         "cross_whole": ("whole-tier: the period total reaches tier {t1}, so everything credited this period moves to "
                         "{rate}; this line includes the uplift on earlier deals"),
         "cap_line": "; capped at {cap} per line", "min_line": "; raised to the {m} minimum per line",
-        "credit_line": "credit note (a negative amount): {how}, reversed in tier {tier} ({band}) at {rate}",
-        "credit_cross_marginal": ("credit note (a negative amount): takes the running total back across {at} from "
+        "credit_line": "credit note: {how}, reversed in tier {tier} ({band}) at {rate}",
+        "credit_cross_marginal": ("credit note: takes the running total back across {at} from "
                                   "tier {t0} into {into}; each slice reversed at its own rate ({slices})"),
-        "credit_cross_whole": ("credit note (a negative amount): whole-tier: the period total falls back to {into}, so "
+        "credit_cross_whole": ("credit note: whole-tier: the period total falls back to {into}, so "
                                "everything credited this period moves to {rate}; this line includes the reduction on "
                                "earlier deals"),
-        "credit_below": "credit note (a negative amount): below the first tier, nothing to reverse",
+        "credit_below": "credit note: below the first tier, nothing to reverse",
         "below_first": "below the first tier",
         "claw": "clawback: deal {status} within {days} days; reverses the commission paid in {period} at its original rate",
         "claw_factor": "; as paid after the period's gate or cap ({f})",
@@ -66,10 +66,10 @@ TEXT = {
         "slice": "{amt} {rate}", "tier_word": "第 {t} 档",
         "cross_whole": "全额累进：本期累计达到第 {t1} 档，本期全部业绩改按 {rate} 计提；本行含此前订单的补差",
         "cap_line": "；单笔封顶 {cap}", "min_line": "；不足单笔保底，补足至 {m}",
-        "credit_line": "贷项通知单（负数金额）：{how}，按第 {tier} 档（{band}）费率 {rate} 冲减",
-        "credit_cross_marginal": "贷项通知单（负数金额）：累计业绩在 {at} 处由第 {t0} 档回落至{into}，各段按各自费率冲减（{slices}）",
-        "credit_cross_whole": "贷项通知单（负数金额）：全额累进，本期累计回落至{into}，本期全部业绩改按 {rate} 计提；本行含此前订单的冲减",
-        "credit_below": "贷项通知单（负数金额）：低于第一档，无可冲减",
+        "credit_line": "贷项通知单（红字）：{how}，按第 {tier} 档（{band}）费率 {rate} 冲减",
+        "credit_cross_marginal": "贷项通知单（红字）：累计业绩在 {at} 处由第 {t0} 档回落至{into}，各段按各自费率冲减（{slices}）",
+        "credit_cross_whole": "贷项通知单（红字）：全额累进，本期累计回落至{into}，本期全部业绩改按 {rate} 计提；本行含此前订单的冲减",
+        "credit_below": "贷项通知单（红字）：低于第一档，无可冲减",
         "below_first": "第一档以下",
         "claw": "追回：订单在 {days} 天内{status}；按原费率冲回 {period} 已计提的提成",
         "claw_factor": "；按该期门槛或封顶后的实付比例（{f}）",

@@ -28,7 +28,7 @@ import pandas as pd
 from salesbook.engines.kpi.fiscal import period_key
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import Listing, Words, choice_name, items, setting_choice_name, setting_name
+from salesbook.messages import Listing, Words, choice_name, column_name, items, setting_choice_name, setting_name
 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 KPI_FACTORS = ("rating", "score")
@@ -292,7 +292,8 @@ def apply_factors(keys: pd.DataFrame, grain: str, start_month: int, reps: pd.Dat
         units = []
         if rep_region[i] is not None and ("region", str(rep_region[i])) in has:
             units.append(("region", str(rep_region[i])))
-        units += [("product_line", ln) for ln in rep_lines[i] if ln in lines_with]
+        units += [("product_line", ln) for ln in (rep_lines[i] if isinstance(rep_lines[i], list) else [])
+                  if ln in lines_with]
         if len(units) > 1:
             r = keys["rep_id"].iloc[i]
             if r not in clashes:
@@ -314,12 +315,21 @@ def apply_factors(keys: pd.DataFrame, grain: str, start_month: int, reps: pd.Dat
     if clashes:
         raise InputError(list(clashes.values()))
     if warnings is not None:
-        warnings.extend(_factor_warnings(f, grain, used_rows, missing))
+        known = {("region", str(x)) for x in region.dropna()} | \
+                {("product_line", ln) for ls in lines for ln in (ls if isinstance(ls, list) else [])}
+        warnings.extend(_factor_warnings(f, grain, known, missing))
     return out
 
 
-def _factor_warnings(f: pd.DataFrame, grain: str, used: set, missing: dict) -> list[Problem]:
+def _factor_warnings(f: pd.DataFrame, grain: str, known: set, missing: dict) -> list[Problem]:
+    """Factors for a shorter period than the pay period, for a business unit no rep is in, and periods without one."""
     out = []
+    for row, s, u in zip(f["row"], f["scope"], f["unit"], strict=True):
+        if s != "company" and (s, u) not in known:
+            out.append(problem("no rep is in {what} (Reps: {c}), so this factor is not used; check the spelling.",
+                               "没有销售代表属于{what}（销售代表表：{c}），此系数不会被使用；请检查拼写。",
+                               table="PerformanceFactors", row=row, column="unit", what=_scope_words(s, u),
+                               c=column_name("Reps", "region_id" if s == "region" else "product_lines")))
     kind = Words(grain, {"month": "月度", "quarter": "季度", "year": "年度"}[grain])
     for row, g, label in zip(f["row"], f["grain"], f["label"], strict=True):
         if GRAIN_MONTHS[g] < GRAIN_MONTHS[grain]:
@@ -331,6 +341,8 @@ def _factor_warnings(f: pd.DataFrame, grain: str, used: set, missing: dict) -> l
     for s, u, row in zip(f["scope"], f["unit"], f["row"], strict=True):
         first.setdefault((s, u), row)
     for (s, u), periods in sorted(missing.items()):
+        if s != "company" and (s, u) not in known:
+            continue
         out.append(problem("no {what} factor for {p:period #/periods #}: those bonuses are worked out without one "
                            "(as 100%).",
                            "{p} 没有{what}的系数：这些奖金按不含该系数（即 100%）计算。", table="PerformanceFactors",
