@@ -519,3 +519,17 @@ def test_a_credit_note_takes_back_the_per_unit_spiff_of_its_units_and_earns_no_p
     s = r.lines[r.lines["component"] == "spiff"].set_index("deal_id")
     assert s["amount"].to_dict() == {"D1": 150.00, "CN": -20.00}
     assert s.loc["CN", "explanation"] == "SPIFF K taken back by a credit note: 10.00 per unit x 2 units credited"
+
+
+def test_a_credit_note_on_a_pay_on_cash_plan_lowers_what_waits_for_cash():
+    """10% paid on cash: invoice 10,000 (1,000 earned on booking) and a 2,000 credit note (-200) in March, so
+    800 waits for cash; the customer pays the 8,000 it owes in April: 8,000 / 10,000 of 1,000 = 800.00 paid,
+    nothing left waiting."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.10),), reps=("A",), basis="cash")
+    deals = _deals([("D1", "2026-03-03", "A", "X", 1, 10_000.0, "booked", None),
+                    ("CN", "2026-03-20", "A", "X", 1, -2_000.0, "booked", None)])
+    pay = pd.DataFrame({"payment_id": ["p1"], "deal_id": ["D1"], "date": pd.to_datetime(["2026-04-10"]),
+                        "amount": [8_000.0]})
+    st = compute_commissions(deals, plans, tiers, assign, reps=reps, payments=pay).statements.set_index("period")
+    assert st["awaiting_cash"].to_dict() == {"2026-03": 800.00, "2026-04": 0.0}
+    assert st["payable"].to_dict() == {"2026-03": 0.0, "2026-04": 800.00}
