@@ -251,7 +251,10 @@ def _rep_units(reps: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def apply_factors(keys: pd.DataFrame, grain: str, start_month: int, reps: pd.DataFrame, table: Factors,
                   warnings: list[Problem] | None = None) -> pd.DataFrame:
-    """Company and business-unit factor of each (rep_id, period_key) row: value, label, scope, unit, raw, cap."""
+    """Company and business-unit factor of each (rep_id, period_key) row: value, label, scope, unit, raw, cap.
+
+    Looked up a grain at a time, most specific first, over whole columns (a book of 200 reps has thousands of
+    scorecards, one per rep and period of each kind)."""
     n = len(keys)
     out = pd.DataFrame({"company": np.full(n, np.nan), "company_label": None, "company_raw": np.nan,
                         "company_cap": np.nan, "unit": np.full(n, np.nan), "unit_label": None, "unit_scope": None,
@@ -259,66 +262,83 @@ def apply_factors(keys: pd.DataFrame, grain: str, start_month: int, reps: pd.Dat
     f = table.rows
     if f.empty or n == 0:
         return out
-    order = [g for g in ("month", "quarter", "year") if GRAIN_MONTHS[g] >= GRAIN_MONTHS[grain]]
-    holding = _containing(keys["period_key"], grain, start_month)
     region, lines = _rep_units(reps)
-    rep_region = keys["rep_id"].map(region).astype(object).to_numpy()
-    rep_lines = keys["rep_id"].map(lines).to_numpy()
-    by_key = {(s, u, lab): (v, r_, c, row) for s, u, lab, v, r_, c, row in
-              zip(f["scope"], f["unit"], f["label"], f["factor"], f["raw"], f["cap"], f["row"], strict=True)}
-    used_rows: set = set()
-    clashes: dict[object, Problem] = {}
-    rep_row = {r: row_number(i) for i, r in zip(reps.index, reps["rep_id"], strict=True)}
-
-    def find(scope: str, unit: str, i: int):
-        for g in order:
-            hit = by_key.get((scope, unit, holding[g].iloc[i]))
-            if hit is not None:
-                return holding[g].iloc[i], hit
-        return None
-
-    has = {(s, u) for s, u in zip(f["scope"], f["unit"], strict=True)}
-    lines_with = {u for s, u in has if s == "product_line"}
+    has = set(zip(f["scope"], f["unit"], strict=True))
+    units = _business_units(reps, region, lines, has)          # rep -> (scope, unit), one at most
+    rep_ids = keys["rep_id"]
+    scope_of = rep_ids.map({r: su[0] for r, su in units.items()}).astype(object).to_numpy()
+    unit_of = rep_ids.map({r: su[1] for r, su in units.items()}).astype(object).to_numpy()
+    company = np.full(n, "company", dtype=object) if ("company", "") in has else np.full(n, None, dtype=object)
     missing: dict[tuple[str, str], set[str]] = {}
-    for i in range(n):
-        if ("company", "") in has:
-            hit = find("company", "", i)
-            if hit is None:
-                missing.setdefault(("company", ""), set()).add(str(keys["period_key"].iloc[i]))
-            else:
-                label, (v, r_, c, row) = hit
-                out.iloc[i, [0, 1, 2, 3]] = [v, label, r_, c]
-                used_rows.add(row)
-        units = []
-        if rep_region[i] is not None and ("region", str(rep_region[i])) in has:
-            units.append(("region", str(rep_region[i])))
-        units += [("product_line", ln) for ln in (rep_lines[i] if isinstance(rep_lines[i], list) else [])
-                  if ln in lines_with]
-        if len(units) > 1:
-            r = keys["rep_id"].iloc[i]
-            if r not in clashes:
-                clashes[r] = problem(
-                    "rep {r} belongs to more than one business unit with factors ({u}); a bonus takes one "
-                    "business-unit factor: keep the factors of one of them, or name one product line for the rep.",
-                    "销售代表 {r} 属于多个设有系数的业务单元（{u}）；一份奖金只取一个业务单元系数：请只保留其中一个的系数，"
-                    "或为该代表只填一条产品线。", table="Reps", column="product_lines", r=r,
-                    u=Listing(u for _, u in units), row=rep_row.get(r))
+    for prefix, scope, unit in (("company", company, np.full(n, "", dtype=object)),
+                                ("unit", scope_of, unit_of)):
+        wanted = pd.notna(scope)
+        if not wanted.any():
             continue
-        for s, u in units:
-            hit = find(s, u, i)
-            if hit is None:
-                missing.setdefault((s, u), set()).add(str(keys["period_key"].iloc[i]))
-                continue
-            label, (v, r_, c, row) = hit
-            out.iloc[i, 4:10] = [v, label, s, u, r_, c]
-            used_rows.add(row)
-    if clashes:
-        raise InputError(list(clashes.values()))
+        value, label, raw, cap = _lookup(f, scope, unit, keys["period_key"], grain, start_month)
+        got = ~np.isnan(value)
+        out[prefix] = value
+        out[f"{prefix}_label"] = label
+        out[f"{prefix}_raw"], out[f"{prefix}_cap"] = raw, cap
+        if prefix == "unit":
+            out["unit_scope"] = np.where(got, scope_of, None)
+            out["unit_name"] = np.where(got, unit_of, None)
+        lack = np.flatnonzero(wanted & ~got)
+        for s_, u_, p_ in zip(scope[lack], unit[lack], keys["period_key"].to_numpy()[lack], strict=True):
+            missing.setdefault((str(s_), str(u_)), set()).add(str(p_))
     if warnings is not None:
         known = {("region", str(x)) for x in region.dropna()} | \
                 {("product_line", ln) for ls in lines for ln in (ls if isinstance(ls, list) else [])}
         warnings.extend(_factor_warnings(f, grain, known, missing))
     return out
+
+
+def _business_units(reps: pd.DataFrame, region: pd.Series, lines: pd.Series,
+                    has: set[tuple[str, str]]) -> dict[object, tuple[str, str]]:
+    """The one business unit with factors each rep belongs to (its region, or one product line it names);
+    a rep in two such units is a located problem: a bonus takes one business-unit factor."""
+    lines_with = {u for s, u in has if s == "product_line"}
+    rows = {r: row_number(i) for i, r in zip(reps.index, reps["rep_id"], strict=True)}
+    out: dict[object, tuple[str, str]] = {}
+    problems = []
+    for rep in region.index:
+        found = [("region", str(region[rep]))] if pd.notna(region[rep]) and ("region", str(region[rep])) in has else []
+        names = lines[rep] if isinstance(lines[rep], list) else []
+        found += [("product_line", ln) for ln in names if ln in lines_with]
+        if len(found) > 1:
+            problems.append(problem(
+                "rep {r} belongs to more than one business unit with factors ({u}); a bonus takes one "
+                "business-unit factor: keep the factors of one of them, or name one product line for the rep.",
+                "销售代表 {r} 属于多个设有系数的业务单元（{u}）；一份奖金只取一个业务单元系数：请只保留其中一个的系数，"
+                "或为该代表只填一条产品线。", table="Reps", row=rows.get(rep), column="product_lines", r=rep,
+                u=Listing(u for _, u in found)))
+        elif found:
+            out[rep] = found[0]
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _lookup(f: pd.DataFrame, scope: np.ndarray, unit: np.ndarray, period: pd.Series, grain: str,
+            start_month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each row, the factor of (scope, unit) whose period holds the row's period, the most specific first:
+    its value after the cap, its period label, the value before the cap and the cap (NaN where none)."""
+    n = len(period)
+    value, raw, cap = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    label = np.full(n, None, dtype=object)
+    holding = _containing(period, grain, start_month)
+    table = {f"{s}\x1f{u}\x1f{lab}": i for i, (s, u, lab) in enumerate(zip(f["scope"], f["unit"], f["label"],
+                                                                          strict=True))}
+    prefix = pd.Series(scope, dtype=object).astype(str) + "\x1f" + pd.Series(unit, dtype=object).astype(str) + "\x1f"
+    for g in ("month", "quarter", "year"):
+        if g not in holding:
+            continue
+        at = (prefix + holding[g].astype(str).to_numpy()).map(table).to_numpy(dtype=float)
+        take = np.isnan(value) & ~np.isnan(at) & pd.notna(scope)
+        i = at[take].astype(np.int64)
+        value[take], raw[take], cap[take] = f["factor"].to_numpy()[i], f["raw"].to_numpy()[i], f["cap"].to_numpy()[i]
+        label[take] = f["label"].to_numpy()[i]
+    return value, label, raw, cap
 
 
 def _factor_warnings(f: pd.DataFrame, grain: str, known: set, missing: dict) -> list[Problem]:
@@ -401,8 +421,12 @@ def compute_bonus(cards: pd.DataFrame, grain: str, targets: Targets, factors: pd
     salary = rep.map(targets.salary).to_numpy(dtype=float)
     pct = rep.map(targets.pct).to_numpy(dtype=float)
     rounded = round_array(np.nan_to_num(bonus, nan=0.0, posinf=0.0), 0.01)
+    col = {k: cards[k].to_numpy() for k in ("knock_kpi", "lowest_rating", "rating", "emp_days", "period_days")}
+    fac = {k: factors[k].to_numpy() for k in ("company_label", "company_raw", "company_cap", "unit_scope",
+                                               "unit_name", "unit_label", "unit_raw", "unit_cap")}
+    uncapped = round_array(np.nan_to_num(raw, nan=0.0, posinf=0.0), 0.01)
     texts = []
-    for i in range(len(cards)):
+    for i in range(len(cards)):   # one sentence per rep and period, from plain arrays (not pandas rows)
         if annual[i] == 0 and np.isnan(salary[i]):
             texts.append(T["none"])
             continue
@@ -412,10 +436,9 @@ def compute_bonus(cards: pd.DataFrame, grain: str, targets: Targets, factors: pd
             t += T["share"].format(m=GRAIN_MONTHS[grain], kind=T["kind"][grain])
         w = why[i]
         if w == "knockout":
-            t += T["knockout"].format(f=factor(kfac[i]), kpi=cards["knock_kpi"].iloc[i],
-                                      r=cards["lowest_rating"].iloc[i])
+            t += T["knockout"].format(f=factor(kfac[i]), kpi=col["knock_kpi"][i], r=col["lowest_rating"][i])
         elif w == "rating":
-            t += T["rating"].format(f=factor(kfac[i]), r=cards["rating"].iloc[i], t=total[i])
+            t += T["rating"].format(f=factor(kfac[i]), r=col["rating"][i], t=total[i])
         elif w == "below":
             t += T["below"].format(t=total[i], th=rules.score_threshold * 100)
         elif w == "floor":
@@ -425,16 +448,15 @@ def compute_bonus(cards: pd.DataFrame, grain: str, targets: Targets, factors: pd
         else:
             t += T["score"].format(f=factor(kfac[i]), t=total[i])
         if not np.isnan(cf[i]):
-            t += T["company"].format(f=factor(cf[i]), p=factors["company_label"].iloc[i],
-                                     c=_capped_text(T, factors["company_raw"].iloc[i], factors["company_cap"].iloc[i]))
+            t += T["company"].format(f=factor(cf[i]), p=fac["company_label"][i],
+                                     c=_capped_text(T, fac["company_raw"][i], fac["company_cap"][i]))
         if not np.isnan(uf[i]):
-            t += T[factors["unit_scope"].iloc[i]].format(
-                f=factor(uf[i]), u=factors["unit_name"].iloc[i], p=factors["unit_label"].iloc[i],
-                c=_capped_text(T, factors["unit_raw"].iloc[i], factors["unit_cap"].iloc[i]))
+            t += T[fac["unit_scope"][i]].format(f=factor(uf[i]), u=fac["unit_name"][i], p=fac["unit_label"][i],
+                                                c=_capped_text(T, fac["unit_raw"][i], fac["unit_cap"][i]))
         if emp[i] < 1:
-            t += T["employed"].format(d=int(cards["emp_days"].iloc[i]), n=int(cards["period_days"].iloc[i]))
+            t += T["employed"].format(d=int(col["emp_days"][i]), n=int(col["period_days"][i]))
         if capped[i]:
-            t += T["equals"].format(b=money(float(round_array(np.array([raw[i]]), 0.01)[0])))
+            t += T["equals"].format(b=money(uncapped[i]))
             t += T["bonus_cap"].format(c=percent(rules.bonus_cap), t=money(target[i]), b=money(rounded[i]))
         else:
             t += T["equals"].format(b=money(rounded[i]))

@@ -304,16 +304,14 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
     g["_ko"] = pd.Series(knocked, index=g.index).groupby([g[k_] for k_ in keys]).transform("any")
     ko_name = pd.Series(np.where(knocked, names, None), index=g.index).groupby([g[k_] for k_ in keys]).transform("first")
-    b = bands.sort_values("min_score", ascending=False)
-    lowest = bands.sort_values("min_score").iloc[0]
-    def rate(total: float) -> tuple[str, float]:
-        for r, ms, mu in zip(b["rating"], b["min_score"], b["multiplier"], strict=True):
-            if total >= ms:
-                return str(r), float(mu)
-        return str(lowest["rating"]), float(lowest["multiplier"])
-    rated = [rate(t) for t in g["total"]]
-    g["rating"] = [r for r, _ in rated]
-    g["multiplier"] = [m for _, m in rated]
+    # the highest band whose minimum the total reaches; below every band (or no total) the lowest band
+    b = bands.sort_values("min_score", kind="stable")
+    lowest = b.iloc[0]
+    total = g["total"].to_numpy(dtype=float)
+    band = np.searchsorted(b["min_score"].to_numpy(dtype=float), np.nan_to_num(total, nan=-np.inf), side="right") - 1
+    band = np.where(np.isnan(total), 0, np.clip(band, 0, None))
+    g["rating"] = b["rating"].astype(str).to_numpy()[band]
+    g["multiplier"] = b["multiplier"].to_numpy(dtype=float)[band]
     g.loc[g["_ko"], "rating"] = str(lowest["rating"])
     g.loc[g["_ko"], "multiplier"] = float(lowest["multiplier"])
     g["_ko_kpi"] = ko_name
