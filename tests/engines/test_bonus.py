@@ -171,6 +171,7 @@ def test_target_bonus_and_salary_times_pct_must_agree():
 @pytest.mark.parametrize(("row", "column", "en"), [
     (("company", "E", "2026", 1.0, None), "Business unit", "a company factor applies to everyone"),
     (("region", None, "2026", 1.0, None), "Business unit", "a region factor needs the business unit it is for."),
+    (("product_line", "", "2026", 1.0, None), "Business unit", "a product line factor needs the business unit"),
     (("company", None, "Q1 2026", 1.0, None), "Period", "'Q1 2026' is not a period: type 2026 (a fiscal year)"),
 ])
 def test_bad_factor_rows_are_located(row, column, en):

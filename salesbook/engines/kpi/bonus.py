@@ -28,7 +28,7 @@ import pandas as pd
 from salesbook.engines.kpi.fiscal import period_key
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import Listing, Words, choice_name, column_name, items, setting_choice_name, setting_name
+from salesbook.messages import Listing, Words, column_name, items, setting_choice_name, setting_name
 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 KPI_FACTORS = ("rating", "score")
@@ -195,7 +195,7 @@ def load_factors(factors: pd.DataFrame | None) -> Factors:
         if s != "company" and u is None:
             problems.append(problem("a {s} factor needs the business unit it is for.",
                                     "{s}系数需要填写所属业务单元。", table="PerformanceFactors", row=row, column="unit",
-                                    s=choice_name("PerformanceFactors", "scope", s)))
+                                    s=SCOPE_WORDS[s]))
             continue
         period = parse_period(factors["period"].iloc[i])
         if period is None:
@@ -219,11 +219,14 @@ def load_factors(factors: pd.DataFrame | None) -> Factors:
     return Factors(pd.DataFrame(out, columns=cols))
 
 
+SCOPE_WORDS = {"company": Words("company", "公司"), "region": Words("region", "区域"),
+               "product_line": Words("product line", "产品线")}
+
+
 def _scope_words(scope: str, unit: str | None) -> Words:
-    if scope == "company":
-        return Words("company", "公司")
-    name = choice_name("PerformanceFactors", "scope", scope)
-    return Words(f"{name.en} {unit}", f"{name.zh} {unit}")
+    """"company", or the business unit as a sentence names it: "region EAST", "product line HW"."""
+    name = SCOPE_WORDS[scope]
+    return name if scope == "company" else Words(f"{name.en} {unit}", f"{name.zh} {unit}")
 
 
 def _containing(keys: pd.Series, grain: str, start_month: int) -> dict[str, pd.Series]:
