@@ -87,6 +87,7 @@ class Mistake:
     scorecards: int | None = None                             # accepted: scorecard rows expected
     lead_grade: str | None = None                             # accepted: lead L1's grade, by hand
     weight: tuple[str, str, float] | None = None              # accepted: (role, kpi, weight) in Out_KPIWeights
+    bonus: dict[str, float] | None = None                     # accepted: March bonus per rep, by hand
 
 
 SHEETS = {"Deals": ("成交", "Deals"), "PlanTiers": ("提成阶梯", "PlanTiers"), "Reps": ("销售代表", "Reps"),
@@ -96,7 +97,7 @@ SHEETS = {"Deals": ("成交", "Deals"), "PlanTiers": ("提成阶梯", "PlanTiers
           "Credits": ("业绩分配", "Credits"), "Actuals": ("指标实际", "Actuals"),
           "Seasonality": ("季节性", "Seasonality"), "ScoringRules": ("评分规则", "ScoringRules"),
           "Leads": ("线索", "Leads"), "GradeBands": ("线索等级", "GradeBands"),
-          "RatingBands": ("评级", "RatingBands")}
+          "RatingBands": ("评级", "RatingBands"), "PerformanceFactors": ("业绩系数", "PerformanceFactors")}
 
 
 def sheet(key: str, lang: str) -> str:
@@ -330,6 +331,42 @@ CASES: list[Mistake] = [
                           for a, b, v in (("K1", "K2", 9), ("K2", "K3", 9), ("K3", "K1", 9))])),
             where=("AHPJudgements", None, None), says={"zh": ["CR 6.130", "销售代表", "K1 与 K2"], "en": ["CR 6.130", "role rep", "K1 vs K2"]},
             scorecards=2),
+    # -- bonus inputs, line minimums, draws and credit notes ---------------------------------------------------
+    # S1's March scorecard: K1 130,000 / 100,000 capped at 120% x 60% = 72.0, K2 20 / 20 x 40% = 40.0 -> 112.0,
+    # rating A (x1.5); S2: 60.0 + 25 / 20 capped at 120% x 40% = 48.0 -> 108.0, B (x1). Both 12,000 a year.
+    Mistake("bonus_salary_times_pct", "S1's target bonus given as salary 120,000 x 10%, a company factor of 90%",
+            "accepted",
+            set_cells(set_cell("Reps", 3, "目标奖金", "Target bonus", None), set_cell("Reps", 3, "年薪", "Base salary", 120_000),
+                      set_cell("Reps", 3, "目标奖金比例", "Target bonus %", "10%"),
+                      add_rows("PerformanceFactors", [{("期间", "Period"): "2026Q1", ("系数", "Factor"): "90%"}])),
+            bonus={"S1": 12_000 / 12 * 1.5 * 0.9, "S2": 12_000 / 12 * 1.0 * 0.9}, payable=PAYABLE_MARCH),
+    Mistake("bonus_pct_15_for_15pct", "a target bonus % typed as 15", "error",
+            set_cells(set_cell("Reps", 3, "年薪", "Base salary", 120_000),
+                      set_cell("Reps", 3, "目标奖金比例", "Target bonus %", 15)),
+            where=("Reps", 3, "target_bonus_pct"), says={"zh": ["是否应为 15%"], "en": ["did you mean 15%?"]}),
+    Mistake("bonus_two_targets", "a target bonus of 12,000 beside salary 100,000 x 10% = 10,000", "error",
+            set_cells(set_cell("Reps", 3, "年薪", "Base salary", 100_000),
+                      set_cell("Reps", 3, "目标奖金比例", "Target bonus %", "10%")),
+            where=("Reps", 3, "target_bonus"), says={"zh": ["两个目标", "10,000.00"], "en": ["two targets", "10,000.00"]}),
+    Mistake("factor_95_for_95pct", "a company factor typed as 95", "error",
+            add_rows("PerformanceFactors", [{("期间", "Period"): "2026Q1", ("系数", "Factor"): 95}]),
+            where=("PerformanceFactors", 2, "factor"), says={"zh": ["是否应为 95%"], "en": ["did you mean 95%?"]}),
+    Mistake("factor_period_words", "a factor period typed as 'first quarter'", "error",
+            add_rows("PerformanceFactors", [{("期间", "Period"): "Q1", ("系数", "Factor"): "95%"}]),
+            where=("PerformanceFactors", 2, "period"), says={"zh": ["2026Q1"], "en": ["2026Q1"]}),
+    Mistake("line_minimum_above_cap", "a line minimum of 800 above a line cap of 500", "error",
+            set_cells(set_cell("Plans", 2, "单笔封顶", "Line cap", 500), set_cell("Plans", 2, "单笔保底", "Line minimum", 800)),
+            where=("Plans", 2, "min_line"), says={"zh": ["高于单笔封顶"], "en": ["above the line cap"]}),
+    Mistake("recovery_period_0", "draws recovered from period 0", "error",
+            set_cell("Plans", 2, "预支追回起始期", "Recover draws from period", 0),
+            where=("Plans", 2, "recovery_from_period"), says={"zh": ["小于允许的最小值 1"], "en": ["smallest allowed value 1"]}),
+    # S1: 130,000 - 30,000 = 100,000 -> 5,000.00 (the credit note takes back 30,000 at 8%)
+    Mistake("credit_note_positive_with_type", "a credit note typed with a positive amount and its document type",
+            "accepted",
+            add_rows("Deals", [{("订单编号", "Deal ID"): "CN-1", DATE: D(2026, 3, 30), ("销售代表编号", "Rep ID"): "S1",
+                                ("产品编号", "Product ID"): "P1", AMOUNT: 30_000,
+                                ("单据类型", "Document type"): {"zh": "红字发票", "en": "credit note"}}]),
+            payable={"S1": 5000.0, "S2": 5000.0}),
     Mistake("actuals_without_weights", "results typed for a manager whose role has no KPI weights", "warning",
             add_rows("Actuals", [{("月份", "Month"): D(2026, 3, 1), ("销售代表编号", "Rep ID"): "M1",
                                   ("指标编号", "KPI ID"): "K1", ("实际值", "Actual"): 1, ("目标值", "Target"): 1}]),

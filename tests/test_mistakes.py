@@ -21,7 +21,7 @@ LANGS = ("zh", "en")
 KEYS = {"Deals": "Deals", "PlanTiers": "PlanTiers", "Reps": "Reps", "CompanyTarget": "CompanyTarget",
         "KPIs": "KPIs", "KPIWeights": "KPIWeights", "Plans": "Plans", "Settings": "Settings",
         "Seasonality": "Seasonality", "ScoringRules": "ScoringRules", "PlanAssignments": "PlanAssignments",
-        "AHPJudgements": "AHPJudgements"}
+        "AHPJudgements": "AHPJudgements", "PerformanceFactors": "PerformanceFactors"}
 SHEET_NAMES = {"PlanAssignments": ("方案分配", "PlanAssignments")}
 
 
@@ -111,6 +111,10 @@ def _check_figures(case: Mistake, out) -> None:
     if case.lead_grade is not None:
         leads = read_out(out, "Out_LeadScores")
         assert leads.set_index("lead_id").loc["L1", "grade"] == case.lead_grade
+    if case.bonus is not None:
+        cards = read_out(out, "Out_Scorecards").drop_duplicates("rep_id").set_index("rep_id")
+        assert {r: round(float(b), 2) for r, b in cards["bonus"].items()} == \
+            {r: round(b, 2) for r, b in case.bonus.items()}
     if case.weight is not None:
         role, kpi, weight = case.weight
         w = read_out(out, "Out_KPIWeights")

@@ -133,3 +133,18 @@ def attainment_bounds(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, s
             column=shown.get(("PlanTiers", "lower_bound"), "Lower bound"), plan=tiers.at[row, "plan_id"],
             v=f"{v:g}", pct=f"{v * 100:g}", f=f"{v / 100:g}"))
     return out
+
+
+def credit_notes(tables: dict[str, pd.DataFrame]) -> None:
+    """A credit note counts negative whichever sign its amount was typed with: ERP exports often list credit
+    notes with positive amounts and say what they are in a document-type column. Every engine then sees a
+    credit note as a negative amount (a negative amount is one even without the column)."""
+    deals = tables.get("Deals")
+    if not _has_rows(deals) or "doc_type" not in deals:
+        return
+    note = deals["doc_type"].astype(object).eq("credit_note").to_numpy(dtype=bool)
+    flip = note & (pd.to_numeric(deals["amount"], errors="coerce") > 0).to_numpy(dtype=bool)
+    if flip.any():
+        amount = deals["amount"].copy()
+        amount[flip] = -amount[flip]
+        tables["Deals"] = deals.assign(amount=amount)

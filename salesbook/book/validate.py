@@ -450,6 +450,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     problems.extend(check_references(tables, sheets, shown))
     problems.extend(crosscheck.resolve_rule_fields(tables, sheets, shown))
     problems.extend(crosscheck.attainment_bounds(tables, sheets, shown))
+    crosscheck.credit_notes(tables)
     problems.extend(overrides.check_scenarios(tables, sheets, shown, warnings, _check_column))
     warnings.extend(crosscheck.check_roles(tables, sheets, shown))
     warnings.extend(crosscheck.engagement_warnings(tables, sheets, shown))

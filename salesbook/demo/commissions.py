@@ -3,7 +3,8 @@
 Marginal tiers on attainment with a decelerator below 80% and accelerators above 100%, a gate and a
 period cap (STD); whole-tier with a line cap for seniors (SNR); new hires on a six-month recoverable
 (reps) or non-recoverable (seniors) draw, then moved to the normal plan; services reps paid on cash with
-per-deal tiers; managers with an override on their team.  Assignments are effective-dated: promotions
+per-deal tiers and a 200 minimum per line; managers with an override on their team. New hires' draws are a
+guarantee for their first two months and recoverable from the third.  Assignments are effective-dated: promotions
 in July, new-hire plans ending after six months.
 """
 
@@ -45,6 +46,9 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
     plans = pd.DataFrame([(p[0], p[2] if zh else p[1], *p[3:]) for p in PLANS],
                          columns=["plan_id", "name", "tier_method", "measure", "tier_scope", "basis", "gate", "cap_line",
                                   "cap_period", "override_rate", "draw_amount", "draw_type"])
+    # new hires keep their first two months' draw (recovery from the third month); services pay 200 a line at least
+    plans["recovery_from_period"] = plans["plan_id"].map({"NEW": 3})
+    plans["min_line"] = plans["plan_id"].map({"SVC": 200.0})
     tiers = pd.DataFrame(TIERS, columns=["plan_id", "lower_bound", "rate"])
     deals = ctx.tables["Deals"]
     booked = deals[deals["status"] == "booked"]

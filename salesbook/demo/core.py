@@ -66,10 +66,10 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
     lines = PRODUCT_LINES[lang]
     settings = pd.DataFrame({
         "key": ["company_name", "language", "currency", "fiscal_year", "fiscal_year_start_month", "as_of_date",
-                "rounding_unit"],
+                "rounding_unit", "bonus_cap"],
         "value": ["华东精工科技有限公司" if lang == "zh" else "Eastbridge Instruments Ltd.", lang, "CNY", fy, 1,
-                  pd.Timestamp(fy, 12, 31), 0.01],
-        "note": [None] * 7,
+                  pd.Timestamp(fy, 12, 31), 0.01, 2.0],
+        "note": [None] * 8,
     })
     products = pd.DataFrame({
         "product_id": [f"P{i + 1:02d}" for i in range(len(PRODUCTS))],
@@ -105,13 +105,17 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
             for r in roles]
     rep_lines = [None if r != "rep" or rng.random() < 0.6 else ", ".join(sorted(rng.choice(lines, 2, replace=False)))
                  for r in roles]
-    bonus_by_role = {"director": 240000.0, "manager": 120000.0, "senior": 60000.0, "rep": 36000.0}
+    bonus_by_role = {"director": 240000.0, "rep": 36000.0}
+    # seniors and managers have a base salary and a target bonus % instead (400,000 x 15% = 60,000; 600,000 x 20%)
+    salary_by_role = {"senior": (400000.0, 0.15), "manager": (600000.0, 0.20)}
     reps = pd.DataFrame({
         "rep_id": rep_ids, "name": names, "region_id": region_of, "role": roles, "manager_id": managers,
         "hire_date": hire, "leave_date": leave, "product_lines": rep_lines, "industries": spec,
         "max_open_leads": [None if r in ("director", "manager") else int(rng.choice([40, 60, 80])) for r in roles],
         "capacity": [1.0 if r != "senior" else 1.3 for r in roles],
-        "target_bonus": [bonus_by_role[r] for r in roles],
+        "target_bonus": [bonus_by_role.get(r) for r in roles],
+        "salary": [salary_by_role[r][0] if r in salary_by_role else None for r in roles],
+        "target_bonus_pct": [salary_by_role[r][1] if r in salary_by_role else None for r in roles],
         "email": [f"{rid.lower()}@example.com" for rid in rep_ids],
     })
     regions = pd.DataFrame({"region_id": [r[0] for r in REGIONS],

@@ -92,5 +92,17 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
                 a, tg = values[kpi]
                 rows.append((start, rep, kpi, a, tg))
     actuals = pd.DataFrame(rows, columns=["period", "rep_id", "kpi_id", "actual", "target"])
+    fy = ctx.fiscal_year
+    # the company factor of each quarter (Q4's revenue beat plan by 62%, capped at 150%) and East's for the year
+    factors = pd.DataFrame({
+        "scope": ["company"] * 4 + ["region"],
+        "unit": [None] * 4 + ["EAST"],
+        "period": [f"{fy}Q{q}" for q in range(1, 5)] + [str(fy)],
+        "factor": [0.95, 1.05, 1.10, 1.62, 1.08],
+        "cap": [1.5] * 4 + [None],
+        "note": (["收入完成计划 95%", "收入完成计划 105%", "收入完成计划 110%", "收入完成计划 162%", "华东利润完成 108%"]
+                 if zh else ["revenue 95% of plan", "revenue 105% of plan", "revenue 110% of plan",
+                             "revenue 162% of plan", "East profit 108% of plan"]),
+    })
     return {"KPIs": kpis, "KPISteps": steps, "KPIWeights": weights, "WeightMethods": methods,
-            "AHPJudgements": judgements, "Actuals": actuals, "RatingBands": bands}
+            "AHPJudgements": judgements, "Actuals": actuals, "RatingBands": bands, "PerformanceFactors": factors}

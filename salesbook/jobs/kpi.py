@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesbook.book.validate import LoadedBook
-from salesbook.engines.kpi import CR_LIMIT, build_scorecards, period_scorecards, role_weights
+from salesbook.engines.kpi import CR_LIMIT, BonusRules, build_scorecards, period_scorecards, role_weights
 from salesbook.errors import Problem, problem, row_number
 from salesbook.jobs import Job
 from salesbook.messages import choice_name
@@ -18,14 +18,29 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
                            t["Reps"], lang=lang)
     grain = str(s.get("scorecard_period") or "month")
     start = int(s.get("fiscal_year_start_month") or 1)
+    rules = bonus_rules(s)
+    factors = t.get("PerformanceFactors")
     cards = build_scorecards(t["Actuals"], t["KPIs"], weights, t["Reps"], t["RatingBands"],
-                             grain=grain, steps=t.get("KPISteps"), lang=lang, start_month=start)
+                             grain=grain, steps=t.get("KPISteps"), lang=lang, start_month=start, factors=factors,
+                             rules=rules, warnings=book.warnings)
     as_of = pd.Timestamp(s.get("as_of_date") or pd.Timestamp.today().normalize())
     periods = period_scorecards(t["Actuals"], t["KPIs"], weights, t["Reps"], t["RatingBands"], steps=t.get("KPISteps"),
-                                lang=lang, start_month=start, as_of=as_of, pay_grain=grain)
+                                lang=lang, start_month=start, as_of=as_of, pay_grain=grain, factors=factors,
+                                rules=rules)
     book.warnings.extend(_inconsistent_ahp(weights))
     book.warnings.extend(_kpis_without_actuals(t["KPIWeights"], t["Actuals"]))
     return {"Out_KPIWeights": weights, "Out_Scorecards": cards, "Out_PeriodScorecards": periods}
+
+
+def bonus_rules(settings: dict) -> BonusRules:
+    """The Settings keys that shape the bonus (blank ones are None: no threshold, floor or cap)."""
+    def opt(key: str) -> float | None:
+        v = settings.get(key)
+        return None if v is None or v == "" else float(v)
+
+    return BonusRules(kpi_factor=str(settings.get("bonus_kpi_factor") or "rating"),
+                      score_threshold=opt("bonus_score_threshold"), score_floor=opt("bonus_score_floor"),
+                      score_cap=opt("bonus_score_cap"), bonus_cap=opt("bonus_cap"))
 
 
 def _inconsistent_ahp(weights: pd.DataFrame) -> list[Problem]:
@@ -54,5 +69,6 @@ def _kpis_without_actuals(weights: pd.DataFrame, actuals: pd.DataFrame) -> list[
 
 JOB = Job(name="kpi", title_en="KPI scorecards", title_zh="绩效考核",
           needs=("KPIs", "KPIWeights", "Actuals", "RatingBands", "Reps"),
-          uses=("KPIs", "KPIWeights", "WeightMethods", "AHPJudgements", "KPISteps", "Actuals", "RatingBands", "Reps"),
+          uses=("KPIs", "KPIWeights", "WeightMethods", "AHPJudgements", "KPISteps", "Actuals", "RatingBands", "Reps",
+                "PerformanceFactors"),
           writes=("Out_KPIWeights", "Out_Scorecards", "Out_PeriodScorecards"), run=run, order=40)

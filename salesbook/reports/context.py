@@ -293,6 +293,7 @@ def _kpi_index(data: ReviewData, period: Period) -> dict[str, dict[str, Any]]:
                       **{x: _f(r[x]) if x in rows.columns else None for x in _KPI_COLUMNS}}
                      for _, r in rows.iterrows()],
             "total": _f(pick("total")), "rating": _text(pick("rating")), "bonus": _f(pick("bonus")),
+            "bonus_formula": _text(pick("bonus_formula")) or None,
             "bonus_basis": _text(pick("bonus_basis")) or pay, "bonus_count": int(_f(pick("bonus_count")) or 0),
             "rank_in_region": int(rank) if rank else None, "rank_of": int(of) if of else None,
             "through": _text(pick("through")) or None, "months": int(_f(pick("months")) or 0), "bands": bands}

@@ -53,6 +53,12 @@ TABLES = (
               doc_en="No commission in a period below this quota attainment.", doc_zh="本期达成率低于该值则不计提。"),
             C("cap_line", K.MONEY, "单笔封顶", "Line cap", min_value=0,
               doc_en="Most commission per credited deal line.", doc_zh="每笔业绩明细的提成上限。"),
+            C("min_line", K.MONEY, "单笔保底", "Line minimum", min_value=0, aliases=("minimum per line", "每单保底"),
+              doc_en="Least commission per credited deal line with a positive amount (each line of a split deal): "
+                     "a line earning less, or nothing below the first tier, is raised to it. Not above the line cap. "
+                     "Clawbacks reverse it with the line; credit notes get no minimum.",
+              doc_zh="每笔金额为正的业绩明细的最低提成（拆分订单的每一行各自适用）：提成不足或低于第一档不计提的，"
+                     "补足到该金额。不得高于单笔封顶。追回时随该行一并冲回；贷项通知单不适用保底。"),
             C("cap_period", K.MONEY, "期间封顶", "Period cap", min_value=0,
               doc_en="Most commission per period.", doc_zh="每期提成上限。"),
             C("override_rate", K.PERCENT, "管理提成比例", "Override rate", min_value=0, max_value=1,
@@ -65,6 +71,14 @@ TABLES = (
               choices=(Choice("recoverable", "可追回"), Choice("non_recoverable", "不可追回", ("non-recoverable",))),
               doc_en="recoverable (balance recovered from later earnings) or non_recoverable.",
               doc_zh="可追回（余额从以后提成中扣回）或不可追回。"),
+            C("recovery_from_period", K.INT, "预支追回起始期", "Recover draws from period", min_value=1, max_value=120,
+              plausible=(1, 24), aliases=("recovery start", "guarantee periods", "追回起始期"),
+              doc_en="Recoverable draws: the commission period of the rep's employment from which draws are recovered "
+                     "(1 = the period of the hire date; 4 with monthly periods = from the fourth month). The draws of "
+                     "earlier periods are a guarantee, never recovered, and nothing is recovered in them. Blank = "
+                     "from the first period.",
+              doc_zh="可追回预支：从销售代表入职后的第几个提成周期起追回（1 = 入职当期；按月计时 4 表示从第 4 个月起）。"
+                     "此前各期的预支为保底，不追回，这些期间也不扣回任何余额。留空 = 从第一期起。"),
         ),
         doc_en="Commission plans.", doc_zh="提成方案。", key=("plan_id",), domain="commissions",
     ),

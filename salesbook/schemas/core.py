@@ -20,6 +20,11 @@ DEAL_STATUS = (
     Choice("returned", "已退货", ("退货", "refunded", "退款")),
 )
 
+DOC_TYPES = (
+    Choice("invoice", "发票", ("sale", "销售", "蓝字发票")),
+    Choice("credit_note", "贷项通知单", ("credit note", "credit memo", "红字发票", "红字", "红冲", "贷项凭证")),
+)
+
 SETTINGS = (
     Setting("company_name", K.TEXT, "Demo Co.", "公司名称", "Company name shown on reports.",
             "报告上显示的公司名称。"),
@@ -128,7 +133,19 @@ TABLES = (
               doc_en="Relative capacity for target and lead splits (default 1).",
               doc_zh="目标与线索分配的相对产能系数（默认 1）。", default=1.0),
             C("target_bonus", K.MONEY, "目标奖金", "Target bonus", min_value=0, aliases=("bonus",),
-              doc_en="Annual target bonus paid at 100% scorecard.", doc_zh="考核 100% 时的年度目标奖金。"),
+              doc_en="Annual target bonus paid at 100% scorecard. Or leave it blank and give Base salary and Target "
+                     "bonus %: the target is then salary x %. Given all three, they must agree (a difference is an "
+                     "error: one bonus cannot have two targets).",
+              doc_zh="考核 100% 时的年度目标奖金。也可留空，改填年薪与目标奖金比例：目标奖金 = 年薪 × 比例。"
+                     "三者都填时必须一致（不一致即报错：一份奖金不能有两个目标）。"),
+            C("salary", K.MONEY, "年薪", "Base salary", min_value=0, aliases=("annual salary", "salary", "基本年薪"),
+              doc_en="Annual base salary: with Target bonus % it gives the target bonus (salary x %), and the bonus "
+                     "explanation starts from it.",
+              doc_zh="年度基本工资：与目标奖金比例相乘即为目标奖金，奖金说明从它算起。"),
+            C("target_bonus_pct", K.PERCENT, "目标奖金比例", "Target bonus %", min_value=0, max_value=3,
+              plausible=(0, 1), aliases=("target bonus percent", "奖金比例"),
+              doc_en="Target bonus as a share of Base salary (e.g. 15%); needs Base salary.",
+              doc_zh="目标奖金占年薪的比例（如 15%）；需同时填写年薪。"),
             C("email", K.TEXT, "邮箱", "Email", doc_en="Email address.", doc_zh="邮箱地址。"),
         ),
         doc_en="Sales people with their region, role level and manager.", doc_zh="销售人员及其区域、级别和上级。",
@@ -168,13 +185,28 @@ TABLES = (
             C("quantity", K.NUMBER, "数量", "Quantity", min_value=0, aliases=("qty", "units"),
               doc_en="Units sold.", doc_zh="销售数量。"),
             C("amount", K.MONEY, "销售额", "Amount", required=True, aliases=("sales", "revenue", "金额"),
-              doc_en="Deal amount before tax.", doc_zh="不含税成交金额。"),
+              doc_en="Deal amount before tax. A credit note (a partial refund, a price reduction, goods returned "
+                     "on a document of their own) is a row with a negative amount, or with Document type = "
+                     "credit_note; it is dated on its own date and reduces that period's sales and commission.",
+              doc_zh="不含税成交金额。贷项通知单（红字发票：部分退款、折让、以单独单据退货）填一行负数金额，"
+                     "或将单据类型选为贷项通知单；按其自身日期计入当期，冲减当期业绩与提成。"),
             C("status", K.CHOICE, "状态", "Status", choices=DEAL_STATUS, default="booked", aliases=("状况",),
               doc_en="booked, cancelled or returned.", doc_zh="已成交、已取消或已退货。"),
             C("status_date", K.DATE, "状态日期", "Status date", aliases=("cancel date", "退货日期", "取消日期"),
               doc_en="Date of the cancellation or return.", doc_zh="取消或退货的日期。"),
+            C("doc_type", K.CHOICE, "单据类型", "Document type", choices=DOC_TYPES, default="invoice",
+              aliases=("document type", "type", "单据"),
+              doc_en="invoice (a sale) or credit_note. A credit note counts negative whichever sign its amount is "
+                     "typed with (ERP exports often list credit notes with positive amounts); a negative amount is "
+                     "a credit note even when this is blank. Its Quantity stays positive (units credited).",
+              doc_zh="发票（销售）或贷项通知单（红字）。贷项通知单无论金额填正数还是负数都按负数计"
+                     "（ERP 导出的红字单据金额常为正数）；金额为负数时即使此列留空也视为贷项通知单。数量仍填正数（冲减的数量）。"),
         ),
-        doc_en="Booked deals, one row per deal.", doc_zh="成交订单，每行一单。", key=("deal_id",),
+        doc_en="Booked deals, one row per deal or credit note. To take back a sale at the rate it was paid, set its "
+               "Status to cancelled or returned (a clawback at the original rate); a credit note is a document of its "
+               "own, on its own date, paid at the rate of the tier it takes the running total back through.",
+        doc_zh="成交订单，每行一单或一张贷项通知单。要按原费率冲回某笔订单，请将其状态改为已取消或已退货（按原费率追回）；"
+               "贷项通知单是一张独立单据，按自身日期计入当期，按它使累计业绩回落经过的档位费率冲减。", key=("deal_id",),
     ),
     Table(
         "Credits", "业绩分配",

@@ -16,6 +16,55 @@ WEIGHT_METHODS = (Choice("manual", "手工"), Choice("ahp", "层次分析法", (
 SETTINGS = (
     Setting("scorecard_period", K.CHOICE, "month", "考核周期", "Scorecard period: month, quarter or year.",
             "考核周期：月度、季度或年度。", GRAIN),
+    Setting("bonus_kpi_factor", K.CHOICE, "rating", "奖金考核系数",
+            "How the scorecard enters the bonus: rating = the bonus multiplier of the rating band the total reaches "
+            "(stepped); score = the total itself as a factor, total / 100 (108.0 gives 1.08), within "
+            "bonus_score_threshold, bonus_score_floor and bonus_score_cap. A knockout gives the lowest rating's "
+            "multiplier either way. Bonus = annual target bonus (or salary x target bonus %) x period share x this "
+            "factor x company factor x business-unit factor (PerformanceFactors) x share of the period employed.",
+            "考核结果如何进入奖金：rating = 总分所达评级的奖金系数（阶梯）；score = 总分本身作为系数，总分 / 100"
+            "（108.0 即 1.08），受奖金考核门槛、下限与上限约束。无论哪种方式，一票否决都取最低评级的系数。"
+            "奖金 = 年度目标奖金（或年薪 × 目标奖金比例）× 期间占比 × 本系数 × 公司系数 × 业务单元系数（业绩系数表）× 在岗比例。",
+            (Choice("rating", "按评级", ("stepped", "band", "评级")), Choice("score", "按总分", ("continuous", "总分")))),
+    Setting("bonus_score_threshold", K.PERCENT, None, "奖金考核门槛",
+            "bonus_kpi_factor = score: a total below this pays no bonus (80% = a total of 80.0). Blank = none.",
+            "奖金考核系数按总分时：总分低于该值不发奖金（80% 即总分 80.0）。留空 = 不设门槛。",
+            min_value=0, max_value=5, plausible=(0, 1.2)),
+    Setting("bonus_score_floor", K.PERCENT, None, "奖金考核下限",
+            "bonus_kpi_factor = score: from the threshold on, the factor is at least this (50% = 0.5). Blank = none.",
+            "奖金考核系数按总分时：达到门槛后系数至少为该值（50% 即 0.5）。留空 = 不设下限。",
+            min_value=0, max_value=5, plausible=(0, 1)),
+    Setting("bonus_score_cap", K.PERCENT, None, "奖金考核上限",
+            "bonus_kpi_factor = score: the factor is at most this (150% = 1.5). Blank = no cap.",
+            "奖金考核系数按总分时：系数至多为该值（150% 即 1.5）。留空 = 不封顶。",
+            min_value=0, max_value=10, plausible=(1, 3)),
+    Setting("bonus_cap", K.PERCENT, None, "奖金封顶",
+            "Most bonus a scorecard pays, as a share of its period's target bonus (200% = twice the target), after "
+            "every factor. Blank = no cap.",
+            "每期奖金的上限，以该期目标奖金的比例表示（200% 即目标的两倍），在所有系数之后适用。留空 = 不封顶。",
+            min_value=0, max_value=10, plausible=(1, 4)),
+)
+
+SCOPES = (Choice("company", "公司", ("公司整体", "corporate")), Choice("region", "区域"),
+          Choice("product_line", "产品线", ("product line", "line")))
+
+# The bonus and each factor in it, on both scorecard tables.
+_BONUS_COLUMNS = (
+    C("multiplier", K.NUMBER, "奖金系数", "Multiplier",
+      doc_en="KPI factor of the bonus: the rating's multiplier, or total / 100 (Settings bonus_kpi_factor = score).",
+      doc_zh="奖金的考核系数：评级的奖金系数，或总分 / 100（参数 bonus_kpi_factor = score 时）。"),
+    C("company_factor", K.NUMBER, "公司系数", "Company factor",
+      doc_en="Company performance factor of the period (PerformanceFactors), after its cap; blank if none.",
+      doc_zh="本期公司业绩系数（业绩系数表），已按上限；没有则留空。"),
+    C("unit_factor", K.NUMBER, "业务单元系数", "Business-unit factor",
+      doc_en="The rep's region or product-line factor of the period, after its cap; blank if none.",
+      doc_zh="本期销售代表所在区域或产品线的系数，已按上限；没有则留空。"),
+    C("bonus", K.MONEY, "奖金", "Bonus"),
+    C("bonus_formula", K.TEXT, "奖金算式", "Bonus formula",
+      doc_en="The bonus worked out factor by factor, e.g. 300,000.00 (salary) x 15% (target bonus) x 3/12 (quarter) x "
+             "1.08 (KPI total 108.0) x 0.95 (company factor 2026Q1) = 11,542.50.",
+      doc_zh="逐项列出的奖金算式，如 300,000.00（年薪）× 15%（目标奖金比例）× 3/12（季度）× 1.08（考核总分 108.0）"
+             "× 0.95（公司系数 2026Q1）= 11,542.50。"),
 )
 
 TABLES = (
@@ -146,6 +195,43 @@ TABLES = (
         doc_en="Scorecard rating bands.", doc_zh="考核评级区间。", key=("rating",), domain="kpi",
     ),
     Table(
+        "PerformanceFactors", "业绩系数",
+        (
+            C("scope", K.CHOICE, "范围", "Scope", default="company", choices=SCOPES, aliases=("level", "层级"),
+              doc_en="company (everyone), region or product_line (a business unit). Blank = company.",
+              doc_zh="公司（全员）、区域或产品线（业务单元）。留空 = 公司。"),
+            C("unit", K.TEXT, "业务单元", "Business unit", aliases=("business unit", "bu", "单元"),
+              doc_en="The Region ID (scope region) or the product line (scope product_line, as in Reps' Product "
+                     "lines); blank for company. A rep takes one business-unit factor: the region's, or that of the one "
+                     "product line named in Reps.",
+              doc_zh="区域编号（范围为区域时）或产品线（范围为产品线时，与销售代表表中的负责产品线一致）；公司留空。"
+                     "每位销售代表只取一个业务单元系数：所在区域的，或销售代表表中所列唯一产品线的。"),
+            C("period", K.TEXT, "期间", "Period", required=True, aliases=("month", "quarter", "year", "月份", "季度", "年度"),
+              doc_en="2026 (a fiscal year), 2026Q1 (a fiscal quarter) or 2026-03 (a month). A factor applies to the "
+                     "scorecards inside its period; the most specific one wins (a month's over its quarter's over "
+                     "its year's). A factor for a period shorter than the scorecard period is not used.",
+              doc_zh="2026（财年）、2026Q1（财季）或 2026-03（月份）。系数适用于其期间内的考核；越具体越优先"
+                     "（月度优先于季度，季度优先于年度）。期间短于考核周期的系数不使用。"),
+            C("factor", K.PERCENT, "系数", "Factor", required=True, min_value=0, max_value=3, plausible=(0, 2),
+              aliases=("performance factor", "multiplier", "业绩系数"),
+              doc_en="The performance factor multiplied into the bonus: 95% (or 0.95) pays 95% of what the scorecard "
+                     "earns.",
+              doc_zh="乘入奖金的业绩系数：95%（或 0.95）即按考核所得奖金的 95% 发放。"),
+            C("cap", K.PERCENT, "系数上限", "Factor cap", min_value=0, max_value=3, plausible=(1, 2.5),
+              aliases=("max factor", "上限"),
+              doc_en="The factor is used up to this (e.g. 150%): a factor worked out above it is capped. Blank = no cap.",
+              doc_zh="系数的上限（如 150%）：计算出的系数高于它时按上限计。留空 = 不封顶。"),
+            C("note", K.TEXT, "备注", "Note", aliases=("basis", "依据"),
+              doc_en="What the factor rests on (e.g. revenue 95% of plan).", doc_zh="系数的依据（如收入完成计划的 95%）。"),
+        ),
+        doc_en="Company and business-unit (region, product line) performance factors per period, multiplied into every "
+               "bonus they apply to (the bonus formula: salary x target % x period share x KPI factor x company factor "
+               "x business-unit factor). A period without a factor is paid without one, with a warning.",
+        doc_zh="各期公司及业务单元（区域、产品线）业绩系数，乘入其适用的每份奖金（奖金 = 年薪 × 目标比例 × 期间占比 × "
+               "考核系数 × 公司系数 × 业务单元系数）。缺少系数的期间按不含该系数计算，并给出提示。",
+        key=("scope", "unit", "period"), domain="kpi", optional=True,
+    ),
+    Table(
         "Out_KPIWeights", "指标权重结果",
         (
             C("role", K.TEXT, "岗位级别", "Role"), C("kpi_id", K.ID, "指标编号", "KPI ID"),
@@ -165,8 +251,8 @@ TABLES = (
             C("target", K.NUMBER, "目标值", "Target"), C("attainment", K.PERCENT, "达成率", "Attainment"),
             C("score", K.PERCENT, "得分", "Score"), C("weight", K.PERCENT, "权重", "Weight"),
             C("weighted_score", K.NUMBER, "加权得分", "Weighted score"), C("total", K.NUMBER, "总分", "Total"),
-            C("rating", K.TEXT, "评级", "Rating"), C("multiplier", K.NUMBER, "奖金系数", "Multiplier"),
-            C("bonus", K.MONEY, "奖金", "Bonus"), C("rank_in_region", K.INT, "区域内排名", "Rank in region"),
+            C("rating", K.TEXT, "评级", "Rating"), *_BONUS_COLUMNS,
+            C("rank_in_region", K.INT, "区域内排名", "Rank in region"),
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
         doc_en="KPI scorecards per rep and period.", doc_zh="各代表各期的绩效考核。", output=True, domain="kpi",
@@ -182,8 +268,7 @@ TABLES = (
             C("actual", K.NUMBER, "实际值", "Actual"), C("target", K.NUMBER, "目标值", "Target"),
             C("attainment", K.PERCENT, "达成率", "Attainment"), C("score", K.PERCENT, "得分", "Score"),
             C("weight", K.PERCENT, "权重", "Weight"), C("weighted_score", K.NUMBER, "加权得分", "Weighted score"),
-            C("total", K.NUMBER, "总分", "Total"), C("rating", K.TEXT, "评级", "Rating"),
-            C("multiplier", K.NUMBER, "奖金系数", "Multiplier"), C("bonus", K.MONEY, "奖金", "Bonus"),
+            C("total", K.NUMBER, "总分", "Total"), C("rating", K.TEXT, "评级", "Rating"), *_BONUS_COLUMNS,
             C("bonus_basis", K.TEXT, "奖金考核周期", "Bonus paid on"), C("bonus_count", K.INT, "奖金期数", "Bonus periods"),
             C("rank_in_region", K.INT, "区域同岗位排名", "Rank in region and role"),
             C("rank_of", K.INT, "参与排名人数", "Ranked reps"), C("explanation", K.TEXT, "说明", "Explanation"),

@@ -8,6 +8,7 @@ import pytest
 
 import salesbook
 from salesbook.engines.commissions import TierError, compute_commissions, credit_lines
+from salesbook.errors import InputError
 
 # --- tiered_payout: published tier examples ---------------------------------------------------------------
 
@@ -388,3 +389,147 @@ def test_credited_lines_without_a_plan_are_listed_not_paid():
     r = compute_commissions(deals, plans, tiers, assign, credits=credits, reps=reps)
     assert r.unplanned.to_dict("records") == [{"rep_id": "M", "deal_id": "D2"}]
     assert "M" not in set(r.lines["rep_id"])
+
+
+# --- line minimum, draw recovery start, credit notes --------------------------------------------------------------
+
+def test_line_minimum_beside_the_line_cap():
+    """2% on every line, at least 50 and at most 500 a line. D1 1,000 x 2% = 20 -> 50.00; D2 70,000 x 2% = 1,400
+    -> 500.00; D3 5,000 x 2% = 100.00 as is, returned in April: the clawback reverses the 100.00 it paid; the
+    credit note CN -1,000 reverses 1,000 x 2% = 20.00 and gets no minimum. March: 50 + 500 + 100 - 20 = 630.00."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.02),), reps=("A",), min_line=50.0, cap_line=500.0)
+    deals = _deals([("D1", "2026-03-03", "A", "X", 1, 1_000.0, "booked", None),
+                    ("D2", "2026-03-09", "A", "X", 1, 70_000.0, "booked", None),
+                    ("D3", "2026-03-10", "A", "X", 1, 5_000.0, "returned", "2026-04-01"),
+                    ("CN", "2026-03-20", "A", "X", 1, -1_000.0, "booked", None)])
+    r = compute_commissions(deals, plans, tiers, assign, reps=reps)
+    lines = r.lines.set_index(["deal_id", "component"])
+    assert lines.loc[("D1", "commission"), "amount"] == 50.00
+    assert lines.loc[("D1", "commission"), "explanation"] == ("marginal: tier 1 (0.00 and above) at 2%; raised to the "
+                                                              "50.00 minimum per line")
+    assert lines.loc[("D2", "commission"), "amount"] == 500.00
+    assert lines.loc[("D3", "commission"), "amount"] == 100.00 and lines.loc[("D3", "clawback"), "amount"] == -100.00
+    assert lines.loc[("CN", "commission"), "amount"] == -20.00
+    assert r.statements.set_index("period")["payable"].to_dict() == {"2026-03": 630.00, "2026-04": -100.00}
+    zh = compute_commissions(deals, plans, tiers, assign, reps=reps, lang="zh").lines
+    assert zh["explanation"].iloc[0] == "超额累进：第 1 档（0.00 及以上），费率 2%；不足单笔保底，补足至 50.00"
+    _reconciles(r)
+
+
+def test_a_line_minimum_above_the_line_cap_is_refused():
+    plans, tiers, assign, reps = _book(reps=("A",), min_line=800.0, cap_line=500.0)
+    plans.index = pd.RangeIndex(2, 3)
+    with pytest.raises(InputError) as e:
+        compute_commissions(_monthly("A", [1_000.0]), plans, tiers, assign, reps=reps)
+    assert e.value.problems[0].render("en") == (
+        "sheet 'Plans', row 2, column 'Line minimum': plan P: the line minimum 800.00 is above the line cap 500.00; a "
+        "line cannot earn at least 800.00 and at most 500.00.")
+
+
+def test_draws_are_recovered_only_from_the_recovery_period_on():
+    """Draw 2,000 a month, recoverable from the third month of employment; 10% on sales. Hired 12 January.
+    A draw against commission is an advance recovered from later earnings (SHRM, "Commission Sales Draw
+    Agreement"); most new-hire draws are non-recoverable, a guarantee (Xactly, "What is Draw Against Commission").
+    Jan (period 1): earned 500; draw prorated 2,000 x 20/31 = 1,290.32, topped up by 790.32: a guarantee.
+    Feb (period 2): earned 3,000, nothing to recover (without the start, Jan's 790.32 would come back: 2,209.68).
+    Mar (period 3): earned 1,000, topped up by 1,000.00, recoverable: balance 1,000.00.
+    Apr: earned 4,000, 2,000 above the draw: 1,000.00 recovered, payable 3,000.00."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.10),), reps=("A",), draw_amount=2_000.0,
+                                       draw_type="recoverable", recovery_from_period=3)
+    reps.loc[reps["rep_id"] == "A", "hire_date"] = pd.Timestamp("2026-01-12")
+    deals = _deals([("D1", "2026-01-20", "A", "X", 1, 5_000.0, "booked", None),
+                    ("D2", "2026-02-10", "A", "X", 1, 30_000.0, "booked", None),
+                    ("D3", "2026-03-10", "A", "X", 1, 10_000.0, "booked", None),
+                    ("D4", "2026-04-10", "A", "X", 1, 40_000.0, "booked", None)])
+    st = compute_commissions(deals, plans, tiers, assign, reps=reps).statements
+    assert st["draw_paid"].tolist() == [790.32, 0.0, 1_000.00, 0.0]
+    assert st["draw_recovered"].tolist() == [0.0, 0.0, 0.0, -1_000.00]
+    assert st["balance_carried"].tolist() == [0.0, 0.0, 1_000.00, 0.0]
+    assert st["payable"].tolist() == [1_290.32, 3_000.00, 2_000.00, 3_000.00]
+    lines = compute_commissions(deals, plans, tiers, assign, reps=reps).lines
+    draw = lines[lines["component"] == "draw"]["explanation"].tolist()
+    assert draw[0] == ("draw: earnings 500.00 topped up to the 1,290.32 guarantee (guarantee: period 1 since hire, draws "
+                       "are recovered from period 3 on, so this one is not recovered)")
+    assert draw[1].endswith("(recoverable, owed back from later earnings)")
+    zh = compute_commissions(deals, plans, tiers, assign, reps=reps, lang="zh").lines
+    assert "保底期：入职第 1 期，预支自第 3 期起才追回，本期预支不追回" in zh["explanation"].tolist()[1]
+    without = compute_commissions(deals, _book(tiers=((0.0, 0.10),), reps=("A",), draw_amount=2_000.0,
+                                               draw_type="recoverable")[0], tiers, assign, reps=reps).statements
+    assert without["payable"].tolist()[:2] == [1_290.32, 2_209.68]
+
+
+def test_credit_notes_reverse_the_slices_they_take_back_in_their_own_period():
+    """5% up to 100,000 a month, 8% above. March: invoices 60,000 and 70,000 (3,000 + 2,000 + 2,400 = 7,400), then a
+    credit note of -40,000 takes the running total from 130,000 back to 90,000: -(30,000 x 8% + 10,000 x 5%) =
+    -2,900; March pays 4,500.00 = 90,000 x 5%. An April credit note of -10,000 starts from 0 and reverses at the
+    first tier: -500.00. A credit note is a negative sale: OCA's sale_commission gives a refund the invoice's
+    commission reversed (https://github.com/OCA/commission/pull/53)."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.05), (100_000.0, 0.08)), reps=("A",))
+    deals = _deals([("D1", "2026-03-03", "A", "X", 1, 60_000.0, "booked", None),
+                    ("D2", "2026-03-09", "A", "X", 1, 70_000.0, "booked", None),
+                    ("CN1", "2026-03-25", "A", "X", 1, -40_000.0, "booked", None),
+                    ("CN2", "2026-04-02", "A", "X", 1, -10_000.0, "booked", None)])
+    r = compute_commissions(deals, plans, tiers, assign, reps=reps)
+    lines = r.lines.set_index("deal_id")
+    assert lines["amount"].to_dict() == {"D1": 3_000.00, "D2": 4_400.00, "CN1": -2_900.00, "CN2": -500.00}
+    assert (lines.loc["CN1", "running_from"], lines.loc["CN1", "running_to"], lines.loc["CN1", "tier"]) == \
+        (130_000.0, 90_000.0, 1)
+    assert lines.loc["CN1", "explanation"] == (
+        "credit note: takes the running total back across 100,000.00 from tier 2 into tier 1; "
+        "each slice reversed at its own rate (tier 1 5% + tier 2 8%)")
+    assert lines.loc["CN2", "explanation"] == ("credit note: marginal, reversed in tier 1 (0.00 to "
+                                               "100,000.00) at 5%")
+    assert r.statements["payable"].tolist() == [4_500.00, -500.00]
+    zh = compute_commissions(deals, plans, tiers, assign, reps=reps, lang="zh").lines.set_index("deal_id")
+    assert zh.loc["CN1", "explanation"] == ("贷项通知单（红字）：累计业绩在 100,000.00 处由第 2 档回落至第 1 档，各段按"
+                                            "各自费率冲减（第 1 档 5% + 第 2 档 8%）")
+    # whole-tier: the credit note moves March back to 5% on everything: 130,000 x 8% = 10,400 -> 90,000 x 5% = 4,500
+    whole = compute_commissions(deals, _book(tiers=((0.0, 0.05), (100_000.0, 0.08)), reps=("A",),
+                                             tier_method="whole")[0], tiers, assign, reps=reps)
+    assert whole.lines.set_index("deal_id").loc["CN1", "amount"] == -5_900.00
+    assert "falls back to tier 1, so everything credited this period moves to 5%" in \
+        whole.lines.set_index("deal_id").loc["CN1", "explanation"]
+    _reconciles(r)
+
+
+def test_a_credit_note_is_not_a_clawback_at_the_original_rate():
+    """The same 70,000 sale taken back two ways, in April: as a return (status) the clawback reverses what it paid
+    in March, 4,400.00 (2,000 at 5% + 2,400 at 8%); as an April credit note of -70,000 it is April's own negative
+    sale, at April's first tier: -3,500.00."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.05), (100_000.0, 0.08)), reps=("A",))
+    sale = [("D1", "2026-03-03", "A", "X", 1, 60_000.0, "booked", None)]
+    returned = compute_commissions(_deals([*sale, ("D2", "2026-03-09", "A", "X", 1, 70_000.0, "returned",
+                                                   "2026-04-05")]), plans, tiers, assign, reps=reps)
+    credited = compute_commissions(_deals([*sale, ("D2", "2026-03-09", "A", "X", 1, 70_000.0, "booked", None),
+                                           ("CN", "2026-04-05", "A", "X", 1, -70_000.0, "booked", None)]),
+                                   plans, tiers, assign, reps=reps)
+    assert returned.statements.set_index("period")["payable"].to_dict() == {"2026-03": 7_400.00, "2026-04": -4_400.00}
+    assert credited.statements.set_index("period")["payable"].to_dict() == {"2026-03": 7_400.00, "2026-04": -3_500.00}
+
+
+def test_a_credit_note_takes_back_the_per_unit_spiff_of_its_units_and_earns_no_per_deal_spiff():
+    """SPIFF K: 10 per unit and 100 per deal. D1 sells 5 units: 5 x 10 + 100 = 150.00; the credit note for 2 of
+    them takes back 2 x 10 = 20.00 and no per-deal amount."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.0),), reps=("A",))
+    deals = _deals([("D1", "2026-03-03", "A", "X", 5, 5_000.0, "booked", None),
+                    ("CN", "2026-03-20", "A", "X", 2, -2_000.0, "booked", None)])
+    spiffs = pd.DataFrame({"spiff_id": ["K"], "product_id": ["X"], "start_date": pd.Timestamp("2026-01-01"),
+                           "end_date": pd.NaT, "per_unit": [10.0], "per_deal": [100.0]})
+    r = compute_commissions(deals, plans, tiers, assign, reps=reps, spiffs=spiffs)
+    s = r.lines[r.lines["component"] == "spiff"].set_index("deal_id")
+    assert s["amount"].to_dict() == {"D1": 150.00, "CN": -20.00}
+    assert s.loc["CN", "explanation"] == "SPIFF K taken back by a credit note: 10.00 per unit x 2 units credited"
+
+
+def test_a_credit_note_on_a_pay_on_cash_plan_lowers_what_waits_for_cash():
+    """10% paid on cash: invoice 10,000 (1,000 earned on booking) and a 2,000 credit note (-200) in March, so
+    800 waits for cash; the customer pays the 8,000 it owes in April: 8,000 / 10,000 of 1,000 = 800.00 paid,
+    nothing left waiting."""
+    plans, tiers, assign, reps = _book(tiers=((0.0, 0.10),), reps=("A",), basis="cash")
+    deals = _deals([("D1", "2026-03-03", "A", "X", 1, 10_000.0, "booked", None),
+                    ("CN", "2026-03-20", "A", "X", 1, -2_000.0, "booked", None)])
+    pay = pd.DataFrame({"payment_id": ["p1"], "deal_id": ["D1"], "date": pd.to_datetime(["2026-04-10"]),
+                        "amount": [8_000.0]})
+    st = compute_commissions(deals, plans, tiers, assign, reps=reps, payments=pay).statements.set_index("period")
+    assert st["awaiting_cash"].to_dict() == {"2026-03": 800.00, "2026-04": 0.0}
+    assert st["payable"].to_dict() == {"2026-03": 0.0, "2026-04": 800.00}

@@ -259,6 +259,21 @@ def _special(world: World) -> dict[tuple[str, str], st.SearchStrategy]:
         ("RatingBands", "min_score"): numbers(edges=[0, 70, 85, 100, 110, -1e300, 1e300]),
         ("RatingBands", "multiplier"): numbers(0, edges=[0, 0.6, 1, 1.2, 1.5, 1e300]),
         ("Reps", "target_bonus"): st.one_of(st.none(), numbers(0)),
+        # salary x % beside a target bonus must agree: typed books give the target one way only
+        ("Reps", "salary"): st.one_of(st.none(), st.none(), numbers(0)) if world.mode else st.none(),
+        ("Reps", "target_bonus_pct"): st.one_of(st.none(), in_range("Reps", "target_bonus_pct")) if world.mode
+        else st.none(),
+        ("PerformanceFactors", "scope"): choices(REGISTRY["PerformanceFactors"].column("scope")) if world.mode
+        else st.just("company"),
+        ("PerformanceFactors", "unit"): st.sampled_from([None, None, "EAST", world.lines[0], ""]) if world.mode
+        else st.none(),
+        ("PerformanceFactors", "period"): st.sampled_from(
+            ["2026", "2026Q1", "2026Q3", "2026-03", "2025-12", str(world.fiscal_year)]
+            + (["2026年第2季度", "2026 q2", "Q1", "2026-13", "=2026"] if world.mode else [])),
+        ("PerformanceFactors", "factor"): in_range("PerformanceFactors", "factor"),
+        ("PerformanceFactors", "cap"): st.one_of(st.none(), in_range("PerformanceFactors", "cap")),
+        ("Plans", "min_line"): st.one_of(st.none(), st.none(), st.sampled_from([0, 10, 50, 1e6])),
+        ("Plans", "recovery_from_period"): st.one_of(st.none(), st.sampled_from([1, 2, 3, 13])),
         ("Reps", "capacity"): st.one_of(st.none(), numbers(0, edges=[0, 0.5, 1, 2, 1e-300, 1e300])),
     }
 
@@ -333,6 +348,10 @@ SETTING_VALUES = {
                                          "产品线 > 区域 > 代表", "product_line", "region > product line", "x > y",
                                          "rep > region", ""]),
     "company_name": st.sampled_from(WEIRD_TEXT),
+    "bonus_score_threshold": st.sampled_from([None, 0.8, "80%", 0]),
+    "bonus_score_floor": st.sampled_from([None, 0.5, "50%"]),
+    "bonus_score_cap": st.sampled_from([None, 1.5, "150%", 1]),
+    "bonus_cap": st.sampled_from([None, 2, "200%", 0]),
     "currency": st.sampled_from(["CNY", "USD", "<b>", "=X"]),
 }
 

@@ -147,7 +147,9 @@ def test_scorecard_total_rating_bonus_and_knockout_by_hand():
     b = card[card["rep_id"] == "B"]
     assert set(b["rating"]) == {"D"} and b["bonus"].iloc[0] == 0.0
     assert "knockout: Sales below threshold" in b["explanation"].iloc[0]
-    assert "bonus prorated 52%" in b["explanation"].iloc[0]
+    assert b["bonus_formula"].iloc[0] == ("bonus = 36,000.00 (target bonus) × 1/12 (month) × 0 (knockout: Sales below "
+                                          "its threshold, lowest rating D) × 16/31 (days employed) = 0.00")
+    assert b["bonus_formula"].iloc[0] in b["explanation"].iloc[0]
 
 
 def test_bonus_proration_for_a_mid_month_hire():

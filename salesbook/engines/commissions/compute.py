@@ -10,15 +10,19 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
    against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
    slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
-4. Per line cap, then per rep-period gate (nothing below a minimum attainment) and period cap.
+   A credit note takes the running total back, reversing each slice it crosses at that
+   slice's rate, in the period of its own date.
+4. Per line cap and per line minimum (lines with a positive amount), then per rep-period gate (nothing below a
+   minimum attainment) and period cap.
 5. Cancelled or returned deals within the clawback window are reversed at the original rate in the
    period of the cancellation, as paid (after that period's gate and cap).
 6. Pay-on-cash plans earn on booking (tier and rate fixed then) and pay pro rata to ``Payments``,
    partial payments and refunds included, never more than 100% of the deal; a cancelled or returned
    deal leaves attainment like any other, and what cash never released lapses.
-7. SPIFFs (per unit or per deal), overrides on each direct report's credited amount, and draws
-   (recoverable: the top-up is a balance recovered from earnings above the guarantee; non-recoverable:
-   top-up only).
+7. SPIFFs (per unit or per deal; a credit note takes back its units' per-unit SPIFF), overrides on each direct
+   report's credited amount, and draws (recoverable: the top-up is a balance recovered from earnings above the
+   guarantee, from the plan's ``recovery_from_period`` of the rep's employment on, earlier top-ups being a
+   guarantee; non-recoverable: top-up only).
 8. Each statement is rounded once (Excel ROUND, half away from zero) on the rep's cumulative total, so
    the sub-unit remainder is carried to the next period instead of lost, and its lines are rounded by
    largest remainder so they sum exactly to the payable.
@@ -174,7 +178,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     _spiffs(spiffs, deals, led, L=(l_deal, l_rep, l_plan, l_day, l_share, l_overlay, l_claw, d_sday[l_deal]),
             qty=np.nan_to_num(deals["quantity"].to_numpy(dtype=float, na_value=np.nan))
             if "quantity" in deals else np.zeros(len(deals)),
-            status=d_status)
+            status=d_status, amount=d_amount)
     _overrides(reps, A, led)
     led.assignments = A
     led.ev_expl = commission_explanations(ev, led)
@@ -216,6 +220,31 @@ def _dense_quota_and_draws(led: Ledger, A, cov: np.ndarray) -> None:
     led.quota = np.where(has > 0, led.quota, np.nan)
     led.draw = np.round(led.draw, 6)
     led.recoverable = led.recoverable > 0
+    _guarantee_periods(led, A, cov)
+
+
+def _guarantee_periods(led: Ledger, A, cov: np.ndarray) -> None:
+    """Periods of a recoverable draw before its plan's recovery_from_period (counted from the hire date's period,
+    1 = that period): their draw is a guarantee, not recovered, and no balance is recovered in them.
+
+    ``led.guarantee`` holds, per rep x period, the period's number since hire while in a guarantee, else 0;
+    ``led.recovery_from`` the period number recovery starts at."""
+    shape = (len(led.rep_index), led.n_periods)
+    led.guarantee = np.zeros(shape, dtype=np.int64)
+    led.recovery_from = np.zeros(shape, dtype=np.int64)
+    n_from = led.P.recovery_from[A.plan]
+    use = np.flatnonzero(np.isfinite(n_from) & (n_from > 1) & (led.P.draw[A.plan] > 0) & led.P.recoverable[A.plan])
+    if len(use) == 0:
+        return
+    hired = led.hire[A.rep[use]]
+    first_day = np.where(hired != NO_DAY, hired, A.start[use])   # no hire date: the plan's first day
+    first = period_code(first_day, led.grain)
+    number = (led.p_first + np.arange(led.n_periods))[None, :] - first[:, None] + 1
+    inside = (cov[use] > 0) & (number < n_from[use][:, None]) & (number >= 1)
+    for k in range(len(use)):
+        cols = np.flatnonzero(inside[k])
+        led.guarantee[A.rep[use[k]], cols] = number[k, cols]
+        led.recovery_from[A.rep[use[k]], cols] = int(n_from[use[k]])
 
 
 def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
@@ -223,7 +252,8 @@ def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
     n = len(ev["base"])
     amount, rate = np.zeros(n), np.zeros(n)
     t_first, t_last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    capped = np.zeros(n, dtype=bool)
+    capped, floored = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    credit = ~ev["claw"] & (ev["base"] < 0)   # a credit note: a negative amount that is not a clawback
     quota = led.quota.ravel()[ev["S"]]
     for p in np.unique(ev["plan"]):
         m = ev["plan"] == p
@@ -246,15 +276,21 @@ def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
             a, b = tier_index(lo, lowers, boundary), tier_index(hi, lowers, boundary)
         if lowers[0] <= 0:  # the first tier also covers a running total pushed below zero by a clawback
             a, b = np.maximum(a, 1), np.maximum(b, 1)
+        base = ev["base"][m]
         cap = P.cap_line[p]
         if np.isfinite(cap):
             capped[m] = amt > cap
             amt = np.minimum(amt, cap)
-        base = ev["base"][m]
+        least = P.min_line[p]
+        if np.isfinite(least):   # a booked line with a positive amount earns at least the minimum
+            low = ~ev["claw"][m] & (base > 0) & (amt < least)
+            floored[m] = low
+            amt = np.where(low, least, amt)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(base != 0, amt / base, rate_at(np.nan_to_num(hi), lowers, rates, boundary))
-        amount[m], rate[m], t_first[m], t_last[m] = amt, r, a, b
-    ev.update(amount=amount, rate=rate, t_first=t_first, tier=t_last, capped=capped)
+        c = credit[m]   # a credit note starts in the higher tier and ends in the lower one
+        amount[m], rate[m], t_first[m], t_last[m] = amt, r, np.where(c, b, a), np.where(c, a, b)
+    ev.update(amount=amount, rate=rate, t_first=t_first, tier=t_last, capped=capped, floored=floored, credit=credit)
 
 
 def _gate_and_cap(ev: dict, new: np.ndarray, P, led: Ledger) -> None:
@@ -295,6 +331,7 @@ def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger
     ev["tier"][claw_pos] = ev["tier"][orig_pos]
     ev["t_first"][claw_pos] = ev["tier"][orig_pos]
     ev["capped"][claw_pos] = False
+    ev["floored"][claw_pos] = False
     ev["src"][claw_pos] = orig_pos
     # pay-on-cash plans pay only what cash released (refunds are negative Payments), so a cancelled deal
     # has nothing to reverse; what it never released stops waiting for cash (see commissions_pay)
@@ -355,8 +392,11 @@ def _cash(ev: dict, pay: dict | None, led: Ledger, l_deal: np.ndarray, d_amount:
 
 
 def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tuple, qty: np.ndarray,
-            status: np.ndarray) -> None:
-    """SPIFFs per unit or per deal on the credit share of each non-overlay line, reversed with the deal."""
+            status: np.ndarray, amount: np.ndarray) -> None:
+    """SPIFFs per unit or per deal on the credit share of each non-overlay line, reversed with the deal.
+
+    A credit note takes back the per-unit SPIFF of the units it credits and earns no
+    per-deal SPIFF (it is not a deal won)."""
     led.spiff = None
     if spiffs is None or spiffs.empty:
         return
@@ -379,7 +419,12 @@ def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tu
         if len(m) == 0:
             continue
         q = qty[l_deal[m]]
-        base = per_unit[k] * q + per_deal[k]
+        credit = amount[l_deal[m]] < 0
+        base = np.where(credit, -per_unit[k] * np.abs(q), per_unit[k] * q + per_deal[k])
+        keep = ~credit | (base != 0)   # a credit note without units has no SPIFF to take back
+        m, q, base, credit = m[keep], q[keep], base[keep], credit[keep]
+        if len(m) == 0:
+            continue
         how = (led.T["spiff_unit"].format(pu=money(per_unit[k]), q="{q:g}") if per_unit[k] else "") + \
               ((led.T["sep"] if per_unit[k] and per_deal[k] else "") +
                (led.T["spiff_deal"].format(pd=money(per_deal[k])) if per_deal[k] else ""))
@@ -391,8 +436,9 @@ def _spiffs(spiffs: pd.DataFrame | None, deals: pd.DataFrame, led: Ledger, L: tu
             sign = -1.0 if claw else 1.0
             day = l_sday[mm] if claw else l_day[mm]
             expl = [led.T["spiff_claw"].format(id=ids[k], status=led.T.get(s, s), days=led.claw_days)
-                    for s in status[l_deal[mm]]] if claw else [led.T["spiff"].format(id=ids[k], how=how.format(q=v))
-                                                               for v in q]
+                    for s in status[l_deal[mm]]] if claw else [
+                led.T["spiff_credit"].format(id=ids[k], pu=money(per_unit[k]), q=f"{abs(v):g}") if c
+                else led.T["spiff"].format(id=ids[k], how=how.format(q=v)) for v, c in zip(q, credit, strict=True)]
             parts.append({"rep": l_rep[mm], "day": day, "deal": l_deal[mm], "plan": l_plan[mm], "share": l_share[mm],
                           "base": base[sel], "amount": sign * base[sel] * l_share[mm], "claw": np.full(len(mm), claw),
                           "expl": np.array(expl, dtype=object)})
@@ -442,20 +488,24 @@ def commission_explanations(ev: dict, led: Ledger) -> np.ndarray:
     ntier = max(len(t[0]) for t in P.tiers) + 1
     claw = ev["claw"]
     b = np.flatnonzero(~claw)
-    key = ((((ev["plan"][b] * ntier + ev["t_first"][b]) * ntier + ev["tier"][b]) * ns + share_code[b]) * 2
-           + led.ev_overlay[b]) * 2 + ev["capped"][b]
+    key = ((((((ev["plan"][b] * ntier + ev["t_first"][b]) * ntier + ev["tier"][b]) * ns + share_code[b]) * 2
+             + led.ev_overlay[b]) * 2 + ev["capped"][b]) * 2 + ev["floored"][b]) * 2 + ev["credit"][b]
 
     def booking_text(k: int) -> str:
+        k, credit = divmod(k, 2)
+        k, floored = divmod(k, 2)
         k, capped = divmod(k, 2)
         k, overlay = divmod(k, 2)
         k, s = divmod(k, ns)
         k, t1 = divmod(k, ntier)
         plan, t0 = divmod(k, ntier)
-        out_ = _tier_text(plan, t0, t1, led)
+        out_ = _credit_text(plan, t0, t1, led) if credit else _tier_text(plan, t0, t1, led)
         if P.scope[plan] == "deal":
             out_ += T["sep"] + T["per_deal"]
         if capped:
             out_ += T["cap_line"].format(cap=money(P.cap_line[plan]))
+        if floored:
+            out_ += T["min_line"].format(m=money(P.min_line[plan]))
         if overlay:
             return out_ + T["sep"] + T["overlay"]
         return out_ + (T["sep"] + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
@@ -494,6 +544,24 @@ def _tier_text(plan: int, t0: int, t1: int, led: Ledger) -> str:
         at = (pct if att else money)(lowers[t1 - 1])
         return T["cross_marginal"].format(t0=t0, t1=t1, at=at, slices=" + ".join(slices))
     return T["cross_whole"].format(t1=t1, rate=pct(rates[t1 - 1]))
+
+
+def _credit_text(plan: int, t0: int, t1: int, led: Ledger) -> str:
+    """A credit note takes the running total back from tier ``t0`` (where it starts) to ``t1`` (where it ends)."""
+    T, P = led.T, led.P
+    lowers, rates = P.tiers[plan]
+    att = P.measure[plan] == "attainment"
+    if t0 == 0:
+        return T["credit_below"]
+    if t0 == t1:
+        return T["credit_line"].format(how=T[P.method[plan]], tier=t1, band=band(lowers, t1, att, T),
+                                       rate=pct(rates[t1 - 1]))
+    into = T["tier_word"].format(t=t1) if t1 else T["below_first"]
+    if P.method[plan] == "marginal":
+        slices = [T["slice"].format(amt=T["tier_word"].format(t=t), rate=pct(rates[t - 1])) for t in range(max(t1, 1), t0 + 1)]
+        at = (pct if att else money)(lowers[t0 - 1])
+        return T["credit_cross_marginal"].format(t0=t0, into=into, at=at, slices=" + ".join(slices))
+    return T["credit_cross_whole"].format(into=into, rate=pct(rates[t1 - 1]) if t1 else pct(0.0))
 
 
 def cash_explanations(led: Ledger) -> np.ndarray:

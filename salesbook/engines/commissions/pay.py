@@ -227,15 +227,17 @@ def _draws(led: Ledger, st: dict) -> list[dict]:
         for i in rows_of.get(r, []):
             p = st["pidx"][i]
             d, gross = led.draw[r, p], st["gross"][i]
+            guarantee = int(led.guarantee[r, p])   # the period's number since hire while draws are a guarantee
             if d > 0 and gross < d:
                 paid = d - gross
                 st["draw_paid"][i] = paid
-                recoverable = bool(led.recoverable[r, p])
+                recoverable = bool(led.recoverable[r, p]) and not guarantee
                 if recoverable:
                     balance += paid
-                _add(out, r, p, st, i, paid, DRAW, T["draw"].format(g=money(gross), d=money(d), kind=T[
-                    "recoverable" if recoverable else "non_recoverable"]))
-            elif balance > 0 and gross > d:
+                kind = T["guarantee"].format(k=guarantee, n=int(led.recovery_from[r, p])) if guarantee else \
+                    T["recoverable" if recoverable else "non_recoverable"]
+                _add(out, r, p, st, i, paid, DRAW, T["draw"].format(g=money(gross), d=money(d), kind=kind))
+            elif balance > 0 and gross > d and not guarantee:
                 rec = min(balance, gross - d)
                 st["draw_recovered"][i] = -rec
                 _add(out, r, p, st, i, -rec, DRAW_REC, T["recover"].format(r=money(rec), b=money(balance), d=money(d)))

@@ -101,10 +101,12 @@ class Plans:
     basis: np.ndarray
     gate: np.ndarray
     cap_line: np.ndarray
+    min_line: np.ndarray
     cap_period: np.ndarray
     override: np.ndarray
     draw: np.ndarray
     recoverable: np.ndarray
+    recovery_from: np.ndarray   # first period of employment whose draw is recovered (NaN: the first)
     tiers: list
     index: pd.Index
 
@@ -115,9 +117,11 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
     index = pd.Index(ids)
     p = Plans(ids=ids, method=text(plans, "tier_method", "marginal"), measure=text(plans, "measure", "amount"),
               scope=text(plans, "tier_scope", "period"), basis=text(plans, "basis", "booking"),
-              gate=col(plans, "gate"), cap_line=col(plans, "cap_line"), cap_period=col(plans, "cap_period"),
-              override=np.nan_to_num(col(plans, "override_rate")), draw=np.nan_to_num(col(plans, "draw_amount")),
-              recoverable=text(plans, "draw_type", "recoverable") != "non_recoverable", tiers=[], index=index)
+              gate=col(plans, "gate"), cap_line=col(plans, "cap_line"), min_line=col(plans, "min_line"),
+              cap_period=col(plans, "cap_period"), override=np.nan_to_num(col(plans, "override_rate")),
+              draw=np.nan_to_num(col(plans, "draw_amount")),
+              recoverable=text(plans, "draw_type", "recoverable") != "non_recoverable",
+              recovery_from=col(plans, "recovery_from_period"), tiers=[], index=index)
     for i, row in enumerate(plans.index):
         for name, value, allowed in (("tier_method", p.method[i], ("marginal", "whole")),
                                      ("measure", p.measure[i], ("amount", "attainment")),
@@ -127,6 +131,12 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
                 problems.append(problem("plan {p}: '{v}' is not one of {a}.", "方案 {p}：“{v}”不是允许的取值；可选：{a}。",
                                         table="Plans", row=row_number(row), column=name, p=ids[i], v=value,
                                         a=items(choice_name("Plans", name, a) for a in allowed)))
+    for i in np.flatnonzero(p.min_line > p.cap_line):
+        problems.append(problem("plan {p}: the line minimum {m} is above the line cap {c}; a line cannot earn at least "
+                                "{m} and at most {c}.",
+                                "方案 {p}：单笔保底 {m} 高于单笔封顶 {c}；同一笔不能既至少 {m} 又至多 {c}。", table="Plans",
+                                row=row_number(plans.index[i]), column="min_line", p=ids[i],
+                                m=f"{p.min_line[i]:,.2f}", c=f"{p.cap_line[i]:,.2f}"))
     t_plan = tiers["plan_id"].astype(object).to_numpy() if len(tiers) else np.array([], dtype=object)
     for i, plan_id in enumerate(ids):
         sel = tiers[t_plan == plan_id]

@@ -19,33 +19,44 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.kpi.scorecards import build_scorecards, period_key
+from salesbook.engines.kpi.bonus import BonusRules
+from salesbook.engines.kpi.fiscal import period_key
+from salesbook.engines.kpi.scorecards import build_scorecards
+from salesbook.errors import Problem
 
 KINDS = ("month", "quarter", "year")
 _ORDER = {k: i for i, k in enumerate(KINDS)}
 
 PERIOD_COLUMNS = ["period_kind", "period", "through", "months", "rep_id", "role", "region_id", "kpi_id", "name",
                   "aggregate", "actual", "target", "attainment", "score", "weight", "weighted_score", "total", "rating",
-                  "multiplier", "bonus", "bonus_basis", "bonus_count", "rank_in_region", "rank_of", "explanation"]
+                  "multiplier", "company_factor", "unit_factor", "bonus", "bonus_formula", "bonus_basis", "bonus_count",
+                  "rank_in_region", "rank_of", "explanation"]
+FACTOR_COLUMNS = ["multiplier", "company_factor", "unit_factor"]
 
 TEXT = {
-    "en": {"own": "bonus on this {kind}'s scorecard", "sum": "bonus: sum of the {n} {kind} scorecards' bonuses",
+    "en": {"own": "bonus on this period's own scorecard", "sum": "bonus: sum of the {n} {kind} scorecards' bonuses",
            "none": "no bonus of its own: bonuses are set on {kind} scorecards",
            "through": "months {first} to {last} ({n} with results)", "rank": "rank {r} of {n} in region and role",
-           "kind": {"month": "monthly", "quarter": "quarterly", "year": "yearly"}},
+           "kind": {"month": "monthly", "quarter": "quarterly", "year": "yearly"},
+           "sum_formula": "bonus = {parts} = {total}"},
     "zh": {"own": "奖金按本期考核计算", "sum": "奖金为期内 {n} 个{kind}考核奖金之和",
            "none": "本期不单独计奖金：奖金按{kind}考核发放",
            "through": "{first} 至 {last}（{n} 个月有数据）", "rank": "区域同岗位排名 {r}/{n}",
-           "kind": {"month": "月度", "quarter": "季度", "year": "年度"}},
+           "kind": {"month": "月度", "quarter": "季度", "year": "年度"},
+           "sum_formula": "奖金 = {parts} = {total}"},
 }
 
 
 def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.DataFrame, reps: pd.DataFrame,
                       bands: pd.DataFrame, *, steps: pd.DataFrame | None = None, lang: str = "en",
                       start_month: int = 1, as_of: pd.Timestamp | None = None,
-                      pay_grain: str = "month") -> pd.DataFrame:
-    """One row per period kind x period x rep x KPI (see the module's notes); columns ``PERIOD_COLUMNS``."""
+                      pay_grain: str = "month", factors: pd.DataFrame | None = None, rules: BonusRules | None = None,
+                      warnings: list[Problem] | None = None) -> pd.DataFrame:
+    """One row per period kind x period x rep x KPI (see the module's notes); columns ``PERIOD_COLUMNS``.
+    ``factors`` and ``rules`` shape the bonus of the pay-grain scorecards as in ``build_scorecards``;
+    ``warnings`` collects what they say about the factors."""
     T = TEXT["zh" if lang == "zh" else "en"]
+    sep = "；" if lang == "zh" else "; "
     a = actuals
     if as_of is not None and len(a):
         month_start = pd.to_datetime(a["period"]).dt.to_period("M").dt.start_time
@@ -56,7 +67,8 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
     cards: dict[str, pd.DataFrame] = {}
     for kind in KINDS:
         c = build_scorecards(a, kpis, weights, reps, bands, grain=kind, steps=steps, lang=lang,
-                             start_month=start_month)
+                             start_month=start_month, factors=factors, rules=rules,
+                             warnings=warnings if kind == pay_grain else None, bonus_in_explanation=False)
         span = pd.DataFrame({"rep_id": a["rep_id"].to_numpy(), "period": period_key(a["period"], kind, start_month).to_numpy(),
                              "month": months.to_numpy()}).groupby(["rep_id", "period"])["month"]
         c = c.merge(span.agg(through="max", first="min", months="nunique").reset_index(), on=["rep_id", "period"],
@@ -72,29 +84,44 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
         c = c.copy()
         if kind == pay_grain:
             c["bonus_basis"], c["bonus_count"] = kind, 1
-            note = [T["own"]] * len(c)
+            note = [f"{T['own']}{sep}{f}" for f in c["bonus_formula"]]
         elif _ORDER[kind] > _ORDER.get(pay_grain, 0):   # longer than the pay period: what was paid inside it
-            inside = paid.assign(period=_coarser(paid["period"], pay_grain, kind, start_month))
+            inside = paid.assign(_paid_period=paid["period"],
+                                 period=_coarser(paid["period"], pay_grain, kind, start_month))
             s = inside.groupby(["rep_id", "period"])["bonus"].agg(["sum", "size"])
             key = pd.MultiIndex.from_arrays([c["rep_id"], c["period"]])
             c["bonus"] = s["sum"].reindex(key).round(2).to_numpy()
             c["bonus_count"] = s["size"].reindex(key).fillna(0).astype(int).to_numpy()
             c["bonus_basis"] = pay_grain
-            note = [T["sum"].format(n=n, kind=T["kind"][pay_grain]) for n in c["bonus_count"]]
+            c["bonus_formula"] = _sums(inside, key, c["bonus"], T)
+            c[FACTOR_COLUMNS] = np.nan
+            note = [f"{T['sum'].format(n=n, kind=T['kind'][pay_grain])}{sep}{f}" if f else
+                    T["sum"].format(n=n, kind=T["kind"][pay_grain]) for n, f in zip(c["bonus_count"], c["bonus_formula"],
+                                                                                    strict=True)]
         else:
             c["bonus"], c["bonus_basis"], c["bonus_count"] = np.nan, pay_grain, 0
+            c["bonus_formula"] = ""
+            c[FACTOR_COLUMNS] = np.nan
             note = [T["none"].format(kind=T["kind"][pay_grain])] * len(c)
         c["region_id"] = c["rep_id"].map(region)
         groups = c.drop_duplicates(["rep_id", "period"]).groupby(["period", "region_id", "role"], dropna=False).size()
         c["rank_of"] = pd.MultiIndex.from_arrays([c["period"], c["region_id"], c["role"]]).map(groups.to_dict()) \
             if len(c) else []
         c["aggregate"] = c["kpi_id"].map(agg).fillna("sum") if len(agg) else "sum"
-        c["explanation"] = [("；" if lang == "zh" else "; ").join(x for x in (e, T["through"].format(first=f, last=t, n=n),
+        c["explanation"] = [sep.join(x for x in (e, T["through"].format(first=f, last=t, n=n),
                                                   T["rank"].format(r=int(r), n=int(k)), b) if x)
                             for e, f, t, n, r, k, b in zip(c["explanation"], c["first"], c["through"], c["months"],
                                                            c["rank_in_region"], c["rank_of"], note, strict=True)]
         out.append(c[PERIOD_COLUMNS])
     return pd.concat(out, ignore_index=True)
+
+
+def _sums(inside: pd.DataFrame, key: pd.MultiIndex, totals: pd.Series, T: dict) -> list[str]:
+    """"bonus = 2026Q1 11,542.50 + 2026Q2 9,000.00 = 20,542.50" for each row of a longer period."""
+    parts = {k: " + ".join(f"{p} {b:,.2f}" for p, b in zip(rows["_paid"], rows["bonus"], strict=True))
+             for k, rows in inside.assign(_paid=inside["_paid_period"]).groupby(["rep_id", "period"], sort=False)}
+    return [T["sum_formula"].format(parts=parts[k], total=f"{t:,.2f}") if k in parts and pd.notna(t) else ""
+            for k, t in zip(key, totals, strict=True)]
 
 
 def _coarser(keys: pd.Series, grain: str, kind: str, start_month: int) -> pd.Series:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesbook.engines.kpi.bonus import BonusRules, annual_targets, apply_factors, compute_bonus, load_factors
+from salesbook.engines.kpi.fiscal import period_bounds, period_key
 from salesbook.engines.money import MAX_EXACT_UNITS
 from salesbook.errors import InputError, Problem, problem, row_number
 from salesbook.messages import MessageError, Words, choice_label, choice_name, reason, sheet_name
@@ -197,45 +199,12 @@ def kpi_score(actual: float | np.ndarray, target: float | np.ndarray, method: st
 # -- scorecards -------------------------------------------------------------------------------------
 TEXT = {
     "en": {"sep": "; ", "score": "{kpi}: {actual:,.2f} vs {target:,.2f} -> score {score:.0%} x weight {w:.1%}",
-           "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> {r} (x{m:g})",
-           "prorated": "bonus prorated {p:.0%} for days employed",
+           "knockout": "knockout: {kpi} below threshold, lowest rating", "rating": "total {t:.1f} -> rating {r}",
            "short": " (attainment below the {th:.0%} threshold: scoring starts there, so 0)"},
     "zh": {"sep": "；", "score": "{kpi}：实际 {actual:,.2f} / 目标 {target:,.2f} -> 得分 {score:.0%} × 权重 {w:.1%}",
-           "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> {r}（系数 {m:g}）",
-           "prorated": "按在岗天数折算奖金 {p:.0%}",
+           "knockout": "一票否决：{kpi} 低于门槛，评为最低等级", "rating": "总分 {t:.1f} -> 评级 {r}",
            "short": "（达成率低于门槛 {th:.0%}：门槛起才计分，故得 0 分）"},
 }
-
-
-def period_key(dates: pd.Series, grain: str, start_month: int = 1) -> pd.Series:
-    """Period label of each date: 2026-03 (month), 2026Q1 (fiscal quarter), 2026 (fiscal year).
-
-    A fiscal year starts in ``start_month`` and is named after the calendar year it starts in (the
-    reports' periods are named the same way)."""
-    d = pd.to_datetime(dates)
-    if grain == "month":
-        return d.dt.strftime("%Y-%m")
-    fy = d.dt.year - (d.dt.month < start_month).astype(int)
-    if grain == "quarter":
-        q = (d.dt.month - start_month) % 12 // 3 + 1
-        return fy.astype(str) + "Q" + q.astype(str)
-    return fy.astype(str)
-
-
-def period_bounds(keys: pd.Series, grain: str, start_month: int = 1) -> tuple[pd.Series, pd.Series]:
-    """First and last day of each period label made by ``period_key``."""
-    keys = keys.astype(str)
-    if grain == "month":
-        start = pd.to_datetime(keys + "-01")
-        return start, start + pd.offsets.MonthEnd(0)
-    fy = keys.str[:4].astype(int)
-    first = (fy * 12 + start_month - 1) if grain == "year" else (fy * 12 + start_month - 1
-                                                                   + (keys.str[-1].astype(int) - 1) * 3)
-    start = pd.to_datetime(pd.DataFrame({"year": first // 12, "month": first % 12 + 1, "day": 1}))
-    months = 12 if grain == "year" else 3
-    end = pd.to_datetime(pd.DataFrame({"year": (first + months) // 12, "month": (first + months) % 12 + 1,
-                                       "day": 1})) - pd.Timedelta(days=1)
-    return start, end
 
 
 AGGREGATES = ("sum", "mean", "last")
@@ -243,15 +212,20 @@ AGGREGATES = ("sum", "mean", "last")
 
 def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.DataFrame, reps: pd.DataFrame,
                      bands: pd.DataFrame, *, grain: str = "month", steps: pd.DataFrame | None = None,
-                     lang: str = "en", start_month: int = 1) -> pd.DataFrame:
-    """One row per rep x period x KPI with the rep's total, rating, multiplier and bonus on every row.
+                     lang: str = "en", start_month: int = 1, factors: pd.DataFrame | None = None,
+                     rules: BonusRules | None = None, warnings: list[Problem] | None = None,
+                     bonus_in_explanation: bool = True) -> pd.DataFrame:
+    """One row per rep x period x KPI with the rep's total, rating, bonus factors and bonus on every row.
 
     ``weights``: role, kpi_id, weight (fractions summing to 1 per role).  ``kpis``: kpi_id, name, direction,
     method, threshold, stretch, floor, cap, critical, aggregate (sum, mean or last: how the months of a
     period make the period's actual and target).  ``bands``: rating, min_score, multiplier.  Bonus =
-    target_bonus x period share x multiplier x share of the period employed.  A KPI whose attainment is
-    short of its threshold scores 0, whatever its method (the threshold is where scoring starts).
-    Quarters and years are fiscal ones, starting in ``start_month``.
+    annual target bonus (Reps.target_bonus, or salary x target_bonus_pct) x period share x KPI factor x
+    company and business-unit factors (``factors``: PerformanceFactors) x share of the period employed,
+    as ``rules`` say (see ``bonus``); ``bonus_formula`` writes it out.  A KPI whose attainment is short of
+    its threshold scores 0, whatever its method (the threshold is where scoring starts).  Quarters and
+    years are fiscal ones, starting in ``start_month``.  Findings that do not stop the run (a factor
+    period without a factor ...) are added to ``warnings``.
     """
     T = TEXT["zh" if lang == "zh" else "en"]
     problems: list[Problem] = []
@@ -330,35 +304,52 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
     g["_ko"] = pd.Series(knocked, index=g.index).groupby([g[k_] for k_ in keys]).transform("any")
     ko_name = pd.Series(np.where(knocked, names, None), index=g.index).groupby([g[k_] for k_ in keys]).transform("first")
-    b = bands.sort_values("min_score", ascending=False)
-    lowest = bands.sort_values("min_score").iloc[0]
-    def rate(total: float) -> tuple[str, float]:
-        for r, ms, mu in zip(b["rating"], b["min_score"], b["multiplier"], strict=True):
-            if total >= ms:
-                return str(r), float(mu)
-        return str(lowest["rating"]), float(lowest["multiplier"])
-    rated = [rate(t) for t in g["total"]]
-    g["rating"] = [r for r, _ in rated]
-    g["multiplier"] = [m for _, m in rated]
+    # the highest band whose minimum the total reaches; below every band (or no total) the lowest band
+    b = bands.sort_values("min_score", kind="stable")
+    lowest = b.iloc[0]
+    total = g["total"].to_numpy(dtype=float)
+    band = np.searchsorted(b["min_score"].to_numpy(dtype=float), np.nan_to_num(total, nan=-np.inf), side="right") - 1
+    band = np.where(np.isnan(total), 0, np.clip(band, 0, None))
+    g["rating"] = b["rating"].astype(str).to_numpy()[band]
+    g["multiplier"] = b["multiplier"].to_numpy(dtype=float)[band]
     g.loc[g["_ko"], "rating"] = str(lowest["rating"])
     g.loc[g["_ko"], "multiplier"] = float(lowest["multiplier"])
-    share = {"month": 1 / 12, "quarter": 1 / 4, "year": 1.0}[grain]
-    emp = _employed_share(g[["rep_id", "period_key"]], reps, grain, start_month)
-    tb = g["rep_id"].map(reps.set_index("rep_id")["target_bonus"]).fillna(0.0).astype(float)
-    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-        bonus = tb * share * emp * g["multiplier"]   # employed share first: nobody employed earns 0, whatever the rate
-    _check_bonus(bonus, g, bands)
-    g["bonus"] = np.round(bonus, 2)
-    summary = [T["rating"].format(t=t, r=r, m=m) for t, r, m in zip(g["total"], g["rating"], g["multiplier"], strict=True)]
+    g["_ko_kpi"] = ko_name
+    bonus = _bonus(g, reps, bands, grain, start_month, factors, rules or BonusRules(), warnings, lang)
+    g = g.drop(columns=["multiplier"]).join(bonus)
+    summary = [T["rating"].format(t=t, r=r) for t, r in zip(g["total"], g["rating"], strict=True)]
     extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
-    pro = np.where(emp < 1, [T["prorated"].format(p=e) for e in emp], "")
-    g["explanation"] = [T["sep"].join(x for x in parts if x) for parts in zip(g["explanation"], summary, extra, pro, strict=True)]
+    formula = g["bonus_formula"] if bonus_in_explanation else pd.Series("", index=g.index)
+    g["explanation"] = [T["sep"].join(x for x in parts if x)
+                        for parts in zip(g["explanation"], summary, extra, formula, strict=True)]
     reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
     totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
     totals["rank_in_region"] = totals.groupby(["period_key", "region_id", "role"])["total"].rank(ascending=False, method="min")
     g = g.merge(totals[[*keys, "rank_in_region"]], on=keys, how="left")
     g = g.rename(columns={"period_key": "period"})
     return g[SCORECARD_COLUMNS].sort_values(["period", "rep_id", "kpi_id"], kind="stable").reset_index(drop=True)
+
+
+def _bonus(g: pd.DataFrame, reps: pd.DataFrame, bands: pd.DataFrame, grain: str, start_month: int,
+           factors: pd.DataFrame | None, rules: BonusRules, warnings: list[Problem] | None,
+           lang: str) -> pd.DataFrame:
+    """The bonus columns of every KPI row, worked out once per rep and period."""
+    keys = ["rep_id", "period_key"]
+    first = ~g.duplicated(keys)
+    u = g.loc[first, [*keys, "total", "rating", "multiplier", "_ko", "_ko_kpi"]].rename(
+        columns={"_ko": "knocked", "_ko_kpi": "knock_kpi"})
+    lowest = bands.sort_values("min_score").iloc[0]
+    u["lowest_rating"], u["lowest_multiplier"] = str(lowest["rating"]), float(lowest["multiplier"])
+    u["emp_days"], u["period_days"] = _employed_days(u[keys], reps, grain, start_month)
+    fac = apply_factors(u[keys], grain, start_month, reps, load_factors(factors), warnings)
+    b = compute_bonus(u, grain, annual_targets(reps), fac, rules, lang)
+    _check_bonus(b["bonus"], u, bands)
+    b = b.assign(bonus=b["bonus_rounded"])[["multiplier", "company_factor", "unit_factor", "bonus", "bonus_formula"]]
+    b.index = pd.MultiIndex.from_frame(u[keys])
+    at = pd.MultiIndex.from_frame(g[keys])
+    out = b.reindex(at)
+    out.index = g.index
+    return out
 
 
 def _check_bonus(bonus: pd.Series, g: pd.DataFrame, bands: pd.DataFrame) -> None:
@@ -371,8 +362,8 @@ def _check_bonus(bonus: pd.Series, g: pd.DataFrame, bands: pd.DataFrame) -> None
     rows = bands.index[(bands["rating"].astype(str) == str(r["rating"])).to_numpy()]
     raise InputError(problem(
         "the bonus of rep {r} in {p} (rating {g}, multiplier {m:g}) is too large to pay to the cent; check the "
-        "rating's bonus multiplier and the rep's target bonus.",
-        "代表 {r} 在 {p} 的奖金（评级 {g}，系数 {m:g}）过大，无法精确到分；请检查该评级的奖金系数与代表的目标奖金。",
+        "rating's bonus multiplier, the performance factors and the rep's target bonus.",
+        "代表 {r} 在 {p} 的奖金（评级 {g}，系数 {m:g}）过大，无法精确到分；请检查该评级的奖金系数、业绩系数与代表的目标奖金。",
         table="RatingBands", row=row_number(rows[0]) if len(rows) else None,
         column="multiplier", r=r["rep_id"], p=r["period_key"], g=r["rating"], m=float(r["multiplier"])))
 
@@ -400,7 +391,8 @@ def _check_zero_targets(g: pd.DataFrame, direction: np.ndarray, method: np.ndarr
 
 
 SCORECARD_COLUMNS = ["rep_id", "role", "period", "kpi_id", "name", "actual", "target", "attainment", "score", "weight",
-                     "weighted_score", "total", "rating", "multiplier", "bonus", "rank_in_region", "explanation"]
+                     "weighted_score", "total", "rating", "multiplier", "company_factor", "unit_factor", "bonus",
+                     "bonus_formula", "rank_in_region", "explanation"]
 
 
 def _point(ratio: np.ndarray, target: pd.Series, direction: str) -> np.ndarray:
@@ -412,18 +404,19 @@ def _point(ratio: np.ndarray, target: pd.Series, direction: str) -> np.ndarray:
         return t / r if direction == "lower" else r * t
 
 
-def _employed_share(keys: pd.DataFrame, reps: pd.DataFrame, grain: str, start_month: int = 1) -> np.ndarray:
-    """Share of each period the rep was employed (hire/leave proration of the bonus)."""
+def _employed_days(keys: pd.DataFrame, reps: pd.DataFrame, grain: str,
+                   start_month: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Days of each period the rep was employed, and the period's days (hire/leave proration of the bonus)."""
     r = reps.set_index("rep_id")
     hire = pd.to_datetime(keys["rep_id"].map(r["hire_date"]))
-    leave = pd.to_datetime(keys["rep_id"].map(r["leave_date"]))
+    leave = pd.to_datetime(keys["rep_id"].map(r["leave_date"])) if "leave_date" in r else pd.Series(pd.NaT, index=keys.index)
     start, end = period_bounds(keys["period_key"], grain, start_month)
     start, end = pd.Series(start.to_numpy(), index=keys.index), pd.Series(end.to_numpy(), index=keys.index)
     # in whole days: a hire in 2261 against a period in 1900 is further apart than nanoseconds can count
     first = _days(np.maximum(start, hire.fillna(start)))
     last = _days(np.minimum(end, leave.fillna(end)))
     days = _days(end) - _days(start) + 1
-    return np.clip((last - first + 1) / days, 0, 1).astype(float)
+    return np.clip(last - first + 1, 0, days).astype(float), days.astype(float)
 
 
 def _days(dates: pd.Series) -> np.ndarray:
