@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.allocation import split_rows
-from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, largest_remainder, round_half_away, to_decimal
+from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, round_half_away, to_decimal
+from salesbook.engines.targets.months import leaf_exact, round_months
 from salesbook.engines.targets.output import long_form, wide_form
 from salesbook.engines.targets.plan import (
     DIMENSIONS,
@@ -31,7 +31,6 @@ from salesbook.engines.targets.plan import (
     children,
     level_shares,
     match_adjustments,
-    match_month_locks,
     split_level,
 )
 from salesbook.engines.targets.review import check_table, review_tables
@@ -140,12 +139,8 @@ def decompose_targets(
         tier, pieces = _level(tiers[-1], dims[: depth], lv, depth, dims, data, adj, season, av, freed, float(u), lang)
         tiers.append(tier)
         freed_pieces = pieces
-    _leaf_months(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u))
-    for depth in range(len(tiers) - 1, 0, -1):  # parents: their own FY, shaped like their children's months
-        child, par = tiers[depth], tiers[depth - 1]
-        sums = np.zeros((len(par.units), 12), dtype=np.int64)
-        np.add.at(sums, child.frame["parent"].to_numpy(), child.months)
-        par.months = split_rows(par.units, sums.astype(float))
+    exact = leaf_exact(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u), _node_name)
+    round_months(tiers, exact, lambda tier: season_rows(tier.frame, season))
     targets = long_form(tiers, dims, months, float(u), lang, data, season, av)
     by_month = wide_form(tiers[-1], dims, data, float(u), lang)
     review, variance = review_tables(tiers, dims, months, float(u), data, deals, credits, commitments, lang,
@@ -318,55 +313,3 @@ def _add_unassigned(kids: pd.DataFrame, units: np.ndarray, expl: list[list[str]]
     mapped = [(new_pos[target[p]], n, w) for p, n, w in pieces]
     kids = kids.iloc[order].reset_index(drop=True)
     return kids, units[order], [expl[i] for i in order], mapped
-
-
-def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, pieces: list, lang: str,
-                 month_adj: pd.DataFrame, u: float) -> None:
-    """Leaves into months: reps by season x availability, everything else by season; freed pieces added.
-
-    A locked month keeps its amount and the node's other months share the rest of its year.
-    """
-    s = season_rows(leaf.frame, season)
-    w = np.array(s, dtype=float)
-    direct = leaf.units.copy()
-    for target, n, _ in pieces:
-        np.subtract.at(direct, target, n)
-    if dims and dims[-1] == "rep_id":
-        pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
-        has = pos.notna().to_numpy()
-        idx = pos[has].astype(int).to_numpy()
-        w[has] = s[has] * av.share[idx]
-        dead = has & (w.sum(axis=1) <= 0) & (direct != 0)
-        w[dead] = s[dead]
-        for k in np.flatnonzero(dead):
-            leaf.expl[k] = f"{leaf.expl[k]}{say(lang, 'sep')}{say(lang, 'absent_lock')}"
-    leaf.months = split_rows(direct, w)
-    if len(month_adj):
-        leaf.month_locks = match_month_locks(month_adj, leaf.frame, dims, u)
-        _apply_month_locks(leaf, direct, w, s, dims, u)
-    for target, n, rows in pieces:
-        np.add.at(leaf.months, target, split_rows(n, rows))
-
-
-def _apply_month_locks(leaf: Tier, direct: np.ndarray, w: np.ndarray, s: np.ndarray, dims: list[str],
-                       u: float) -> None:
-    locks = leaf.month_locks
-    problems = []
-    for i in np.flatnonzero(~np.isnan(locks).all(axis=1)):
-        fixed = ~np.isnan(locks[i])
-        rest = int(direct[i]) - int(locks[i][fixed].sum())
-        free = np.flatnonzero(~fixed)
-        if rest < 0 or (not len(free) and rest):
-            problems.append(problem("locked months of {node} total {l}, but its year is {t}.",
-                                    "{node} 锁定月份合计 {l}，而全年目标为 {t}。", table="TargetAdjustments",
-                                    column="month", node=_node_name(leaf.frame, i, dims),
-                                    l=money(locks[i][fixed].sum() * u), t=money(direct[i] * u)))
-            continue
-        row = np.zeros(12, dtype=np.int64)
-        row[fixed] = locks[i][fixed].astype(np.int64)
-        if len(free):
-            wf = w[i, free] if w[i, free].sum() > 0 else s[i, free] if s[i, free].sum() > 0 else np.ones(len(free))
-            row[free] = largest_remainder(rest, wf)
-        leaf.months[i] = row
-    if problems:
-        raise InputError(problems)
