@@ -79,8 +79,8 @@ def controlled_round(parent: np.ndarray, totals: np.ndarray, exact: np.ndarray) 
     depth = np.zeros(n, dtype=np.int64)
     for i in np.flatnonzero(parent >= 0):  # parents come first, so one pass sets every depth
         depth[i] = depth[parent[i]] + 1
-    whole, frac = _whole_and_fraction(parent, leaf, depth, exact, totals)
-    _check_rows(whole, frac, totals, leaf)
+    whole, frac, tol = _whole_and_fraction(parent, leaf, depth, exact, totals)
+    _check_rows(whole, frac, totals, tol)
     x = _top_down(parent, depth, totals, whole, frac)
     _repair(parent, leaf, totals, whole, frac, x)
     return x
@@ -108,11 +108,11 @@ def _snap(whole: np.ndarray, frac: np.ndarray, tol: np.ndarray | float) -> None:
 
 
 def _whole_and_fraction(parent: np.ndarray, leaf: np.ndarray, depth: np.ndarray, exact: np.ndarray,
-                        totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                        totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each cell's exact value as whole units + a fraction in [0, 1), parents summed from their children
     in that form (so a company month is not blurred by adding thousands of large floats).
 
-    A leaf's fractions are scaled by a hair (parts in 10^7 at most) so that they add up to what its row
+    A leaf's fractions are scaled by a hair (a few ulps of the row) so that they add up to what its row
     lacks in whole units to a precision of 10^-15: a large value carries an error of a few ulps from the
     product that made it, and thousands of such errors would otherwise show in the company's months."""
     n, m = exact.shape
@@ -124,11 +124,14 @@ def _whole_and_fraction(parent: np.ndarray, leaf: np.ndarray, depth: np.ndarray,
     w = np.floor(e)
     whole[leaf] = w.astype(np.int64)
     frac[leaf] = e - w
+    tol = np.zeros((n, m))
+    tol[leaf] = 8 * EPS * (e + 1.0)  # a few ulps of the product that made the value
     lw, lf = whole[leaf], frac[leaf]
-    _snap(lw, lf, 8 * EPS * (e + 1.0))  # a few ulps of the product that made the value
+    _snap(lw, lf, tol[leaf])
     short = (totals[leaf] - lw.sum(axis=1)).astype(np.float64)
     have = lf.sum(axis=1)
-    close = (have > 0) & (np.abs(have - short) <= 1e-6 * (1 + np.abs(short)))
+    drift = 64 * EPS * e.sum(axis=1) + 1e-9  # what a row of products can be off by
+    close = (have > 0) & (np.abs(have - short) <= drift)
     lf[close] *= (short[close] / have[close])[:, None]
     lf[close] = np.minimum(lf[close], 1 - 4 * EPS)
     lf[close & (short == 0)] = 0.0
@@ -137,18 +140,19 @@ def _whole_and_fraction(parent: np.ndarray, leaf: np.ndarray, depth: np.ndarray,
         kids = np.flatnonzero(depth == d)
         np.add.at(whole, parent[kids], whole[kids])
         np.add.at(frac, parent[kids], frac[kids])
+        np.add.at(tol, parent[kids], tol[kids])  # a sum is as uncertain as its parts together
         ups = np.unique(parent[kids])
         ups = ups[~leaf[ups]]
         pw, pf = whole[ups], frac[ups]
-        _snap(pw, pf, 1e-9)  # sums of fractions below 1 are accurate to far better than this
+        _snap(pw, pf, tol[ups] + 1e-12)
         whole[ups], frac[ups] = pw, pf
-    return whole, frac
+    return whole, frac, tol
 
 
-def _check_rows(whole: np.ndarray, frac: np.ndarray, totals: np.ndarray, leaf: np.ndarray) -> None:
+def _check_rows(whole: np.ndarray, frac: np.ndarray, totals: np.ndarray, tol: np.ndarray) -> None:
     short = totals - whole.sum(axis=1)
     free = (frac > 0).sum(axis=1)
-    off = np.abs(frac.sum(axis=1) - short) > 1e-6 * (1 + frac.shape[1])
+    off = np.abs(frac.sum(axis=1) - short) > 2 * tol.sum(axis=1) + 1e-9
     if np.any((short < 0) | (short > free) | off):
         raise RoundingError("the exact values of a row do not add up to its total")
 
