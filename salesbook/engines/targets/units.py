@@ -23,7 +23,7 @@ from salesbook.engines.targets.plan import Level, PlanData, Tier
 from salesbook.engines.targets.seasons import season_rows
 from salesbook.engines.targets.text import money, say
 from salesbook.errors import InputError, problem
-from salesbook.messages import items
+from salesbook.messages import items, sheet_name
 
 
 def first_quantity_level(levels: tuple[Level, ...]) -> int | None:
@@ -84,10 +84,11 @@ def quantity_tiers(tiers: list[Tier], first: int, levels: tuple[Level, ...], dim
     if len(missing):
         names = [node_name(top.frame, k, path) for k in missing]
         raise InputError(problem(
-            "no price to turn the target of {nodes} into units: give History quantities for the prior year or "
-            "unit prices in sheet Products.",
-            "无法把 {nodes} 的目标换算为数量：请在历史业绩中填写上年数量，或在产品表中填写单价。",
-            table="TargetLevels", row=levels[first].row, column="measure", nodes=items(names)))
+            "no price to turn the target of {nodes} into units: give quantities in sheet '{h}' for the prior year "
+            "or unit prices in sheet '{p}'.",
+            "无法把 {nodes} 的目标换算为数量：请在工作表“{h}”中填写上年数量，或在工作表“{p}”中填写单价。",
+            table="TargetLevels", row=levels[first].row, column="measure", nodes=items(names),
+            h=sheet_name("History"), p=sheet_name("Products")))
     units = np.where(top.units != 0, np.rint(round_array(amount / np.where(np.isnan(price), 1, price), uq) / uq), 0)
     units = units.astype(np.int64)
     expl = [say(lang, "converted", amt=money(a), p=money(round(p, 2)), basis=b, q=money(q * uq)) if t else
