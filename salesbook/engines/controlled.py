@@ -83,7 +83,18 @@ def controlled_round(parent: np.ndarray, totals: np.ndarray, exact: np.ndarray) 
     _check_rows(whole, frac, totals, tol)
     x = _top_down(parent, depth, totals, whole, frac)
     _repair(parent, leaf, totals, whole, frac, x)
+    _verify(parent, leaf, totals, whole, frac, x)
     return x
+
+
+def _verify(parent: np.ndarray, leaf: np.ndarray, totals: np.ndarray, whole: np.ndarray, frac: np.ndarray,
+            x: np.ndarray) -> None:
+    """The promise, checked before anything is handed back: a broken one is an error, never a result."""
+    sums = np.zeros_like(x)
+    np.add.at(sums, parent[parent >= 0], x[parent >= 0])
+    if (np.any(x.sum(axis=1) != totals) or np.any(sums[~leaf] != x[~leaf]) or np.any(x < whole)
+            or np.any(x > whole + (frac > 0))):
+        raise RoundingError("no rounding keeps every row and every period")
 
 
 def round_table(exact: np.ndarray) -> np.ndarray:
@@ -195,7 +206,7 @@ def _largest_remainder_rows(x: np.ndarray, rows: np.ndarray, totals: np.ndarray,
     order = (keys % m).reshape(len(rows), m)
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.broadcast_to(np.arange(m), order.shape).copy(), axis=1)
-    x[rows] = whole[rows] + ((rank < need[:, None]) & (f > 0))
+    x[rows] = whole[rows] + ((rank < need[:, None]) & (frac[rows] > 0))
 
 
 def _repair(parent: np.ndarray, leaf: np.ndarray, totals: np.ndarray, whole: np.ndarray, frac: np.ndarray,
