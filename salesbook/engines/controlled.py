@@ -25,9 +25,9 @@ How it is found.
 1. Top down, period by period, each parent's rounded value is shared among its children: every child gets
    the floor of its exact value and the parent's remaining units go one each to the children furthest
    behind their exact running total (cumulative exact minus what they have had so far: the cumulative
-   rounding done by hand); ties go to the larger remainder, then the larger exact value, then the earlier
-   row.  Roots are rounded by largest remainder.  Parents are exact sums by construction, every cell is
-   a floor or a ceiling, and most rows already end on their total.
+   rounding done by hand); ties go to the larger remainder, then to the earlier row.  Roots are rounded
+   by largest remainder.  Parents are exact sums by construction, every cell is a floor or a ceiling,
+   and most rows already end on their total.
 2. Each unit a leaf row is over is moved to a leaf row that is short, along a shortest chain of cells
    that can each move by one unit inside their floor and ceiling (an augmenting path of the network,
    found breadth first).  While any row is off such a chain exists, because the difference between the
@@ -184,8 +184,11 @@ def _top_down(parent: np.ndarray, depth: np.ndarray, totals: np.ndarray, whole: 
         for j in range(m):
             f = frac[kids, j]
             need = x[ups, j] - np.bincount(group, weights=whole[kids, j], minlength=len(ups)).astype(np.int64)
-            urge = np.where(f > 0, np.round(behind + f, 9), -np.inf)  # equal to 9 places is a tie
-            order = np.lexsort((-whole[kids, j], -np.round(f, 9), -urge, group))
+            # furthest behind first (to 6 places), then the larger remainder (to 9), then the earlier row (a
+            # stable sort), as one integer key that cannot overflow
+            ahead = np.rint((np.clip(behind + f, -1000, 1000) + 1000) * 1e6).astype(np.int64)
+            key = ahead * (2**30) + np.rint(f * 1e9).astype(np.int64)
+            order = np.lexsort((np.where(f > 0, -key, 1), group))
             rank = np.empty(len(kids), dtype=np.int64)
             rank[order] = np.arange(len(kids)) - start[group[order]]
             up = (rank < need[group]) & (f > 0)

@@ -157,17 +157,16 @@ def variance_table(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp
         c = np.full((n, 17), np.nan)
         key = ("actual_overlay" if rep_tier else "actual") if measure == "amount" else (
             "units_overlay" if rep_tier else "units")
-        expl = np.empty((n, 17), dtype=object)
-        expl[:] = say(lang, key)
+        sep = say(lang, "sep")
+        expl = np.tile(np.array([f"{say(lang, key)}{sep}{w}" for w in span], dtype=object), (n, 1))
         if commit[depth] is not None:
             some = cover[depth] > 0
             c[some, 0] = commit[depth][some] * u
-            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}{say(lang, 'sep')}"
-                             f"{say(lang, key)}"
+            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}{sep}{expl[0, 0]}"
                              for x, y, k, m in zip(commit[depth][some], tier.units[some], cover[depth][some],
                                                    count[depth][some], strict=True)]
         comms.append(c)
-        texts.append(expl + say(lang, "sep") + span[None, :])
+        texts.append(expl)
     out = targets[["level", "measure", *DIMENSIONS, "period", "target"]].copy().reset_index(drop=True)
     t = out["target"].to_numpy(dtype=float).reshape(-1, 17)
     cols = _measures(t, np.round(np.vstack(acts), places), upto)
@@ -194,16 +193,22 @@ def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: p
     real = reps != UNASSIGNED
     by_line = measure != "amount" and "product_line" in f
     lines = f["product_line"].astype(object).to_numpy() if by_line else np.full(len(f), None, dtype=object)
-    keys = pd.MultiIndex.from_arrays([reps[real], lines[real]])
-    code, uniq = pd.factorize(keys, sort=True)
-    n = len(uniq)
+    joined = reps[real].astype(str) if not by_line else np.char.add(np.char.add(reps[real].astype(str), "\x00"),
+                                                                      lines[real].astype(str))
+    code, uniq_keys = pd.factorize(joined, sort=True)
+    first = np.zeros(len(uniq_keys), dtype=np.int64)
+    first[code[::-1]] = np.flatnonzero(real)[::-1]
+    rep_col, line_col = reps[first], lines[first]
+    n = len(uniq_keys)
     t = np.zeros((n, 13), dtype=np.int64)
     np.add.at(t, code, np.column_stack([leaf.units[real], leaf.months[real]]))
     a = np.zeros((n, 13))
     value = "amount" if measure == "amount" else "quantity"
     if len(act):
-        act_lines = act["product_line"].astype(object) if by_line else pd.Series(None, index=act.index, dtype=object)
-        ac = uniq.get_indexer(pd.MultiIndex.from_arrays([act["rep_id"].astype(object), act_lines]))
+        act_reps = act["rep_id"].astype(str).to_numpy().astype(str)
+        act_keys = act_reps if not by_line else np.char.add(np.char.add(act_reps, "\x00"),
+                                                             act["product_line"].astype(str).to_numpy().astype(str))
+        ac = pd.Index(uniq_keys).get_indexer(act_keys)
         ok = ac >= 0
         np.add.at(a, (ac[ok], act["j"].to_numpy(dtype=int)[ok] + 1), act[value].to_numpy(dtype=float)[ok])
         a[:, 0] = a[:, 1:].sum(axis=1)
@@ -218,8 +223,6 @@ def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: p
     cols = _measures(target, np.round(a, places), upto)
     key = "actual_overlay" if measure == "amount" else "units_overlay"
     span = to_date_words(lang, labels, upto, False)
-    rep_col = np.array([k[0] for k in uniq], dtype=object)
-    line_col = np.array([k[1] for k in uniq], dtype=object)
     out = pd.DataFrame({"rep_id": np.repeat(rep_col, 13), "measure": measure, "product_line": np.repeat(line_col, 13),
                         "period": np.tile(np.array(["FY", *labels], dtype=object), n)})
     for name, arr in cols.items():
