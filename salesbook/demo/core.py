@@ -142,6 +142,9 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
                     hist_rows.append((period, seller["rep_id"], seller["region_id"], products["product_id"][p_idx],
                                       round(float(amt), 2)))
     history = pd.DataFrame(hist_rows, columns=["period", "rep_id", "region_id", "product_id", "amount"])
+    # units at about 5% below list price (whole units; a small month of a dear product sells none)
+    list_price = history["product_id"].map(dict(zip(products["product_id"], product_price, strict=True)))
+    history["quantity"] = np.round(history["amount"] / (list_price * 0.95)).astype(float)
 
     # Deals in the plan year.
     n_deals = ctx.scaled(20_000, minimum=200)

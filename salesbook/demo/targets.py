@@ -45,7 +45,9 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
         "TargetLevels": pd.DataFrame({
             "level": [1, 2, 3], "dimension": ["product_line", "region_id", "rep_id"],
             "method": ["prior_year", "trailing_12m", "blend"], "weight_column": [None, None, "capacity"],
-            "blend": [None, None, "prior_year:70%, weight:30%"], "padding": [0.0, 0.0, 0.05]}),
+            "blend": [None, None, "prior_year:70%, weight:30%"], "padding": [0.0, 0.0, 0.05],
+            # reps also get unit targets: each region's line target at its prior-year average price
+            "measure": ["amount", "amount", "quantity"]}),
         "TargetAdjustments": pd.DataFrame({
             "product_line": [lines[0], lines[1], None], "region_id": [regions[0], regions[-1], None],
             "rep_id": [None, None, newest], "growth": [0.08, None, None],

@@ -54,11 +54,13 @@ def levels_from(frame: pd.DataFrame | None, hierarchy: str) -> tuple[Level, ...]
     if frame is None or frame.empty:
         return parse_hierarchy(hierarchy)
     rows = frame.sort_values("level")
+    measure = rows["measure"] if "measure" in rows else pd.Series(None, index=rows.index, dtype=object)
     return tuple(Level(dimension=r.dimension, method=r.method,
                        weight_column=None if pd.isna(r.weight_column) else str(r.weight_column),
                        blend=parse_blend(None if pd.isna(r.blend) else str(r.blend), row) if r.method == "blend" else (),
-                       padding=0.0 if pd.isna(r.padding) else float(r.padding))
-                 for row, r in zip(rows.index, rows.itertuples(), strict=True))
+                       padding=0.0 if pd.isna(r.padding) else float(r.padding),
+                       measure="amount" if pd.isna(m) else str(m), row=row)
+                 for row, r, m in zip(rows.index, rows.itertuples(), measure, strict=True))
 
 
 def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
@@ -104,7 +106,15 @@ def _decompose(t: dict[str, pd.DataFrame], s: dict[str, object], fy: int, target
         fiscal_year=fy, fiscal_start_month=int(s["fiscal_year_start_month"]), unit=float(s["rounding_unit"]),
         adjustments=t.get("TargetAdjustments"), ramp=ramp_shares, freed=str(s.get("target_freed", "redistribute")),
         proration=str(s.get("target_proration", "days")), deals=t.get("Deals"), credits=t.get("Credits"),
-        commitments=t.get("Commitments"), lang=str(s["language"]))
+        commitments=t.get("Commitments"), quantity_unit=float(s.get("quantity_unit") or 1),
+        as_of=_as_of(s.get("as_of_date")), lang=str(s["language"]))
+
+
+def _as_of(value: object) -> pd.Timestamp:
+    """The as_of_date setting (blank: today, as the setting says) ends the to-date columns."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return pd.Timestamp.today().normalize()
+    return pd.Timestamp(value)
 
 
 JOB = Job(

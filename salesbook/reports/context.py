@@ -86,6 +86,8 @@ def index_review_data(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
         data.mix = d.groupby(["rep_id", "month", "product_line"], observed=True)["amount"].sum().reset_index()
     if data.has("Out_TargetReview", "rep_id", "period", "target", "actual"):
         r = tables["Out_TargetReview"]
+        if "measure" in r:  # the reviews chart money; targets in units have rows of their own
+            r = r[r["measure"].fillna("amount").eq("amount")]
         data.monthly = r[r["period"].astype(str).str.match(r"^\d{4}-\d{2}$")][["rep_id", "period", "target", "actual"]] \
             .rename(columns={"period": "month"}).astype({"target": float, "actual": float})
     elif data.mix is not None:

@@ -20,6 +20,11 @@ METHOD_CHOICES = (
     Choice("blend", "混合", ("weighted blend",)),
 )
 
+MEASURE_CHOICES = (
+    Choice("amount", "金额", ("money", "sales", "销售额"), "amount"),
+    Choice("quantity", "数量", ("units", "qty", "销量", "件数"), "quantity"),
+)
+
 FREED_CHOICES = (Choice("redistribute", "重新分配", ("再分配",)), Choice("unassigned", "列为未分配", ("未分配",)))
 PRORATION_CHOICES = (
     Choice("days", "按在岗天数", ("按天",)),
@@ -38,6 +43,10 @@ SETTINGS = (
             "if employed at least half of it, else nothing) or any_day (whole month if employed any day).",
             "月中入职或离职当月的折算：days 按在岗天数比例；half_month 在岗满半月计整月，否则不计；any_day 在岗一天即计整月。",
             PRORATION_CHOICES),
+    Setting("quantity_unit", K.NUMBER, 1, "数量取整单位",
+            "Rounding unit of targets in units (levels whose measure is quantity): 1 for whole units, 0.5, 10 ...",
+            "按数量分解的目标（计量为数量的层级）的取整单位：1 为整数件，也可为 0.5、10 等。",
+            min_value=0.0001, max_value=1000000),
     Setting("target_hierarchy", K.TEXT, "product_line > region_id > rep_id", "分解层级顺序",
             "Order of the levels when the TargetLevels table is empty, e.g. region_id > rep_id (each by prior-year "
             "share). Also accepts 产品线 > 区域 > 代表.",
@@ -102,6 +111,18 @@ TABLES = (
             C("padding", K.PERCENT, "加码比例", "Padding", min_value=0, max_value=1,
               doc_en="Over-assignment at this level: children total the parent x (1 + padding).",
               doc_zh="本层加码：下级合计 = 上级 ×（1 + 加码比例）。"),
+            C("measure", K.CHOICE, "计量", "Measure", choices=MEASURE_CHOICES, default="amount",
+              aliases=("target measure", "目标计量"),
+              doc_en="amount (blank) or quantity. From the first quantity level down, targets are also set in "
+                     "units: each node of the level above turns its amount into units at its average price "
+                     "(History amount / quantity over the prior year, else the trailing 12 months, else the "
+                     "mean unit price of its products), rounded to the quantity_unit setting, then split like "
+                     "amounts with history shares counted in units. Locks, minimums and maximums stay amounts. "
+                     "Levels below a quantity level must be quantity too.",
+              doc_zh="金额（留空）或数量。从第一个按数量的层级起，目标另以数量下达：上一层每个节点按平均单价"
+                     "（历史业绩上年销售额 ÷ 数量，没有则取近12个月，再没有则取其产品单价的平均）把金额换算为数量，"
+                     "按参数“数量取整单位”取整，再像金额一样向下分解（历史占比按数量计）。锁定金额、下限、上限仍只作用于金额。"
+                     "按数量的层级之下各层也须按数量。"),
         ),
         doc_en="The decomposition hierarchy and the method at each level (default: product line, region, rep "
                "by prior-year share).",
@@ -164,6 +185,8 @@ TABLES = (
         "Out_Targets", "目标分解",
         (
             C("level", K.INT, "层级", "Level"),
+            C("measure", K.CHOICE, "计量", "Measure", choices=MEASURE_CHOICES,
+              doc_en="amount (money) or quantity (units).", doc_zh="金额或数量。"),
             C("product_line", K.TEXT, "产品线", "Product line"),
             C("region_id", K.ID, "区域编号", "Region ID"),
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),
@@ -174,9 +197,16 @@ TABLES = (
             C("method", K.TEXT, "方法", "Method"),
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
-        doc_en="Targets by node (level 0 = company) and period (FY, months, quarters); each node's children sum to "
-               "it exactly, except padding, which the explanation and Out_TargetCheck report.",
-        doc_zh="按节点（0 层 = 公司）与期间（全年、月、季度）的目标；下级之和精确等于上级，加码除外（在说明与目标核对表中列明）。",
+        doc_en="Targets by node (level 0 = company) and period (FY, months, quarters), in money and, from the first "
+               "quantity level, in units; each node's children sum to it exactly, except padding, which the "
+               "explanation and Out_TargetCheck report. The months are rounded as one grid: each node's months "
+               "total its year, each parent's month is the sum of its children's, and every month is within one "
+               "rounding unit of its exact value (a node's exact month is its year x its seasonality, or, when "
+               "the nodes below it follow different profiles or hire dates, the sum of their exact months).",
+        doc_zh="按节点（0 层 = 公司）与期间（全年、月、季度）的目标，金额，以及从第一个按数量的层级起的数量；"
+               "下级之和精确等于上级，加码除外（在说明与目标核对表中列明）。各月作为一张表统一取整：每个节点各月合计"
+               "等于全年，上级每月等于下级当月之和，且每月与精确值相差不超过一个取整单位（节点的精确月值为全年 × "
+               "季节占比；其下节点季节分布或入职时间不同时，为其下各节点精确月值之和）。",
         output=True, domain="targets",
     ),
     Table(
@@ -196,41 +226,72 @@ TABLES = (
         "Out_TargetReview", "目标达成",
         (
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),
+            C("measure", K.CHOICE, "计量", "Measure", choices=MEASURE_CHOICES,
+              doc_en="amount: all product lines together; quantity: one row per product line.",
+              doc_zh="金额：各产品线合计；数量：每条产品线一行。"),
+            C("product_line", K.TEXT, "产品线", "Product line"),
             C("period", K.TEXT, "期间", "Period"),
             C("target", K.MONEY, "目标", "Target"),
             C("actual", K.MONEY, "实际", "Actual"),
-            C("achievement", K.PERCENT, "达成率", "Achievement"),
+            C("achievement", K.PERCENT, "达成率", "Achievement", doc_en="actual / target.", doc_zh="实际 / 目标。"),
+            C("variance", K.MONEY, "差异", "Variance", doc_en="actual - target (negative: behind target).",
+              doc_zh="实际 - 目标（负数表示未达目标）。"),
+            C("target_to_date", K.MONEY, "累计目标", "Target to date",
+              doc_en="Fiscal year to date: a month or quarter to its own end; the FY row through the months begun "
+                     "by the as_of_date setting.",
+              doc_zh="财年累计：月、季度行累计到该期末；全年行累计到参数“截止日期”所在月份。"),
+            C("actual_to_date", K.MONEY, "累计实际", "Actual to date"),
+            C("achievement_to_date", K.PERCENT, "累计达成率", "Achievement to date"),
+            C("variance_to_date", K.MONEY, "累计差异", "Variance to date",
+              doc_en="actual to date - target to date.", doc_zh="累计实际 - 累计目标。"),
             C("commitment", K.MONEY, "承诺", "Commitment"),
             C("gap", K.MONEY, "承诺差额", "Commitment gap"),
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
-        doc_en="Per rep: target vs credited actuals by month, achievement, and the bottom-up gap.",
-        doc_zh="按代表：按月目标与实际（按业绩分配）对比、达成率及自下而上差额。", output=True, domain="targets",
+        doc_en="Per rep: target vs credited actuals by month (overlay credit included), achievement, variance "
+               "(actual - target) and the same to date, and the bottom-up commitment gap; in money, and in units "
+               "where the rep level is targeted in units.",
+        doc_zh="按代表：按月目标与实际（按业绩分配，含叠加业绩）对比、达成率、差异（实际 - 目标）及累计数，"
+               "以及自下而上承诺差额；金额，以及代表层按数量分解时的数量。", output=True, domain="targets",
     ),
     Table(
         "Out_TargetVariance", "目标差异",
         (
             C("level", K.INT, "层级", "Level"),
+            C("measure", K.CHOICE, "计量", "Measure", choices=MEASURE_CHOICES),
             C("product_line", K.TEXT, "产品线", "Product line"),
             C("region_id", K.ID, "区域编号", "Region ID"),
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),
             C("period", K.TEXT, "期间", "Period"),
             C("target", K.MONEY, "目标", "Target"),
             C("actual", K.MONEY, "实际", "Actual"),
-            C("achievement", K.PERCENT, "达成率", "Achievement"),
+            C("achievement", K.PERCENT, "达成率", "Achievement", doc_en="actual / target.", doc_zh="实际 / 目标。"),
+            C("variance", K.MONEY, "差异", "Variance", doc_en="actual - target (negative: behind target).",
+              doc_zh="实际 - 目标（负数表示未达目标）。"),
+            C("target_to_date", K.MONEY, "累计目标", "Target to date",
+              doc_en="Fiscal year to date: a month or quarter to its own end; the FY row through the months begun "
+                     "by the as_of_date setting.",
+              doc_zh="财年累计：月、季度行累计到该期末；全年行累计到参数“截止日期”所在月份。"),
+            C("actual_to_date", K.MONEY, "累计实际", "Actual to date"),
+            C("achievement_to_date", K.PERCENT, "累计达成率", "Achievement to date"),
+            C("variance_to_date", K.MONEY, "累计差异", "Variance to date",
+              doc_en="actual to date - target to date.", doc_zh="累计实际 - 累计目标。"),
             C("commitment", K.MONEY, "承诺", "Commitment"),
             C("gap", K.MONEY, "承诺差额", "Commitment gap"),
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
-        doc_en="Every node and period: target vs credited actuals (overlays count at rep level only) and, on FY "
-               "rows, bottom-up commitments minus the top-down target.",
-        doc_zh="每个节点与期间：目标与实际（叠加业绩只计入代表层）对比；全年行另列自下而上承诺减去自上而下目标的差额。",
+        doc_en="Every node and period: target vs credited actuals (overlays count at rep level only), variance "
+               "(actual - target) and the same to date, and, on FY rows, bottom-up commitments minus the top-down "
+               "target; in money and in units.",
+        doc_zh="每个节点与期间：目标与实际（叠加业绩只计入代表层）对比、差异（实际 - 目标）及累计数；全年行另列自下而上承诺"
+               "减去自上而下目标的差额；金额与数量。",
         output=True, domain="targets",
     ),
     Table(
         "Out_TargetCheck", "目标核对",
         (
             C("level", K.INT, "层级", "Level"),
+            C("measure", K.CHOICE, "计量", "Measure", choices=MEASURE_CHOICES),
             C("product_line", K.TEXT, "产品线", "Product line"),
             C("region_id", K.ID, "区域编号", "Region ID"),
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),

@@ -36,21 +36,26 @@ def test_outputs_have_the_schema_columns(out_en):
 def test_demo_plan_reconciles_except_for_the_padded_level(loaded_en, out_en):
     ct = loaded_en.tables["CompanyTarget"]
     t = out_en["Out_Targets"]
-    top = t[(t["level"] == 0) & (t["period"] == "FY")]["target"].iloc[0]
+    money = t[t["measure"] == "amount"]
+    top = money[(money["level"] == 0) & (money["period"] == "FY")]["target"].iloc[0]
     assert top == ct["target"].iloc[0]
     check = out_en["Out_TargetCheck"]
     assert np.allclose(check["months_total"], check["target"])
-    diff = check.dropna(subset=["difference"])
+    diff = check[check["measure"] == "amount"].dropna(subset=["difference"])
     exact = diff[diff["level"] < 2]
     assert (exact["difference"] == 0).all()
     padded = diff[diff["level"] == 2]  # the demo pads the rep level by 5%
     expected = [float(round_half_away(x * 1.05, "0.01")) - x for x in padded["target"]]
     assert np.allclose(padded["difference"], expected, atol=0.005)
     assert padded["explanation"].str.contains("padding 5%").all()
+    # the rep level is also targeted in units: each region x line converted at its average price, padded 5%
+    units = check[check["measure"] == "quantity"].dropna(subset=["difference"])
+    assert set(units["level"]) == {2} and (units["target"] == units["target"].round()).all()
+    assert np.allclose(units["difference"], [float(round_half_away(q * 1.05, 1)) - q for q in units["target"]])
     # the printable sheet: every seller once, the rep level's total
     wide = out_en["Out_TargetsByMonth"]
     assert wide["rep_id"].is_unique
-    reps = t[(t["level"] == 3) & (t["period"] == "FY")]["target"].sum()
+    reps = money[(money["level"] == 3) & (money["period"] == "FY")]["target"].sum()
     assert round(wide["total"].sum(), 2) == round(reps, 2)
 
 
@@ -71,6 +76,7 @@ def test_hierarchy_setting_and_growth_only_target(loaded_en):
     book = dataclasses.replace(loaded_en, tables=tables, settings={**loaded_en.settings,
                                                                     "target_hierarchy": "区域 > 代表"})
     t = run(book)["Out_Targets"]
+    assert (t["measure"] == "amount").all()  # the hierarchy setting splits money only
     assert t["level"].max() == 2 and t[t["level"] == 1]["product_line"].isna().all()
     base = prior_year_total(tables["History"], 2026)
     top = t[(t["level"] == 0) & (t["period"] == "FY")]["target"].iloc[0]

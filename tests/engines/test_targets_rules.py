@@ -60,8 +60,12 @@ def test_hand_checked_three_levels_with_remainders():
              HW/E 33,334 -> A 22,222.667, B 11,111.333; floors 33,333; one left to A (.667 > .333):
              A 22,223, B 11,111.  HW/W: C 33,333.
              SW/E 16,667 -> A 11,111.333, B 5,555.667; one left to B (.667): A 11,111, B 5,556.  SW/W: C 16,666.
-    Months (1/12 each): A's HW 22,223 / 12 = 1,851.917 -> floors 12 x 1,851 = 22,212, 11 left; all
-             remainders and weights tie, so months 1-11 get 1,852 and month 12 gets 1,851.
+    Months (1/12 each), one controlled rounding of the whole hierarchy:
+             company 100,000 / 12 = 8,333.33 -> floors 12 x 8,333 = 99,996, 4 left; the remainders tie,
+             so the earliest four months get 8,334 (largest remainder, the documented tie rule);
+             A's HW 22,223 / 12 = 1,851.917 -> every month 1,851 or 1,852, and 22,223 - 12 x 1,851 = 11
+             months of 1,852 (which month keeps 1,851 is decided with A's siblings, so that every month
+             of HW/E adds up to HW/E's month).
     Rep totals: A 22,223 + 11,111 = 33,334; B 11,111 + 5,556 = 16,667; C 33,333 + 16,666 = 49,999;
              together 100,000.
     """
@@ -74,10 +78,29 @@ def test_hand_checked_three_levels_with_remainders():
     assert fy(r, 2) == {("HW", "E"): 33_334, ("HW", "W"): 33_333, ("SW", "E"): 16_667, ("SW", "W"): 16_666}
     assert fy(r, 3) == {("HW", "E", "A"): 22_223, ("HW", "E", "B"): 11_111, ("HW", "W", "C"): 33_333,
                         ("SW", "E", "A"): 11_111, ("SW", "E", "B"): 5_556, ("SW", "W", "C"): 16_666}
-    assert months_of(r, 3, product_line="HW", rep_id="A") == [1_852] * 11 + [1_851]
+    assert months_of(r, 0) == [8_334] * 4 + [8_333] * 8
+    a_hw = months_of(r, 3, product_line="HW", rep_id="A")
+    assert set(a_hw) == {1_851, 1_852} and a_hw.count(1_852) == 11
+    assert_grid_adds_up(r)
     wide = r.by_month.set_index("rep_id")["total"].to_dict()
     assert wide == {"A": 33_334, "B": 16_667, "C": 49_999}
     assert (r.check["difference"].dropna() == 0).all() and (r.check["months_total"] == r.check["target"]).all()
+
+
+def assert_grid_adds_up(result) -> None:
+    """Every node's months total its year, and each month of a parent is the sum of its children's."""
+    t = result.targets
+    m = t[t["period"].isin(MONTHS)]
+    keys = ["product_line", "region_id", "rep_id"]
+    for level in range(1, int(t["level"].max()) + 1):
+        path = [k for k in keys if t[t["level"] == level - 1][k].notna().any()]
+        kids = m[m["level"] == level].groupby([*path, "period"], dropna=False)["target"].sum()
+        par = m[m["level"] == level - 1].set_index([*path, "period"])["target"] if path else \
+            m[m["level"] == 0].set_index("period")["target"]
+        assert np.allclose(kids.reindex(par.index).to_numpy(), par.to_numpy()), level
+    year = t[t["period"] == "FY"].set_index(["level", *keys])["target"]
+    months = m.groupby(["level", *keys], dropna=False)["target"].sum()
+    assert np.allclose(months.reindex(year.index).to_numpy(), year.to_numpy())
 
 
 def test_published_hamilton_examples():
@@ -98,8 +121,8 @@ def test_freed_target_reported_unassigned():
     """Bob joins on 1 July; HW/E = 400,000 split evenly -> A 200,000, B 200,000 on a full-year basis.
 
     Bob can carry Jul-Dec = 6/12 of a year: he keeps 100,000; the other 100,000 becomes an
-    '(unassigned)' node under HW/E with months Jan-Jun (100,000 / 6 = 16,666.67: four months 16,667,
-    two 16,666), so HW/E still reconciles exactly.
+    '(unassigned)' node under HW/E with months Jan-Jun (100,000 / 6 = 16,666.67: each month 16,666 or
+    16,667, four of 16,667 since 100,000 - 6 x 16,666 = 4), so HW/E still reconciles exactly.
     """
     b = book()
     b["reps"].loc[1, "hire_date"] = pd.Timestamp(2026, 7, 1)
@@ -108,8 +131,13 @@ def test_freed_target_reported_unassigned():
     lv3 = fy(r, 3)
     assert lv3[("HW", "E", "A")] == 200_000 and lv3[("HW", "E", "B")] == 100_000
     assert lv3[("HW", "E", UNASSIGNED)] == 100_000
-    assert months_of(r, 3, product_line="HW", region_id="E", rep_id=UNASSIGNED) == [16_667] * 4 + [16_666] * 2 + [0] * 6
-    assert months_of(r, 3, product_line="HW", rep_id="B") == [0] * 6 + [16_667] * 4 + [16_666] * 2
+    freed = months_of(r, 3, product_line="HW", region_id="E", rep_id=UNASSIGNED)
+    assert freed[6:] == [0] * 6 and sorted(freed[:6]) == [16_666] * 2 + [16_667] * 4
+    bob = months_of(r, 3, product_line="HW", rep_id="B")
+    assert bob[:6] == [0] * 6 and sorted(bob[6:]) == [16_666] * 2 + [16_667] * 4
+    # the company's months: 1,000,000 / 12 = 83,333.33, the four units left to the earliest months
+    assert months_of(r, 0) == [83_334] * 4 + [83_333] * 8
+    assert_grid_adds_up(r)
     wide = r.by_month.set_index("rep_id")
     assert wide.loc[UNASSIGNED, "total"] == 100_000 + 50_000  # HW/E and SW/E (SW/E = 200,000 -> B frees 50,000)
     assert r.by_month["total"].sum() == 1_000_000
@@ -160,13 +188,15 @@ def test_locks_wildcards_and_bounds():
 def test_a_locked_month_and_the_other_months_share_the_rest():
     """A's HW target is 300,000 (prior-year share); lock March at 50,000.
 
-    The other 11 months share 250,000: 22,727.27 each -> floors 11 x 22,727 = 249,997, the 3 units left
-    go to the earliest months (all remainders and weights tie): Jan, Feb, Apr 22,728, the rest 22,727.
+    The other 11 months share 250,000: 22,727.27 each -> each month 22,727 or 22,728, and
+    250,000 - 11 x 22,727 = 3 of them 22,728 (which three is settled with the rest of the grid).
     """
     adj = pd.DataFrame({"product_line": ["HW"], "region_id": ["E"], "rep_id": ["A"], "month": [3],
                         "growth": [None], "locked": [50_000.0], "min_amount": [None], "max_amount": [None]})
     r = decompose_targets(1_000_000, adjustments=adj, **book())
-    assert months_of(r, 3, product_line="HW", rep_id="A") == [22_728, 22_728, 50_000, 22_728] + [22_727] * 8
+    a_hw = months_of(r, 3, product_line="HW", rep_id="A")
+    assert a_hw[2] == 50_000 and sorted(a_hw[:2] + a_hw[3:]) == [22_727] * 8 + [22_728] * 3
+    assert_grid_adds_up(r)
     assert fy(r, 3)[("HW", "E", "A")] == 300_000
     march = r.targets[(r.targets["rep_id"] == "A") & (r.targets["product_line"] == "HW")
                       & (r.targets["period"] == "2026-03")]["explanation"].iloc[0]

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.allocation import split_rows
-from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, largest_remainder, round_half_away, to_decimal
+from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, round_half_away, to_decimal
+from salesbook.engines.targets.actuals import credited
+from salesbook.engines.targets.levels import node_name, split_tier
+from salesbook.engines.targets.months import leaf_exact, round_months
 from salesbook.engines.targets.output import long_form, wide_form
 from salesbook.engines.targets.plan import (
     DIMENSIONS,
@@ -28,13 +30,8 @@ from salesbook.engines.targets.plan import (
     PlanData,
     Tier,
     check_levels,
-    children,
-    level_shares,
-    match_adjustments,
-    match_month_locks,
-    split_level,
 )
-from salesbook.engines.targets.review import check_table, review_tables
+from salesbook.engines.targets.review import check_table, variance_table
 from salesbook.engines.targets.seasons import (
     PRORATION,
     check_seasonality,
@@ -44,6 +41,7 @@ from salesbook.engines.targets.seasons import (
     seasonality_profiles,
 )
 from salesbook.engines.targets.text import dim_name, dims_path, money, say
+from salesbook.engines.targets.units import first_quantity_level, quantity_tiers
 from salesbook.errors import InputError, problem
 from salesbook.messages import Words, items, setting_name
 
@@ -59,8 +57,8 @@ FREED = ("redistribute", "unassigned")
 class TargetResult:
     targets: pd.DataFrame        # Out_Targets: long form, every node x (FY, months, quarters)
     by_month: pd.DataFrame       # Out_TargetsByMonth: rep x month, printable
-    review: pd.DataFrame         # Out_TargetReview: rep x month target vs actual, commitments gap
-    variance: pd.DataFrame       # Out_TargetVariance: every node x period target vs actual, commitments gap
+    review: pd.DataFrame         # Out_TargetReview: rep x month target vs actual, variance, to date, commitments gap
+    variance: pd.DataFrame       # Out_TargetVariance: every node x period, the same columns
     check: pd.DataFrame          # Out_TargetCheck: each node vs its children and its months
 
 
@@ -91,6 +89,8 @@ def decompose_targets(
     deals: pd.DataFrame | None = None,
     credits: pd.DataFrame | None = None,
     commitments: pd.DataFrame | None = None,
+    quantity_unit: float = 1.0,
+    as_of: pd.Timestamp | None = None,
     lang: str = "en",
 ) -> TargetResult:
     """Run the whole plan from DataFrames (canonical columns as in the schema registry).
@@ -98,6 +98,8 @@ def decompose_targets(
     ``company_target`` None with ``growth`` set means prior-year actuals x (1 + growth).
     ``freed``: what happens to target a rep cannot carry (hired late, leaving, ramping) —
     "redistribute" to colleagues under the same parent, or "unassigned" (an explicit node).
+    A level whose ``measure`` is quantity (and every level below it) is also targeted in units, rounded to
+    ``quantity_unit`` (see ``units``).  ``as_of`` ends the to-date columns of the FY rows (None: the year).
     """
     levels = tuple(levels)
     check_levels(levels)
@@ -137,22 +139,32 @@ def decompose_targets(
                   "company")]
     freed_pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for depth, lv in enumerate(levels):
-        tier, pieces = _level(tiers[-1], dims[: depth], lv, depth, dims, data, adj, season, av, freed, float(u), lang)
+        tier, pieces = split_tier(tiers[-1], dims[: depth], lv, depth, dims, data, adj, season, av, freed, float(u), lang)
         tiers.append(tier)
         freed_pieces = pieces
-    _leaf_months(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u))
-    for depth in range(len(tiers) - 1, 0, -1):  # parents: their own FY, shaped like their children's months
-        child, par = tiers[depth], tiers[depth - 1]
-        sums = np.zeros((len(par.units), 12), dtype=np.int64)
-        np.add.at(sums, child.frame["parent"].to_numpy(), child.months)
-        par.months = split_rows(par.units, sums.astype(float))
+    exact = leaf_exact(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u), node_name)
+    round_months(tiers, exact, lambda tier: season_rows(tier.frame, season))
+    upto = sum(1 for m in months if as_of is None or m <= pd.Timestamp(as_of))
+    act = credited(deals, credits, data, months)
     targets = long_form(tiers, dims, months, float(u), lang, data, season, av)
-    by_month = wide_form(tiers[-1], dims, data, float(u), lang)
-    review, variance = review_tables(tiers, dims, months, float(u), data, deals, credits, commitments, lang,
-                                     targets)
-    return TargetResult(targets=targets, by_month=by_month, review=review, variance=variance,
-                        check=check_table(tiers, dims, float(u), lang))
-
+    review, variance = variance_table(tiers, dims, months, float(u), act, commitments, lang, targets, upto)
+    check = check_table(tiers, float(u), lang)
+    first = first_quantity_level(levels)
+    if first is not None:
+        uq = float(quantity_unit)
+        if not uq > 0:
+            raise InputError(problem("setting {k} must be positive.", "参数“{k}”须为正数。", table="Settings",
+                                     column="value", k=setting_name("quantity_unit")))
+        qt = quantity_tiers(tiers, first, levels, dims, data, adj, season, av, freed, float(u), uq, lang)
+        q_targets = long_form(qt, dims, months, uq, lang, data, season, av, measure="quantity", first=first)
+        q_review, q_variance = variance_table(qt, dims, months, uq, act, None, lang, q_targets, upto, "quantity",
+                                              first)
+        targets = pd.concat([targets, q_targets], ignore_index=True)
+        review = pd.concat([review, q_review], ignore_index=True)
+        variance = pd.concat([variance, q_variance], ignore_index=True)
+        check = pd.concat([check, check_table(qt, uq, lang, "quantity", first)], ignore_index=True)
+    return TargetResult(targets=targets, by_month=wide_form(tiers[-1], dims, data, float(u), lang), review=review,
+                        variance=variance, check=check)
 
 def _plan_data(products: pd.DataFrame, regions: pd.DataFrame, reps: pd.DataFrame, history: pd.DataFrame,
                months: list[pd.Timestamp], lang: str) -> PlanData:
@@ -229,144 +241,3 @@ def _adjustments(adj: pd.DataFrame | None, dims: list[str]) -> tuple[pd.DataFram
     if problems:
         raise InputError(problems)
     return out[~monthly], out[monthly]
-
-
-def _node_name(frame: pd.DataFrame, i: int, path: list[str]) -> str:
-    return " / ".join(str(frame.at[i, d]) for d in path) or "company"
-
-
-def _level(prev: Tier, path: list[str], lv: Level, depth: int, dims: list[str], data: PlanData, adj: pd.DataFrame,
-           season: dict, av, freed: str, u: float, lang: str) -> tuple[Tier, list]:
-    """Split every node of ``prev`` over its children at this level."""
-    dim = lv.dimension
-    kids = children(prev.frame, path, dim, data)
-    parent = kids["parent"].to_numpy()
-    share, how = level_shares(kids, path, lv, data)
-    fx = match_adjustments(adj, kids, dims, depth, u)
-    weights = share * (1.0 + fx.growth)
-    totals = np.floor(prev.units * (1.0 + lv.padding) + 0.5).astype(np.int64) if lv.padding else prev.units.copy()
-    real = (kids[dim] != UNASSIGNED).to_numpy()
-    leftover_extra = np.zeros(len(totals), dtype=np.int64)
-    carry = np.ones(len(kids))
-    if dim == "rep_id":
-        pos = kids["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"])).to_numpy()
-        has = real & ~pd.isna(pos)
-        s = season_rows(kids, season)
-        own = av.share[np.where(has, pos, 0).astype(int)] if len(av.share) else np.zeros_like(s)  # no sellers at all
-        carry = np.where(has, (s * own).sum(axis=1), 1.0)
-        if freed == "redistribute":
-            weights = weights * carry
-            fixed = ~np.isnan(fx.locked) | ~np.isnan(fx.lo)
-            stuck = (np.bincount(parent, weights=weights, minlength=len(totals)) <= 0) & (
-                np.bincount(parent, weights=fixed.astype(float), minlength=len(totals)) == 0)
-            leftover_extra[stuck] = totals[stuck]  # nobody here can carry anything this year
-            totals = np.where(stuck, 0, totals)
-    names = [_node_name(prev.frame, p, path) for p in range(len(prev.units))]
-    units, leftover, notes, pinned = split_level(totals, parent, weights, fx, names, u, lang)
-    leftover += leftover_extra
-    expl = [[h] for h in how]
-    for k in np.flatnonzero(fx.growth != 0):
-        expl[k].append(say(lang, "growth", g=fx.growth[k]))
-    for k, extra in enumerate(notes):
-        expl[k].extend(extra)
-    pieces: list = []
-    if dim == "rep_id":
-        partial = real & (carry < 1 - 1e-12)
-        for k in np.flatnonzero(partial):
-            expl[k].append(say(lang, "carries", a=carry[k]))
-        if freed == "unassigned":
-            keep = ~pinned & partial  # a locked or bounded amount is what the rep carries
-            carried = np.where(keep, np.floor(units * carry + 0.5).astype(np.int64), units)
-            loose = units - carried
-            for k in np.flatnonzero(loose):
-                expl[k].append(say(lang, "freed", amt=money(loose[k] * u)))
-            np.add.at(leftover, parent, loose)
-            units = carried
-            idx = np.flatnonzero(loose)
-            rows = s[idx] * (1 - av.share[pos[idx].astype(int)])
-            pieces = [(parent[idx], loose[idx], rows)]
-    if lv.padding:
-        for e in expl:
-            e.append(say(lang, "padding", p=lv.padding))
-    kids, units, expl, pieces = _add_unassigned(kids, units, expl, leftover, dim, pieces, lang)
-    return Tier(kids, units, np.zeros((len(units), 12), np.int64), [say(lang, "sep").join(e) for e in expl], lv.method,
-                lv.padding), pieces
-
-
-def _add_unassigned(kids: pd.DataFrame, units: np.ndarray, expl: list[list[str]], leftover: np.ndarray, dim: str,
-                    pieces: list, lang: str) -> tuple[pd.DataFrame, np.ndarray, list[list[str]], list]:
-    """Put each parent's leftover on its '(unassigned)' child (created if needed); return freed pieces by child."""
-    parent = kids["parent"].to_numpy()
-    existing = {int(p): int(k) for k, p in zip(np.flatnonzero((kids[dim] == UNASSIGNED).to_numpy()),
-                                              parent[(kids[dim] == UNASSIGNED).to_numpy()], strict=True)}
-    need = [p for p in np.flatnonzero(leftover) if p not in existing]
-    if need:
-        first = kids.drop_duplicates("parent").set_index("parent")
-        extra = first.loc[need].reset_index()
-        extra[dim] = UNASSIGNED
-        kids = pd.concat([kids, extra[kids.columns]], ignore_index=True)
-        units = np.concatenate([units, np.zeros(len(need), dtype=np.int64)])
-        key = "unassigned" if pieces else "all_fixed"
-        expl = expl + [[say(lang, key)] for _ in need]
-        existing.update({int(p): len(parent) + i for i, p in enumerate(need)})
-    target = np.array([existing.get(int(p), -1) for p in range(len(leftover))])
-    has = leftover != 0
-    np.add.at(units, target[has], leftover[has])
-    order = np.argsort(kids["parent"].to_numpy(), kind="stable")
-    new_pos = np.empty(len(order), dtype=np.int64)
-    new_pos[order] = np.arange(len(order))
-    mapped = [(new_pos[target[p]], n, w) for p, n, w in pieces]
-    kids = kids.iloc[order].reset_index(drop=True)
-    return kids, units[order], [expl[i] for i in order], mapped
-
-
-def _leaf_months(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, pieces: list, lang: str,
-                 month_adj: pd.DataFrame, u: float) -> None:
-    """Leaves into months: reps by season x availability, everything else by season; freed pieces added.
-
-    A locked month keeps its amount and the node's other months share the rest of its year.
-    """
-    s = season_rows(leaf.frame, season)
-    w = np.array(s, dtype=float)
-    direct = leaf.units.copy()
-    for target, n, _ in pieces:
-        np.subtract.at(direct, target, n)
-    if dims and dims[-1] == "rep_id":
-        pos = leaf.frame["rep_id"].map(pd.Series(np.arange(len(data.sellers)), index=data.sellers["rep_id"]))
-        has = pos.notna().to_numpy()
-        idx = pos[has].astype(int).to_numpy()
-        w[has] = s[has] * av.share[idx]
-        dead = has & (w.sum(axis=1) <= 0) & (direct != 0)
-        w[dead] = s[dead]
-        for k in np.flatnonzero(dead):
-            leaf.expl[k] = f"{leaf.expl[k]}{say(lang, 'sep')}{say(lang, 'absent_lock')}"
-    leaf.months = split_rows(direct, w)
-    if len(month_adj):
-        leaf.month_locks = match_month_locks(month_adj, leaf.frame, dims, u)
-        _apply_month_locks(leaf, direct, w, s, dims, u)
-    for target, n, rows in pieces:
-        np.add.at(leaf.months, target, split_rows(n, rows))
-
-
-def _apply_month_locks(leaf: Tier, direct: np.ndarray, w: np.ndarray, s: np.ndarray, dims: list[str],
-                       u: float) -> None:
-    locks = leaf.month_locks
-    problems = []
-    for i in np.flatnonzero(~np.isnan(locks).all(axis=1)):
-        fixed = ~np.isnan(locks[i])
-        rest = int(direct[i]) - int(locks[i][fixed].sum())
-        free = np.flatnonzero(~fixed)
-        if rest < 0 or (not len(free) and rest):
-            problems.append(problem("locked months of {node} total {l}, but its year is {t}.",
-                                    "{node} 锁定月份合计 {l}，而全年目标为 {t}。", table="TargetAdjustments",
-                                    column="month", node=_node_name(leaf.frame, i, dims),
-                                    l=money(locks[i][fixed].sum() * u), t=money(direct[i] * u)))
-            continue
-        row = np.zeros(12, dtype=np.int64)
-        row[fixed] = locks[i][fixed].astype(np.int64)
-        if len(free):
-            wf = w[i, free] if w[i, free].sum() > 0 else s[i, free] if s[i, free].sum() > 0 else np.ones(len(free))
-            row[free] = largest_remainder(rest, wf)
-        leaf.months[i] = row
-    if problems:
-        raise InputError(problems)

@@ -12,8 +12,10 @@ from salesbook.engines.targets.text import money, say
 
 
 def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, lang: str, data: PlanData,
-          season: dict, av) -> pd.DataFrame:
-    """Out_Targets: per level, per node: FY, 12 months, 4 quarters; built column-wise with numpy."""
+              season: dict, av, measure: str = "amount", first: int = 0) -> pd.DataFrame:
+    """Out_Targets: per level, per node: FY, 12 months, 4 quarters; built column-wise with numpy.
+
+    ``first`` is the level of ``tiers[0]`` (a unit plan starts below the money levels)."""
     labels = np.array(["FY", *month_labels(months), *quarter_labels(months)], dtype=object)
     decimals = max(0, -to_decimal(u).normalize().as_tuple().exponent)
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("level", *DIMENSIONS, "target", "share", "method",
@@ -21,7 +23,7 @@ def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u:
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
         q = tier.months.reshape(n, 4, 3).sum(axis=2)
-        parts["level"].append(np.full(n * 17, depth, dtype=np.int64))
+        parts["level"].append(np.full(n * 17, first + depth, dtype=np.int64))
         for d in DIMENSIONS:
             parts[d].append(np.repeat(tier.frame[d].astype(object).to_numpy(), 17) if d in tier.frame
                             else np.full(n * 17, None, dtype=object))
@@ -44,7 +46,9 @@ def long_form(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u:
     cols = {k: pd.Series(np.concatenate(v), dtype=object if k in (*DIMENSIONS, "method", "explanation") else None,
                          copy=False) for k, v in parts.items()}
     cols["period"] = pd.Series(np.tile(labels, n_rows // 17), dtype=object)
-    return pd.DataFrame(cols, copy=False)[["level", *DIMENSIONS, "period", "target", "share", "method", "explanation"]]
+    cols["measure"] = pd.Series(np.full(n_rows, measure, dtype=object), copy=False)
+    return pd.DataFrame(cols, copy=False)[["level", "measure", *DIMENSIONS, "period", "target", "share", "method",
+                                           "explanation"]]
 
 
 def month_text(leaf: Tier, dims: list[str], data: PlanData, season: dict, av, lang: str, u: float) -> np.ndarray:

@@ -27,6 +27,7 @@ from salesbook.messages import Words, choice_name, items, sheet_name
 
 DIMENSIONS = ("product_line", "region_id", "rep_id")
 METHODS = ("even", "prior_year", "trailing_12m", "weight", "blend")
+MEASURES = ("amount", "quantity")
 UNASSIGNED = "(unassigned)"
 HEADCOUNT = "headcount"
 
@@ -40,6 +41,8 @@ class Level:
     weight_column: str | None = None   # method "weight": a column of Regions/Products/Reps, or "headcount"
     blend: tuple[tuple[str, float], ...] = ()  # e.g. (("prior_year", 0.7), ("even", 0.3))
     padding: float = 0.0               # over-assignment: children total parent x (1 + padding)
+    measure: str = "amount"            # "quantity": this level and those below are targeted in units too
+    row: int | None = None             # the TargetLevels row it came from, to locate a problem
 
 
 @dataclass
@@ -83,19 +86,31 @@ def check_levels(levels: Sequence[Level]) -> None:
     for lv in levels:
         if lv.method not in METHODS:
             problems.append(problem("unknown method '{m}'; use one of {ms}.", "未知方法“{m}”；可选：{ms}。",
-                                    table="TargetLevels", column="method", m=lv.method,
+                                    table="TargetLevels", row=lv.row, column="method", m=lv.method,
                                     ms=items(choice_name("TargetLevels", "method", m) for m in METHODS)))
         if lv.method == "blend":
             bad = [m for m, _ in lv.blend if m not in METHODS or m == "blend"]
             if bad or not lv.blend or abs(sum(s for _, s in lv.blend) - 1) > 1e-6 or any(s < 0 for _, s in lv.blend):
                 problems.append(problem("blend at level {d}: name methods among {ms} with shares that total 100%.",
                                         "{d}层的混合方法：须从 {ms} 中选择，占比合计 100%。",
-                                        table="TargetLevels", column="blend", d=dim_name(lv.dimension),
+                                        table="TargetLevels", row=lv.row, column="blend", d=dim_name(lv.dimension),
                                         ms=items(Words(m, f"{m}（{choice_name('TargetLevels', 'method', m).zh}）")
                                                  for m in METHODS if m != "blend")))
         if not lv.padding >= 0:
             problems.append(problem("padding must be 0% or more.", "加码比例须不小于 0%。", table="TargetLevels",
-                                    column="padding"))
+                                    row=lv.row, column="padding"))
+        if lv.measure not in MEASURES:
+            problems.append(problem("unknown measure '{m}'; use one of {ms}.", "未知计量“{m}”；可选：{ms}。",
+                                    table="TargetLevels", row=lv.row, column="measure", m=lv.measure,
+                                    ms=items(choice_name("TargetLevels", "measure", m) for m in MEASURES)))
+    seen_units = False
+    for lv in levels:
+        if seen_units and lv.measure == "amount":
+            problems.append(problem("the {d} level is in amount below a level in quantity: once a level is targeted "
+                                    "in units, every level below it is too.",
+                                    "{d}层按金额，却位于按数量分解的层级之下：某层按数量分解后，其下各层也须按数量。",
+                                    table="TargetLevels", row=lv.row, column="measure", d=dim_name(lv.dimension)))
+        seen_units = seen_units or lv.measure == "quantity"
     if problems:
         raise InputError(problems)
 

@@ -1,22 +1,27 @@
-"""After the split: reconciliation of every node, target vs credited actuals, bottom-up commitments gap."""
+"""After the split: reconciliation of every node, target vs credited actuals (variance, and to date) and
+the bottom-up commitments gap, in money and, where levels are targeted in units, in units."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from salesbook.engines.money import largest_remainder, round_array, to_decimal
-from salesbook.engines.targets.plan import DIMENSIONS, UNASSIGNED, PlanData, Tier
+from salesbook.engines.money import largest_remainder, to_decimal
+from salesbook.engines.targets.actuals import actual_matrix
+from salesbook.engines.targets.plan import DIMENSIONS, UNASSIGNED, Tier
 from salesbook.engines.targets.seasons import month_labels
 from salesbook.engines.targets.text import money, say
 from salesbook.errors import InputError, Problem, problem
 
-REVIEW_COLUMNS = ["rep_id", "period", "target", "actual", "achievement", "commitment", "gap", "explanation"]
-VARIANCE_COLUMNS = ["level", *DIMENSIONS, "period", "target", "actual", "achievement", "commitment", "gap",
-                    "explanation"]
+METRICS = ["target", "actual", "achievement", "variance", "target_to_date", "actual_to_date", "achievement_to_date",
+           "variance_to_date", "commitment", "gap"]
+REVIEW_COLUMNS = ["rep_id", "measure", "product_line", "period", *METRICS, "explanation"]
+VARIANCE_COLUMNS = ["level", "measure", *DIMENSIONS, "period", *METRICS, "explanation"]
+CHECK_COLUMNS = ["level", "measure", *DIMENSIONS, "target", "children_total", "months_total", "difference",
+                 "explanation"]
 
 
-def _decimals(u: float) -> int:
+def decimals(u: float) -> int:
     return max(0, -to_decimal(u).normalize().as_tuple().exponent)
 
 
@@ -24,9 +29,11 @@ def _keys(tier: Tier) -> dict[str, object]:
     return {d: tier.frame[d].astype(object).to_numpy() if d in tier.frame else None for d in DIMENSIONS}
 
 
-def check_table(tiers: list[Tier], dims: list[str], u: float, lang: str) -> pd.DataFrame:
-    """Out_TargetCheck: each node's target against its children's total and its months' total."""
-    dec = _decimals(u)
+def check_table(tiers: list[Tier], u: float, lang: str, measure: str = "amount", first: int = 0) -> pd.DataFrame:
+    """Out_TargetCheck: each node's target against its children's total and its months' total.
+
+    ``first`` is the level of ``tiers[0]`` (units start below an amount level)."""
+    dec = decimals(u)
     frames = []
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
@@ -44,58 +51,14 @@ def check_table(tiers: list[Tier], dims: list[str], u: float, lang: str) -> pd.D
             kids_total = difference = np.full(n, np.nan)
             text = [say(lang, "months_ok") if m == t else say(lang, "leftover", amt=money((t - m) * u))
                     for m, t in zip(months, tier.units, strict=True)]
-        frames.append(pd.DataFrame({"level": depth, **_keys(tier), "target": np.round(tier.units * u, dec),
-                                    "children_total": kids_total, "months_total": np.round(months * u, dec),
-                                    "difference": difference, "explanation": text}))
-    return pd.concat(frames, ignore_index=True)
+        frames.append(pd.DataFrame({"level": first + depth, "measure": measure, **_keys(tier),
+                                    "target": np.round(tier.units * u, dec), "children_total": kids_total,
+                                    "months_total": np.round(months * u, dec), "difference": difference,
+                                    "explanation": text}))
+    return pd.concat(frames, ignore_index=True)[CHECK_COLUMNS]
 
 
-def credited(deals: pd.DataFrame | None, credits: pd.DataFrame | None, data: PlanData,
-             months: list[pd.Timestamp]) -> pd.DataFrame:
-    """Booked deals in the plan year, one row per credited rep: rep, region, product line, month, amount, overlay.
-
-    A deal without Credits rows credits 100% to its owner; with rows, each rep gets amount x share,
-    and overlay rows add on top (they count for the rep, not again for the region or company).
-    """
-    cols = ["rep_id", "region_id", "product_line", "j", "amount", "overlay"]
-    if deals is None or deals.empty:
-        return pd.DataFrame(columns=cols)
-    status = deals["status"].fillna("booked") if "status" in deals else pd.Series("booked", index=deals.index)
-    d = deals[(status == "booked").to_numpy()][["deal_id", "date", "rep_id", "product_id", "amount"]].copy()
-    when = pd.to_datetime(d["date"])
-    d["j"] = (when.dt.year * 12 + when.dt.month - (months[0].year * 12 + months[0].month)).to_numpy()
-    d = d[(d["j"] >= 0) & (d["j"] < 12)]
-    d["overlay"] = False
-    if credits is not None and len(credits):
-        c = credits[["deal_id", "rep_id", "share"]].assign(
-            overlay=credits["overlay"].fillna(False).astype(bool) if "overlay" in credits else False)
-        split = d.drop(columns=["rep_id", "overlay"]).merge(c, on="deal_id")
-        split["amount"] = round_array(split["amount"].to_numpy(dtype=float) * split["share"].to_numpy(dtype=float))
-        d = pd.concat([d[~d["deal_id"].isin(c["deal_id"])], split.drop(columns=["share"])], ignore_index=True)
-    d = d.merge(data.products[["product_id", "product_line"]].drop_duplicates("product_id"), on="product_id",
-                how="left")
-    d["region_id"] = d["rep_id"].map(data.reps.drop_duplicates("rep_id").set_index("rep_id")["region_id"])
-    for k in ("rep_id", "region_id", "product_line"):
-        d[k] = d[k].astype(object)
-    return d[cols]
-
-
-def _actual_matrix(tier: Tier, keys: list[str], act: pd.DataFrame, overlays: bool) -> np.ndarray:
-    """(n, 12) credited actuals of each node of a tier, matched on the node's keys."""
-    n = len(tier.units)
-    a = act if overlays else act[~act["overlay"].astype(bool)]
-    if a.empty:
-        return np.zeros((n, 12))
-    if not keys:
-        return np.bincount(a["j"].to_numpy(dtype=int), weights=a["amount"].to_numpy(dtype=float),
-                           minlength=12)[None, :]
-    wide = a.groupby([*keys, "j"], dropna=False)["amount"].sum().unstack("j").reindex(columns=range(12)).fillna(0.0)
-    wide = wide.reset_index()
-    merged = tier.frame[keys].astype(object).merge(wide, on=keys, how="left")
-    return merged[list(range(12))].fillna(0.0).to_numpy(dtype=float)
-
-
-def _commitments(leaf: Tier, dims: list[str], commitments: pd.DataFrame, u: float) -> tuple[np.ndarray, np.ndarray]:
+def commitments_of(leaf: Tier, dims: list[str], commitments: pd.DataFrame, u: float) -> tuple[np.ndarray, np.ndarray]:
     """Commitment units per rep node (and which nodes have one); a row without a product line is spread
     over the rep's nodes like the rep's targets."""
     out = np.zeros(len(leaf.units), dtype=np.int64)
@@ -129,20 +92,52 @@ def _commitments(leaf: Tier, dims: list[str], commitments: pd.DataFrame, u: floa
     return out, has
 
 
-def review_tables(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, data: PlanData,
-                  deals: pd.DataFrame | None, credits: pd.DataFrame | None, commitments: pd.DataFrame | None,
-                  lang: str, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Out_TargetReview (rep x month, for the reviews) and Out_TargetVariance (every node x period).
+def to_date(values: np.ndarray, upto: int) -> np.ndarray:
+    """Fiscal-year-to-date sums of an (n, 17) table of FY, 12 months, 4 quarters (or (n, 13) without
+    quarters): a month or quarter row to its own end, the FY row through the ``upto`` first months."""
+    run = np.cumsum(values[:, 1:13], axis=1)
+    out = np.empty_like(values, dtype=float)
+    out[:, 1:13] = run
+    out[:, 0] = run[:, upto - 1] if upto > 0 else 0.0
+    if values.shape[1] == 17:
+        out[:, 13:] = run[:, [2, 5, 8, 11]]
+    return out
 
-    ``targets`` is Out_Targets, whose rows are in the same node x period order: its keys are reused.
-    """
-    dec = _decimals(u)
-    act = credited(deals, credits, data, months)
+
+def to_date_words(lang: str, labels: list[str], upto: int, with_quarters: bool) -> np.ndarray:
+    """What each period's to-date columns cover, for the explanation."""
+    first = labels[0]
+    fy = say(lang, "to_date", a=first, b=labels[upto - 1]) if upto > 0 else say(lang, "to_date_none")
+    words = [fy, *(say(lang, "to_date", a=first, b=m) for m in labels)]
+    if with_quarters:
+        words += [say(lang, "to_date", a=first, b=labels[q]) for q in (2, 5, 8, 11)]
+    return np.array(words, dtype=object)
+
+
+def _measures(target: np.ndarray, actual: np.ndarray, upto: int) -> dict[str, np.ndarray]:
+    """Target, actual, achievement and variance (actual - target), for the period and to date."""
+    tt, at = to_date(target, upto), to_date(actual, upto)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ach = np.where(target > 0, actual / np.where(target > 0, target, 1), np.nan)
+        ach_td = np.where(tt > 0, at / np.where(tt > 0, tt, 1), np.nan)
+    return {"target": target, "actual": actual, "achievement": ach, "variance": actual - target,
+            "target_to_date": tt, "actual_to_date": at, "achievement_to_date": ach_td, "variance_to_date": at - tt}
+
+
+def variance_table(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, act: pd.DataFrame,
+                   commitments: pd.DataFrame | None, lang: str, targets: pd.DataFrame, upto: int,
+                   measure: str = "amount", first: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out_TargetReview rows (reps, for the reviews) and Out_TargetVariance rows (every node x period) of
+    one measure.  ``targets`` is that measure's part of Out_Targets, in the same node x period order.
+    Commitments are money, so only the amount measure has them."""
+    dec = decimals(u)
+    value = "amount" if measure == "amount" else "quantity"
+    places = 2 if measure == "amount" else 4
     commit: list[np.ndarray | None] = [None] * len(tiers)
     cover: list[np.ndarray] = [np.zeros(0)] * len(tiers)
     count: list[np.ndarray] = [np.zeros(0)] * len(tiers)
-    if commitments is not None and len(commitments):
-        commit[-1], cover[-1] = _commitments(tiers[-1], dims, commitments, u)
+    if measure == "amount" and commitments is not None and len(commitments):
+        commit[-1], cover[-1] = commitments_of(tiers[-1], dims, commitments, u)
         count[-1] = (tiers[-1].frame["rep_id"] != UNASSIGNED).to_numpy().astype(np.int64)
         for depth in range(len(tiers) - 1, 0, -1):
             parent = tiers[depth].frame["parent"].to_numpy()
@@ -150,53 +145,72 @@ def review_tables(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp]
             commit[depth - 1], cover[depth - 1], count[depth - 1] = (
                 np.bincount(parent, weights=x, minlength=n_up).round().astype(np.int64)
                 for x in (commit[depth], cover[depth], count[depth]))
+    labels = month_labels(months)
+    span = to_date_words(lang, labels, upto, True)
     acts, comms, texts = [], [], []
+    leaf_rep = bool(dims) and dims[-1] == "rep_id"
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
-        rep_tier = depth == len(tiers) - 1 and dims and dims[-1] == "rep_id"
-        a = _actual_matrix(tier, dims[:depth], act, overlays=bool(rep_tier))
-        acts.append(np.column_stack([a.sum(axis=1), a, a.reshape(n, 4, 3).sum(axis=2)]).ravel())
+        rep_tier = depth == len(tiers) - 1 and leaf_rep
+        a = actual_matrix(tier, dims[: first + depth], act, bool(rep_tier), value)
+        acts.append(np.column_stack([a.sum(axis=1), a, a.reshape(n, 4, 3).sum(axis=2)]))
         c = np.full((n, 17), np.nan)
-        expl = np.empty((n, 17), dtype=object)
-        expl[:] = say(lang, "actual_overlay" if rep_tier else "actual")
+        key = ("actual_overlay" if rep_tier else "actual") if measure == "amount" else (
+            "units_overlay" if rep_tier else "units")
+        sep = say(lang, "sep")
+        expl = np.tile(np.array([f"{say(lang, key)}{sep}{w}" for w in span], dtype=object), (n, 1))
         if commit[depth] is not None:
             some = cover[depth] > 0
             c[some, 0] = commit[depth][some] * u
-            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}{say(lang, 'sep')}{expl[0, 0]}"
+            expl[some, 0] = [f"{say(lang, 'commit', c=money(x * u), t=money(y * u), k=k, n=m)}{sep}{expl[0, 0]}"
                              for x, y, k, m in zip(commit[depth][some], tier.units[some], cover[depth][some],
                                                    count[depth][some], strict=True)]
-        comms.append(c.ravel())
-        texts.append(expl.ravel())
-    variance = targets[["level", *DIMENSIONS, "period", "target"]].copy()
-    t = variance["target"].to_numpy()
-    a = np.round(np.concatenate(acts), 2)
-    c = np.concatenate(comms)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        variance["actual"] = a
-        variance["achievement"] = np.where(t > 0, a / np.where(t > 0, t, 1), np.nan)
-    variance["commitment"] = c
-    variance["gap"] = c - t
-    variance["explanation"] = pd.Series(np.concatenate(texts), dtype=object, index=variance.index)
+        comms.append(c)
+        texts.append(expl)
+    out = targets[["level", "measure", *DIMENSIONS, "period", "target"]].copy().reset_index(drop=True)
+    t = out["target"].to_numpy(dtype=float).reshape(-1, 17)
+    cols = _measures(t, np.round(np.vstack(acts), places), upto)
+    for name, arr in cols.items():
+        out[name] = np.round(arr.ravel(), 6 if name.startswith("achievement") else max(places, dec))
+    c = np.vstack(comms)
+    out["commitment"] = c.ravel()
+    out["gap"] = (c - t).ravel()
+    out["explanation"] = pd.Series(np.vstack(texts).ravel(), dtype=object)
     last = None if commit[-1] is None else np.where(cover[-1] > 0, commit[-1], -1)
-    return _rep_review(tiers[-1], dims, months, u, act, last, dec, lang), variance
+    review = _rep_review(tiers[-1], dims, labels, u, act, last, dec, lang, upto, measure, places)
+    return review, out[VARIANCE_COLUMNS]
 
 
-def _rep_review(leaf: Tier, dims: list[str], months: list[pd.Timestamp], u: float, act: pd.DataFrame,
-                commit: np.ndarray | None, dec: int, lang: str) -> pd.DataFrame:
-    """Per rep (all product lines together): months and FY, actuals including overlay credit."""
+def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: pd.DataFrame,
+                commit: np.ndarray | None, dec: int, lang: str, upto: int, measure: str,
+                places: int) -> pd.DataFrame:
+    """Per rep, months and FY, actuals including overlay credit: in money all product lines together, in
+    units one row per product line (units of different lines do not add up)."""
     if not dims or dims[-1] != "rep_id":
         return pd.DataFrame(columns=REVIEW_COLUMNS)
-    reps = leaf.frame["rep_id"].astype(object).to_numpy()
+    f = leaf.frame
+    reps = f["rep_id"].astype(object).to_numpy()
     real = reps != UNASSIGNED
-    code, uniq = pd.factorize(reps[real], sort=True)
-    n = len(uniq)
+    by_line = measure != "amount" and "product_line" in f
+    lines = f["product_line"].astype(object).to_numpy() if by_line else np.full(len(f), None, dtype=object)
+    joined = reps[real].astype(str) if not by_line else np.char.add(np.char.add(reps[real].astype(str), "\x00"),
+                                                                      lines[real].astype(str))
+    code, uniq_keys = pd.factorize(joined, sort=True)
+    first = np.zeros(len(uniq_keys), dtype=np.int64)
+    first[code[::-1]] = np.flatnonzero(real)[::-1]
+    rep_col, line_col = reps[first], lines[first]
+    n = len(uniq_keys)
     t = np.zeros((n, 13), dtype=np.int64)
     np.add.at(t, code, np.column_stack([leaf.units[real], leaf.months[real]]))
     a = np.zeros((n, 13))
+    value = "amount" if measure == "amount" else "quantity"
     if len(act):
-        ac = pd.Index(uniq).get_indexer(act["rep_id"].astype(object))
+        act_reps = act["rep_id"].astype(str).to_numpy().astype(str)
+        act_keys = act_reps if not by_line else np.char.add(np.char.add(act_reps, "\x00"),
+                                                             act["product_line"].astype(str).to_numpy().astype(str))
+        ac = pd.Index(uniq_keys).get_indexer(act_keys)
         ok = ac >= 0
-        np.add.at(a, (ac[ok], act["j"].to_numpy(dtype=int)[ok] + 1), act["amount"].to_numpy(dtype=float)[ok])
+        np.add.at(a, (ac[ok], act["j"].to_numpy(dtype=int)[ok] + 1), act[value].to_numpy(dtype=float)[ok])
         a[:, 0] = a[:, 1:].sum(axis=1)
     c = np.full((n, 13), np.nan)
     if commit is not None:  # -1 marks a rep node without a commitment
@@ -206,10 +220,14 @@ def _rep_review(leaf: Tier, dims: list[str], months: list[pd.Timestamp], u: floa
         some = np.bincount(code, weights=(mine >= 0).astype(float), minlength=n) > 0
         c[some, 0] = cc[some] * u
     target = np.round(t * u, dec)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ach = np.where(target > 0, a / np.where(target > 0, target, 1), np.nan)
-    labels = np.array(["FY", *month_labels(months)], dtype=object)
-    return pd.DataFrame({"rep_id": np.repeat(uniq.astype(object), 13), "period": np.tile(labels, n),
-                         "target": target.ravel(), "actual": np.round(a, 2).ravel(), "achievement": ach.ravel(),
-                         "commitment": c.ravel(), "gap": (c - target).ravel(),
-                         "explanation": say(lang, "actual_overlay")})
+    cols = _measures(target, np.round(a, places), upto)
+    key = "actual_overlay" if measure == "amount" else "units_overlay"
+    span = to_date_words(lang, labels, upto, False)
+    out = pd.DataFrame({"rep_id": np.repeat(rep_col, 13), "measure": measure, "product_line": np.repeat(line_col, 13),
+                        "period": np.tile(np.array(["FY", *labels], dtype=object), n)})
+    for name, arr in cols.items():
+        out[name] = np.round(arr.ravel(), 6 if name.startswith("achievement") else max(places, dec))
+    out["commitment"] = c.ravel()
+    out["gap"] = (c - target).ravel()
+    out["explanation"] = np.tile(np.array([f"{say(lang, key)}{say(lang, 'sep')}{s}" for s in span], dtype=object), n)
+    return out[REVIEW_COLUMNS]

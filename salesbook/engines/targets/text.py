@@ -24,6 +24,13 @@ TEXT = {
         "leftover": "children short of the parent by {amt}",
         "actual": "booked deals credited by Credits shares", "actual_overlay": "booked deals credited by Credits "
         "shares, overlays included", "commit": "commitment {c} vs target {t} ({k} of {n} reps committed)",
+        "units": "units of booked deals credited by Credits shares",
+        "units_overlay": "units of booked deals credited by Credits shares, overlays included",
+        "to_date": "to date {a} to {b}", "to_date_none": "to date: no month has begun",
+        "converted": "{amt} / average price {p} ({basis}) = {q} units",
+        "price_history": "{when} sales {amt} / {q} units",
+        "price_list": "list price of its products", "when_prior_year": "prior-year",
+        "when_trailing_12m": "trailing-12-month", "in_units": "counted in units",
     },
     "zh": {
         "sep": "；", "company": "公司目标", "company_growth": "上年实际 {base}，增长 {g:+.1%}",
@@ -43,6 +50,11 @@ TEXT = {
         "leftover": "下级合计比上级少 {amt}",
         "actual": "已成交订单按业绩分配比例计入", "actual_overlay": "已成交订单按业绩分配比例计入（含叠加业绩）",
         "commit": "承诺 {c}，目标 {t}（{n} 名代表中 {k} 名已承诺）",
+        "units": "已成交订单数量按业绩分配比例计入", "units_overlay": "已成交订单数量按业绩分配比例计入（含叠加业绩）",
+        "to_date": "累计 {a} 至 {b}", "to_date_none": "累计：尚无已开始的月份",
+        "converted": "{amt} ÷ 平均单价 {p}（{basis}）= 数量 {q}",
+        "price_history": "{when}销售额 {amt} ÷ 数量 {q}",
+        "price_list": "所含产品的标价", "when_prior_year": "上年", "when_trailing_12m": "近12个月", "in_units": "按数量计",
     },
 }
 
