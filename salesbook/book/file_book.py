@@ -220,9 +220,9 @@ class FileBook:
         return [t.box for t in {id(t): t for t in self._tables().values()}.values()
                 if t.sheet == part.sheet and t is not part]
 
-    def _typed_table(self, name: str, ident: str, part: TablePart) -> RawTable | None:
-        """A large Excel Table with nothing around it, read column-wise; None where that does not apply
-        (the cell-by-cell read then locates whatever lies below or beside the table)."""
+    def _typed_area(self, part: TablePart) -> readers.Area | None:
+        """The data area of a large Excel Table with nothing around it (by the sheet's dimension), which a
+        typed read may take; None where the cell-by-cell read must (it locates what lies beside a table)."""
         box = part.box
         first, last, width = box.top + 1, box.bottom, box.right - box.left + 1
         if part.header_rows != 1 or part.totals_rows or len(part.columns) != width or self._others(part) \
@@ -231,11 +231,23 @@ class FileBook:
         dim = _dimension(self._sheet_head(part.sheet))
         if dim is None or dim.left < box.left or dim.right > box.right or dim.bottom < box.top:
             return None
-        if self._typed is False:
-            self._typed = readers.open_typed(self.path)
+        return (part.sheet, first, last, box.left, box.right)
+
+    def _typed_table(self, name: str, ident: str, part: TablePart) -> RawTable | None:
+        """A large Excel Table with nothing around it, read column-wise; None where that does not apply
+        (the cell-by-cell read then locates whatever lies below or beside the table)."""
+        area = self._typed_area(part)
+        if area is None:
+            return None
+        if self._typed is False:  # first large table: every one the book has is read from now on, two at a time
+            parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
+            areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
+            self._typed = readers.open_typed(self.path, areas)
         if not self._typed:
             return None
-        read = self._typed.read(part.sheet, first, last, box.left, box.right)
+        box = part.box
+        first = box.top + 1
+        read = self._typed.read(area)
         if read is None or read.sheet_rows > box.bottom:  # values below the table (beside it: the dimension)
             return None
 
@@ -330,6 +342,8 @@ class FileBook:
         self.outputs[name] = frame
 
     def close(self) -> None:
+        if self._typed:
+            self._typed.close()
         self._wb.close()
 
     def __enter__(self) -> FileBook:

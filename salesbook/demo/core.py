@@ -51,8 +51,10 @@ def _names(rng: np.random.Generator, n: int, lang: str) -> list[str]:
         if lang == "zh":
             given = "".join(rng.choice(ZH_GIVEN, size=int(rng.integers(1, 3))))
             name = str(rng.choice(ZH_SURNAMES)) + given
-        else:
+        elif len(out) < len(EN_FIRST) * len(EN_LAST):
             name = f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}"
+        else:  # every first and last name pair is taken (1,000 reps at --scale 25): a middle initial too
+            name = f"{rng.choice(EN_FIRST)} {chr(65 + int(rng.integers(0, 26)))}. {rng.choice(EN_LAST)}"
         if name not in seen:
             seen.add(name)
             out.append(name)
