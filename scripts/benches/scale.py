@@ -37,7 +37,7 @@ def _measure(args: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 def _demo_seconds(text: str) -> tuple[float, float]:
     """The demo's own split: seconds writing the book and seconds computing it."""
-    found = re.findall(r"\((\d+(?:\.\d+)?) s\)", text)
+    found = re.findall(r"[(（](\d+(?:\.\d+)?) (?:s|秒)[)）]", text)
     return (float(found[0]), float(found[1])) if len(found) >= 2 else (float("nan"), float("nan"))
 
 

@@ -332,8 +332,10 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     ko_name = pd.Series(np.where(knocked, names, None), index=g.index).groupby([g[k_] for k_ in keys]).transform("first")
     b = bands.sort_values("min_score", ascending=False)
     lowest = bands.sort_values("min_score").iloc[0]
-    def rate(total: float) -> tuple[str, float]:
-        for r, ms, mu in zip(b["rating"], b["min_score"], b["multiplier"], strict=True):
+    band_rows = list(zip(b["rating"].tolist(), b["min_score"].tolist(), b["multiplier"].tolist(), strict=True))
+
+    def rate(total: float) -> tuple[str, float]:  # bands as plain lists: column access per row cost seconds
+        for r, ms, mu in band_rows:
             if total >= ms:
                 return str(r), float(mu)
         return str(lowest["rating"]), float(lowest["multiplier"])
