@@ -6,6 +6,7 @@ it in this run, wall and CPU).  Needs LibreOffice (soffice)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -78,10 +79,14 @@ def run(args) -> list[tuple[str, str, str]]:
         formula_book = tmp / "formulas.xlsx"
         _formula_book(deals, sorted(tables["Reps"]["rep_id"]), formula_book)
         t = time.perf_counter()
-        subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
-                        "--convert-to", "ods", "--outdir", str(tmp / "out"), str(formula_book)],
-                       check=True, capture_output=True, timeout=3600)
+        proc = subprocess.Popen([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
+                                 "--convert-to", "ods", "--outdir", str(tmp / "out"), str(formula_book)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)  # CPU of LibreOffice and the processes it waited for
         t_lo = time.perf_counter() - t
+        cpu_lo = usage.ru_utime + usage.ru_stime
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError("LibreOffice failed to convert the formula book")
         book = _demo_book(tables, deals, tmp / "salesbook.xlsx")
         clock = _PhaseClock()
         result = run_book(book, tmp / "computed.xlsx", only=["commissions"], progress=clock)
@@ -94,10 +99,10 @@ def run(args) -> list[tuple[str, str, str]]:
     cpu_sb = read_cpu + engine_cpu + write_cpu
     lines = len(result.outputs["Out_Commissions"])
     return [(f"LibreOffice recalculating {n_deals:,} VLOOKUP + SUMIFS formulas", f"{t_lo:.1f} s",
-             "load + recalculate + save, headless"),
+             f"{cpu_lo:.1f} s CPU; load + recalculate + save, headless"),
             (f"salesbook run (commissions) on the same {n_deals:,} deals", f"{t_sb:.1f} s",
-             f"{cpu_sb:.1f} s CPU; {lines:,} lines with splits, clawbacks, tiers; {t_lo / t_sb:.1f}x faster "
-             "(goal >= 5x)"),
+             f"{cpu_sb:.1f} s CPU; {lines:,} lines with splits, clawbacks, tiers; {t_lo / t_sb:.1f}x faster by wall "
+             f"time, {cpu_lo / cpu_sb:.1f}x by CPU time (goal >= 5x)"),
             ("  of which: read + validate the workbook", f"{read_wall:.2f} s", f"{read_cpu:.2f} s CPU"),
             ("  of which: commissions engine (job)", f"{engine_wall:.2f} s", f"{engine_cpu:.2f} s CPU"),
             ("  of which: write the computed workbook", f"{write_wall:.2f} s",
