@@ -258,7 +258,7 @@ class FileBook:
         if any(c is None for c in columns):  # rows as the cell-by-cell read keeps them, for every column
             cell_raw = cells()
             numbers = np.asarray(cell_raw.row_numbers or [], dtype=np.int64)
-            if len(numbers) and numbers.max() - first >= read.rows:
+            if cell_raw.problems or (len(numbers) and numbers.max() - first >= read.rows):
                 return cell_raw
             take = numbers - first
             warnings = list(cell_raw.warnings)
