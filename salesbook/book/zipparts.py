@@ -14,6 +14,11 @@ import zipfile
 from collections.abc import Iterable
 from typing import BinaryIO
 
+try:  # optional: Intel's ISA-L deflate, several times quicker than zlib's at the fastest levels, same format
+    from isal import isal_zlib
+except ImportError:  # pragma: no cover - zlib (through zipfile) where it is not installed
+    isal_zlib = None
+
 PART_DATE = (2026, 1, 1, 0, 0, 0)
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _USES_DATA_DESCRIPTOR = 0x08
@@ -34,13 +39,15 @@ def write_part(zout: zipfile.ZipFile, part: str, data: bytes) -> None:
 def write_streamed(zout: zipfile.ZipFile, part: str, chunks: Iterable[str], max_bytes: int) -> None:
     """Write text given block by block, deflating each block while the next one is produced.
 
-    zlib and crc32 release the GIL, so with a free core compression overlaps the producer; the
-    bytes are those of a single write.  ``max_bytes`` bounds the encoded size: zip64 sizes are used
+    zlib (or ISA-L's deflate, when installed) and crc32 release the GIL, so with a free core compression
+    overlaps the producer; the bytes are those of a single write.  ``max_bytes`` bounds the encoded size: zip64 sizes are used
     only when the part could outgrow 2 GiB (zipfile must know before the first byte).
     """
     force_zip64 = max_bytes * 1.05 > zipfile.ZIP64_LIMIT
     with zout.open(new_info(part), "w", force_zip64=force_zip64) as dst, \
             concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        if isal_zlib is not None and hasattr(dst, "_compressor"):  # zipfile deflates through this object
+            dst._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
         pending: concurrent.futures.Future | None = None
         for chunk in chunks:
             data = chunk.encode("utf-8")
