@@ -90,7 +90,7 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None,
 
 def _is_empty(book: Book, name: str) -> bool:
     raw = book.read_raw(name)
-    return raw is None or not raw.rows
+    return raw is None or raw.n_rows == 0
 
 
 def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None = None) -> dict[str, pd.DataFrame]:

@@ -1,4 +1,5 @@
-"""Workbook-file adapter: python-calamine reads (fast), openpyxl writes (styled tables).
+"""Workbook-file adapter: typed column reads for large tables (``readers``), python-calamine cell by cell
+for the rest; outputs are staged here and written by ``save``.
 
 Tables are found by Excel Table name first (canonical English, or the Chinese table label), then by
 sheet name (canonical, Chinese, or an alias) with headers on the row among the first ones that names the
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
 
-from salesbook.book.base import RawTable
+from salesbook.book import readers
+from salesbook.book.base import RawTable, TypedColumn, TypedTable
 from salesbook.book.headers import decode_escapes, header_lookup, normalise_name
-from salesbook.book.layout import Box, read_box, read_range
+from salesbook.book.layout import Box, blank_inside, read_box, read_range
 from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.safety import check_workbook_file
 from salesbook.errors import InputError, problem
@@ -164,6 +167,7 @@ class FileBook:
         self._sheet_parts: dict[str, str] | None = None
         self._table_parts: dict[str, TablePart] | None = None
         self._raw_cache: dict[str, RawTable | None] = {}
+        self._typed: readers.TypedReader | bool | None = False  # opened when a large table is first read
 
     # -- discovery -------------------------------------------------------------------------------
     def _find_tables(self) -> dict[str, tuple[str, str]]:
@@ -205,30 +209,82 @@ class FileBook:
             part = self._tables().get(ident)
             if part is None:  # not found in the package: calamine's view of the table, nothing around it
                 return self._calamine_table(name, ident)
-            xml = self._sheet_xml(part.sheet)
-            dim = _dimension(xml)
-            box = part.box
-            if dim is not None and box.left <= dim.left and dim.right <= box.right and dim.bottom >= box.top \
-                    and (dim.bottom <= box.bottom or _no_values_after(xml, box.bottom)):
-                # the sheet's used range is inside the table: nothing around it, and calamine reads a
-                # table's own cells faster than the whole sheet's
-                t = self._wb.get_table_by_name(ident)
-                grid = [list(t.columns)] if part.header_rows else []
-                grid += t.to_python()
-                origin = (box.top, box.left)
-            else:
-                grid = self._wb.get_sheet_by_name(part.sheet).to_python(skip_empty_area=False)
-                origin = (1, 1)
-            _mark_error_cells(xml, grid, origin)
-            others = [t.box for t in {id(t): t for t in self._tables().values()}.values()
-                      if t.sheet == part.sheet and t is not part]
-            headers = list(part.columns) if len(part.columns) == box.right - box.left + 1 else None
-            return read_box(name, part.sheet, grid, origin, box, tname=part.name, headers=headers,
-                            header_rows=part.header_rows, totals_rows=part.totals_rows, others=others)
+            return self._typed_table(name, ident, part) or self._cell_table(name, ident, part)
         grid = self._wb.get_sheet_by_name(ident).to_python(skip_empty_area=False)
         _mark_error_cells(self._sheet_xml(ident), grid, (1, 1))
         others = [t.box for t in self._tables().values() if t.sheet == ident]
         return read_range(name, ident, grid, (1, 1), header_lookup(REGISTRY[name]), others=others)
+
+    def _others(self, part: TablePart) -> list[Box]:
+        """The boxes of the other tables on ``part``'s sheet."""
+        return [t.box for t in {id(t): t for t in self._tables().values()}.values()
+                if t.sheet == part.sheet and t is not part]
+
+    def _typed_table(self, name: str, ident: str, part: TablePart) -> RawTable | None:
+        """A large Excel Table with nothing around it, read column-wise; None where that does not apply
+        (the cell-by-cell read then locates whatever lies below or beside the table)."""
+        box = part.box
+        first, last, width = box.top + 1, box.bottom, box.right - box.left + 1
+        if part.header_rows != 1 or part.totals_rows or len(part.columns) != width or self._others(part) \
+                or last - first + 1 < readers.typed_min_rows():
+            return None
+        dim = _dimension(self._sheet_head(part.sheet))
+        if dim is None or dim.left < box.left or dim.right > box.right or dim.bottom < box.top:
+            return None
+        if self._typed is False:
+            self._typed = readers.open_typed(self.path)
+        if not self._typed:
+            return None
+        read = self._typed.read(part.sheet, first, last, box.left, box.right)
+        if read is None or read.sheet_rows > box.bottom:  # values below the table (beside it: the dimension)
+            return None
+
+        def cells() -> RawTable:
+            return self._cell_table(name, ident, part)
+
+        columns = read.columns
+        if any(c is None for c in columns):  # rows as the cell-by-cell read keeps them, for every column
+            cell_raw = cells()
+            numbers = np.asarray(cell_raw.row_numbers or [], dtype=np.int64)
+            if len(numbers) and numbers.max() - first >= read.rows:
+                return cell_raw
+            take = numbers - first
+            warnings = list(cell_raw.warnings)
+        else:
+            blank = np.ones(read.rows, dtype=bool)
+            for col in columns:
+                blank &= col.values < 0 if col.kind in ("text", "bool") else (
+                    np.isnan(col.values) if col.kind == "number" else np.isnat(col.values))
+            take = np.flatnonzero(~blank)
+            warnings = []
+            if len(take) and len(take) <= take[-1]:
+                inside = np.flatnonzero(blank[:take[-1]])
+                warnings.append(blank_inside(part.sheet, part.name, (inside + first).tolist()))
+            numbers = take + first
+        sliced = [None if c is None else TypedColumn(c.kind, c.values[take], c.texts) for c in columns]
+        return TypedTable(name=name, sheet=part.sheet, headers=list(part.columns), columns=sliced, cell_table=cells,
+                          header_row=box.top, first_col=box.left, row_numbers=numbers.tolist(), warnings=warnings)
+
+    def _cell_table(self, name: str, ident: str, part: TablePart) -> RawTable:
+        """An Excel Table read cell by cell (calamine), with what lies below and beside it."""
+        xml = self._sheet_xml(part.sheet)
+        dim = _dimension(xml)
+        box = part.box
+        if dim is not None and box.left <= dim.left and dim.right <= box.right and dim.bottom >= box.top \
+                and (dim.bottom <= box.bottom or _no_values_after(xml, box.bottom)):
+            # the sheet's used range is inside the table: nothing around it, and calamine reads a
+            # table's own cells faster than the whole sheet's
+            t = self._wb.get_table_by_name(ident)
+            grid = [list(t.columns)] if part.header_rows else []
+            grid += t.to_python()
+            origin = (box.top, box.left)
+        else:
+            grid = self._wb.get_sheet_by_name(part.sheet).to_python(skip_empty_area=False)
+            origin = (1, 1)
+        _mark_error_cells(xml, grid, origin)
+        headers = list(part.columns) if len(part.columns) == box.right - box.left + 1 else None
+        return read_box(name, part.sheet, grid, origin, box, tname=part.name, headers=headers,
+                        header_rows=part.header_rows, totals_rows=part.totals_rows, others=self._others(part))
 
     def _calamine_table(self, name: str, ident: str) -> RawTable:
         t = self._wb.get_table_by_name(ident)
@@ -251,6 +307,17 @@ class FileBook:
             return None
         with zipfile.ZipFile(self.path) as zf:
             return zf.read(part) if part in zf.namelist() else None
+
+    def _sheet_head(self, sheet: str, size: int = 4096) -> bytes | None:
+        """The first bytes of a sheet's XML (where its dimension is), without inflating the rest."""
+        part = self._sheet_part(sheet)
+        if part is None:
+            return None
+        with zipfile.ZipFile(self.path) as zf:
+            if part not in zf.namelist():
+                return None
+            with zf.open(part) as fh:
+                return fh.read(size)
 
     def _sheet_part(self, sheet: str) -> str | None:
         if self._sheet_parts is None:

@@ -380,6 +380,7 @@ class _SheetXml:
     chunks: Iterable[str]
     max_bytes: int
     headers: list[str]
+    shell: bytes = b""  # the part without its data rows (values only): what a feature inventory reads
 
 
 def _column_width(header: str, sample: list[Any]) -> float:
@@ -446,7 +447,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     body = _row_chunks(columns, rows) if nrow and columns else iter(())
     row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
     return _SheetXml(itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes,
-                     headers)
+                     headers, (top + tail).encode("utf-8"))
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -544,6 +545,7 @@ def _carry(old_xml: bytes, old_rels: list[Rel]) -> _Carried:
 @dataclass
 class GraftResult:
     notes: list[str] = field(default_factory=list)  # located notes on what was adapted (text cut to Excel's limit)
+    generated: dict[str, bytes] = field(default_factory=dict)  # new sheet parts without their data rows
 
 
 def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest: str | Path, *,
@@ -641,6 +643,7 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
             sheet = new_parts[sheet_part] = _sheet_xml(frame, REGISTRY.get(name), lang, styles, "rId1",
                                                        choices_zh=lang == "zh", carried=carried,
                                                        selected=name == selected, notes=result.notes, sheet=name)
+            result.generated[sheet_part] = sheet.shell
             extra = "".join(f'<Relationship Id="{rid}" Type="{xmlparts.text_escape(t)}" '
                             f'Target="{xmlparts.text_escape(relative(sheet_part, target))}"/>'
                             for rid, t, target in carried.rels)

@@ -52,6 +52,9 @@ _COUNTED_TAGS = {  # elements of a sheet counted by local name, whatever their p
     "sheet protection": re.compile(rb"<(?:[\w.-]+:)?sheetProtection\b"),
     "sheet properties": re.compile(rb"<(?:[\w.-]+:)?sheetPr\b"),
 }
+# Where a worksheet's cell data starts and ends (its elements other than formulas live outside it).
+_SHEET_DATA_OPEN = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_SHEET_DATA_CLOSE = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
 _ANCHOR = re.compile(rb"<(?:[\w.-]+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
 _COMMENT = re.compile(rb"<(?:[\w.-]+:)?comment\b")
 # What a sheet's relationship of a given type stands for (the last segment of the type URI).
@@ -101,7 +104,32 @@ def on_sheet(feature: str, sheet: str) -> str:
     return f"{feature} on sheet {sheet}"
 
 
-def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Counter[str]:
+def count_sheet_tags(data: bytes) -> Counter[str]:
+    """What a worksheet part carries, by element (validations, formulas, print settings ...).
+
+    The cell data (sheetData) can hold only formulas of these, so it is searched for those alone, and
+    only when a byte search finds where one could start: a large sheet of values costs a few scans."""
+    out: Counter[str] = Counter()
+    opened = _SHEET_DATA_OPEN.search(data)
+    closed = None
+    if opened is not None:
+        closes = list(_SHEET_DATA_CLOSE.finditer(data, max(opened.start(), len(data) - (1 << 20))))
+        closed = closes[-1] if closes else _SHEET_DATA_CLOSE.search(data, opened.start())
+    if opened is None or closed is None:  # no cell data (or not where expected): every element counted
+        for feature, pattern in _COUNTED_TAGS.items():
+            out[feature] += len(pattern.findall(data))
+        return out
+    start, end = opened.start(), closed.end()
+    outside = data[:start] + data[end:]
+    for feature, pattern in _COUNTED_TAGS.items():
+        out[feature] += len(pattern.findall(outside))
+    if data.find(b"<f", start, end) >= 0 or data.find(b":f", start, end) >= 0:
+        out["formulas"] += len(_COUNTED_TAGS["formulas"].findall(data, start, end))
+    return out
+
+
+def feature_inventory(path: str, *, only_parts: set[str] | None = None,
+                      stand_ins: dict[str, bytes] | None = None) -> Counter[str]:
     """Counts of everything a round trip could lose: part families in the whole package, and per sheet
     (Out_ sheets included) what it carries, followed through its relationships: drawings and the
     charts, images and shapes in them, comments, printer settings ..., and its own elements
@@ -109,8 +137,9 @@ def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Count
 
     Table names and defined names are counted per name (``table:Reps``), so a renamed or missing one
     shows up, not only a changed total.  ``only_parts`` limits the (costly) scan of sheet XML to those
-    parts: a sheet copied byte for byte cannot have lost anything.  Salesbook's own output tables
-    (``Out_...``) are not counted.
+    parts: a sheet copied byte for byte cannot have lost anything.  ``stand_ins`` are parts salesbook just
+    generated, given as their XML without the cell rows (which hold values only), so they are not read back.
+    Salesbook's own output tables (``Out_...``) are not counted.
     """
     inv: Counter[str] = Counter()
     with zipfile.ZipFile(path) as zf:
@@ -141,9 +170,9 @@ def feature_inventory(path: str, *, only_parts: set[str] | None = None) -> Count
                     inv[on_sheet("comments", sheet)] += len(_COMMENT.findall(zf.read(rel.target)))
             if only_parts is not None and part not in only_parts:
                 continue
-            data = zf.read(part)
-            for feature, pattern in _COUNTED_TAGS.items():
-                inv[on_sheet(feature, sheet)] += len(pattern.findall(data))
+            data = stand_ins[part] if stand_ins and part in stand_ins else zf.read(part)
+            for feature, count in count_sheet_tags(data).items():
+                inv[on_sheet(feature, sheet)] += count
         for m in _DEFINED_NAME.finditer(zf.read(main_part(read))):
             name = m.group(1).decode()
             if not name.startswith("_xlnm._FilterDatabase"):

@@ -15,6 +15,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from salesbook.book.base import TypedColumn
 from salesbook.schemas import Choice, Column, Kind
 
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
@@ -23,6 +24,9 @@ _TRUE = frozenset({"true", "yes", "y", "1", "是", "对", "√", "✓", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不", "×"})
 _NUM_STRIP = re.compile(r"[,\s¥$€£，]|^(?:CNY|RMB|USD)|元$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Text columns keep Python strings whether or not pyarrow is installed (with it, pandas' default "string"
+# storage is Arrow's, which the engines' per-value lookups are slower on), so results never depend on it.
+TEXT = pd.StringDtype("python")
 
 
 def _text_cells(values: pd.Series) -> tuple[np.ndarray | slice, np.ndarray] | None:
@@ -300,7 +304,7 @@ def parse_text(values: pd.Series, *, identifier: bool = False) -> tuple[pd.Serie
                         else texts, index=values.index, dtype=object)
     else:
         out = values.map(one)
-    out = out.where(~blank, None).astype("string")
+    out = out.where(~blank, None).astype(TEXT)
     return out, pd.Series(False, index=values.index)
 
 
@@ -324,7 +328,7 @@ def parse_choice(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
     blank = text.isna()
     out = text.map(lambda s: lookup.get(normalise_choice(s)) if isinstance(s, str) else None)
     bad = out.isna() & ~blank
-    return out.astype("string"), bad
+    return out.astype(TEXT), bad
 
 
 def _parse_one_kind(values: pd.Series, column: Column, date_order: str = "mdy") -> tuple[pd.Series, pd.Series]:
@@ -377,3 +381,57 @@ def parse_column(values: pd.Series, column: Column, date_order: str = "mdy") -> 
             bad = pd.Series(bad_u.to_numpy(dtype=bool)[codes], index=values.index)
             return parsed, bad
     return _parse_one_kind(values, column, date_order)
+
+
+def _text_of_number(v: float) -> str:
+    """A number cell in a text column, as ``parse_text`` writes it."""
+    return str(int(v)) if v.is_integer() else str(v)
+
+
+def parse_typed(col: TypedColumn, column: Column, index: pd.Index) -> tuple[pd.Series, pd.Series] | None:
+    """A column read as typed values, parsed as ``parse_column`` parses the same cells one by one.
+
+    Computed on whole arrays, or once per distinct text.  None when the cells are not of a type this
+    column accepts as is, or when any would be refused: the cell-by-cell checks then locate and word
+    each bad cell.
+    """
+    kind, n = column.kind, len(index)
+    none = pd.Series(np.zeros(n, dtype=bool), index=index)
+    if kind in (Kind.MONEY, Kind.NUMBER, Kind.PERCENT, Kind.INT):
+        if col.kind != "number":
+            return None
+        numbers = pd.Series(col.values, index=index, dtype="float64")
+        if kind is not Kind.INT:
+            return numbers, none
+        parsed, bad = parse_int(numbers)
+        return (parsed, bad) if not bad.any() else None
+    if kind is Kind.DATE:
+        if col.kind != "date":
+            return None
+        return pd.Series(col.values, index=index).dt.normalize().astype("datetime64[ns]"), none
+    if kind is Kind.BOOL:
+        if col.kind != "bool":
+            return None
+        return pd.Series(pd.array(col.values == 1, dtype="boolean").copy(), index=index).mask(col.values < 0), none
+    if col.kind == "number":  # ids and names typed as numbers: as parse_text writes them, once per value
+        blank = np.isnan(col.values)
+        uniques, codes = np.unique(col.values[~blank], return_inverse=True)
+        texts = [_text_of_number(v) for v in uniques.tolist()]
+        full = np.full(n, -1, dtype=np.int64)
+        full[~blank] = codes
+        col = TypedColumn("text", full, texts)
+    if col.kind != "text":
+        return None
+    texts = col.texts or []
+    if kind is Kind.CHOICE:
+        lookup = choice_lookup(column.choices)
+        shown = [None if not t or t.isspace() else t for t in texts]
+        out = [lookup.get(normalise_choice(t)) if t is not None else None for t in shown]
+        if any(o is None and t is not None for o, t in zip(out, shown, strict=True)):
+            return None  # a value outside the choices: worded cell by cell
+    elif kind is Kind.ID:
+        out = [None if not t or t.isspace() else t.strip() for t in texts]
+    else:
+        out = [None if not t or t.isspace() else t for t in texts]
+    table = np.array([*out, None], dtype=object)
+    return pd.Series(pd.array(table[col.values], dtype=TEXT), index=index), none

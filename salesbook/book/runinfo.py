@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from salesbook.book.base import Book, RawTable
+from salesbook.book.base import Book, RawTable, TypedColumn, TypedTable
 from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import InputError, Problem, problem
 from salesbook.schemas import REGISTRY
@@ -23,11 +25,120 @@ from salesbook.version import __version__
 RUNINFO = "Out_RunInfo"
 
 
+_SCHEME = "v2:"  # fingerprints made column by column; older books hold the row-by-row digest (no prefix)
+_BLANK, _NUMBER, _TEXT, _BOOL, _DATE, _OTHER = range(6)
+
+
 def fingerprint(raw: RawTable) -> str:
-    """A digest of the headers and every cell value as read (types included: 5 and "5" differ)."""
+    """A digest of the headers and every cell value as read (types included: 5 and "5" differ).
+
+    Made column by column from a canonical form of the cells (a type tag, a number, a text), so a table
+    read column-wise (``TypedTable``) and the same table read cell by cell give the same digest, and a
+    typed read never has to make a Python object per cell for it.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(pickle.dumps([str(h) for h in raw.headers], protocol=5))
+    width = len(raw.headers)
+    typed = raw.columns if isinstance(raw, TypedTable) else None
+    rows = None
+    for j in range(width):
+        col = typed[j] if typed is not None else None
+        if col is None:
+            if rows is None:
+                rows = raw.cell_table().rows if isinstance(raw, TypedTable) else raw.rows
+            part = _canonical_cells([r[j] if j < len(r) else None for r in rows])
+        else:
+            part = _canonical_typed(col)
+        tags, numbers, codes, texts = part
+        has_number = (tags == _NUMBER) | (tags == _BOOL) | (tags == _DATE)
+        for block in (tags, numbers[has_number], codes[codes >= 0], np.array([len(t) for t in texts], dtype=np.int64)):
+            digest.update(block.tobytes())
+        digest.update("\x00".join(texts).encode("utf-8", "surrogatepass"))
+    return _SCHEME + digest.hexdigest()
+
+
+def legacy_fingerprint(raw: RawTable) -> str:
+    """The row-by-row digest books computed before column-wise reading hold."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(pickle.dumps((raw.headers, raw.rows), protocol=5))
     return digest.hexdigest()
+
+
+Canonical = tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]
+
+
+def _first_seen(codes: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes renumbered in order of first appearance (-1 kept), with their texts."""
+    used = codes >= 0
+    order = pd.unique(codes[used])
+    remap = np.full(len(texts) + 1, -1, dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    out = np.where(used, remap[np.where(used, codes, len(texts))], -1)
+    return out.astype(np.int64), [texts[k] for k in order.tolist()]
+
+
+def _canonical_typed(col: TypedColumn) -> Canonical:
+    n = len(col.values)
+    numbers = np.zeros(n, dtype=np.float64)
+    codes = np.full(n, -1, dtype=np.int64)
+    texts: list[str] = []
+    if col.kind == "text":
+        texts = col.texts or []
+        # a dictionary from the reader is in order of first appearance; only an empty text (a blank) is
+        # left in it unused, and then the codes are renumbered
+        codes, texts = _first_seen(col.values, texts) if "" in texts else (col.values, list(texts))
+        tags = np.where(codes >= 0, _TEXT, _BLANK).astype(np.uint8)
+    elif col.kind == "number":
+        seen = ~np.isnan(col.values)
+        tags = np.where(seen, _NUMBER, _BLANK).astype(np.uint8)
+        numbers[seen] = col.values[seen]
+    elif col.kind == "bool":
+        seen = col.values >= 0
+        tags = np.where(seen, _BOOL, _BLANK).astype(np.uint8)
+        numbers[seen] = col.values[seen]
+    else:
+        seen = ~np.isnat(col.values)
+        tags = np.where(seen, _DATE, _BLANK).astype(np.uint8)
+        numbers[seen] = col.values[seen].astype("datetime64[ms]").astype(np.int64)
+    return tags, numbers, codes, texts
+
+
+def _canonical_cells(cells: list[Any]) -> Canonical:
+    n = len(cells)
+    tags = np.zeros(n, dtype=np.uint8)
+    numbers = np.zeros(n, dtype=np.float64)
+    text_at: list[int] = []
+    text_of: list[str] = []
+    dates_at: list[int] = []
+    dates: list[Any] = []
+    for i, v in enumerate(cells):
+        if v is None or v == "":
+            continue
+        if isinstance(v, bool):
+            tags[i], numbers[i] = _BOOL, float(v)
+        elif isinstance(v, int | float):
+            tags[i], numbers[i] = _NUMBER, float(v)
+        elif isinstance(v, str):
+            tags[i] = _TEXT
+            text_at.append(i)
+            text_of.append(v)
+        elif isinstance(v, dt.date):
+            tags[i] = _DATE
+            dates_at.append(i)
+            dates.append(v)
+        else:
+            tags[i] = _OTHER
+            text_at.append(i)
+            text_of.append(str(v))
+    if dates:
+        numbers[dates_at] = np.array(dates, dtype="datetime64[ms]").astype(np.int64)
+    codes = np.full(n, -1, dtype=np.int64)
+    texts: list[str] = []
+    if text_of:
+        found, uniques = pd.factorize(np.array(text_of, dtype=object))
+        codes[text_at] = found
+        texts = [str(u) for u in uniques]
+    return tags, numbers, codes, texts
 
 
 def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str]]:
@@ -39,7 +150,7 @@ def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str]]:
             continue
         raw = book.read_raw(name)
         if raw is not None:
-            out[name] = (raw.sheet, len(raw.rows), fingerprint(raw))
+            out[name] = (raw.sheet, raw.n_rows, fingerprint(raw))
     return out
 
 
@@ -74,6 +185,10 @@ def check_computed(book: Book) -> list[Problem]:
         if cells.get("table"):
             stored[str(cells["table"])] = str(cells.get("fingerprint") or "")
     now = input_fingerprints(book)
+    for n, (sheet, count, _) in list(now.items()):  # a book computed before column-wise fingerprints
+        if n in stored and not stored[n].startswith(_SCHEME):
+            raw_n = book.read_raw(n)
+            now[n] = (sheet, count, legacy_fingerprint(raw_n) if raw_n is not None else "")
     changed = sorted(n for n in set(stored) | set(now)
                      if stored.get(n) != (now[n][2] if n in now else None))
     if not changed:

@@ -134,7 +134,7 @@ def write_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
         grafted = graft_outputs(source, outputs, tmp, lang=lang)
         changed = changed_parts(str(source), str(tmp))
         lost = losses(feature_inventory(str(source), only_parts=changed),
-                      feature_inventory(str(tmp), only_parts=changed))
+                      feature_inventory(str(tmp), only_parts=changed, stand_ins=grafted.generated))
         if lost and in_place:
             raise InputError(problem(
                 "updating '{file}' in place would lose: {lost}. Nothing was changed; run without --in-place "

@@ -17,7 +17,8 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 
-from salesbook.book.save import save_workbook
+from salesbook.book.fill import fill_tables
+from salesbook.book.save import atomic_write, save_workbook
 from salesbook.book.validate import range_text, setting_allowed
 from salesbook.book.writer import (
     HEADER_FILL,
@@ -205,7 +206,30 @@ def build_workbook(lang: str = "en", data: Mapping[str, pd.DataFrame] | None = N
     return wb
 
 
+FILL_MIN_ROWS = 2_000  # tables at least this long are streamed in after openpyxl has built the book
+_SHOWN_ROWS = 200  # the rows openpyxl writes of such a table (its column widths are fitted to them)
+
+
 def write_book(path: str | Path, lang: str = "en", data: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    """Write a workbook; a .xlsm path gets the macro-enabled variant."""
-    macros = Path(path).suffix.lower() == ".xlsm"
-    return save_workbook(build_workbook(lang, data, macros=macros), path)
+    """Write a workbook; a .xlsm path gets the macro-enabled variant.
+
+    Large tables are not written cell by cell through openpyxl: it builds the book with their first rows,
+    and ``fill_tables`` streams every row in (the way output sheets are written)."""
+    path = Path(path)
+    macros = path.suffix.lower() == ".xlsm"
+    data = dict(data or {})
+    big = {name: frame for name, frame in data.items()
+           if name in REGISTRY and name != "Settings" and len(frame) >= FILL_MIN_ROWS}
+    if not big:
+        return save_workbook(build_workbook(lang, data, macros=macros), path)
+    wb = build_workbook(lang, {**data, **{n: f.head(_SHOWN_ROWS) for n, f in big.items()}}, macros=macros)
+
+    def write(tmp: Path) -> None:
+        built = tmp.with_name(tmp.name + ".built")
+        try:
+            wb.save(built)
+            fill_tables(built, big, tmp, lang=lang, shown_rows=_SHOWN_ROWS)
+        finally:
+            built.unlink(missing_ok=True)
+
+    return atomic_write(path, write)

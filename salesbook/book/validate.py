@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from salesbook.book import crosscheck, overrides
-from salesbook.book.base import Book, RawTable
+from salesbook.book.base import Book, RawTable, TypedTable
 from salesbook.book.headers import closest_header, display_header, header_lookup, match_header, normalise_header
-from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column
+from salesbook.book.parse import DATE_ORDERS, error_mask, is_ambiguous_date_text, parse_column, parse_typed
 from salesbook.errors import InputError, Locator, Problem, problem
 from salesbook.messages import Words, column_name, joined, setting_name
 from salesbook.schemas import REGISTRY, SETTINGS, Column, Kind, Setting, Table
@@ -94,18 +94,30 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
                 "required column '{en}' (or '{zh}') is missing." + hint_en,
                 "缺少必填列“{zh}”（或“{en}”）。" + hint_zh,
                 sheet=raw.sheet, row=header_row, column=Words(col.label_en, col.zh), en=col.label_en, zh=col.zh))
-    n = len(raw.rows)
+    n = raw.n_rows
     index = _row_index(raw)
     if n == 0 and require_rows:
         problems.append(problem("the table is empty: add at least one row below the headers.",
                                 "表格为空：请在表头下至少填写一行。", sheet=raw.sheet, row=header_row + 1))
-    cells = _cell_grid(raw.rows, len(raw.headers))
+    grid: np.ndarray | None = None
+
+    def cells_of(pos: int | None) -> pd.Series:
+        nonlocal grid
+        if pos is None:
+            return pd.Series(None, index=index, dtype=object)
+        if grid is None:
+            source = raw.cell_table() if isinstance(raw, TypedTable) else raw
+            grid = _cell_grid(source.rows, len(raw.headers))
+        return pd.Series(grid[:, pos], index=index, dtype=object)
+
     data: dict[str, pd.Series] = {}
     for col in table.columns:
         pos = positions.get(col.name)
-        values = pd.Series(cells[:, pos] if pos is not None else None, index=index, dtype=object)
+        typed = raw.columns[pos] if isinstance(raw, TypedTable) and pos is not None else None
+        parsed_bad = parse_typed(typed, col, index) if typed is not None else None
+        values = cells_of(pos) if parsed_bad is None else None
         col_problems, parsed = _check_column(values, col, raw.sheet, shown.get(col.name, col.label_en), pos,
-                                             warnings, date_order)
+                                             warnings, date_order, parsed_bad=parsed_bad)
         problems.extend(col_problems)
         data[col.name] = parsed
     frame = pd.DataFrame(data, index=index)
@@ -119,7 +131,7 @@ def _row_index(raw: RawTable) -> pd.Index:
 
     The reader's own row numbers when it gives them (blank rows inside a table are left out, so the rows
     after one are not consecutive), else the rows right under the header."""
-    n = len(raw.rows)
+    n = raw.n_rows
     if not n:
         return pd.Index([], name="excel_row")
     if raw.row_numbers is not None:
@@ -138,20 +150,29 @@ def _cell_grid(rows: list[list[object]], width: int) -> np.ndarray:
     return cells.reshape(len(rows), width)
 
 
-def _check_column(values: pd.Series, col: Column, sheet: str, shown: str, pos: int | None,
-                  warnings: list[Problem] | None = None, date_order: str = "mdy") -> tuple[list[Problem], pd.Series]:
+def _check_column(values: pd.Series | None, col: Column, sheet: str, shown: str, pos: int | None,
+                  warnings: list[Problem] | None = None, date_order: str = "mdy", *,
+                  parsed_bad: tuple[pd.Series, pd.Series] | None = None) -> tuple[list[Problem], pd.Series]:
+    """Parse and check one column: the cells as read (``values``), or a typed read already parsed
+    (``parsed_bad``, which holds no bad cell, no error value and no text date by construction)."""
     problems: list[Problem] = []
-    errors = error_mask(values)
-    if errors.any():
-        for row in values.index[errors]:
-            problems.append(problem("the cell holds the Excel error {v}; fix the formula or type a value.",
-                                    "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
-                                    sheet=sheet, row=int(row), column=shown, v=str(values[row]).strip()))
-        values = values.where(~errors, None)
-    parsed, bad = parse_column(values, col, date_order)
-    if col.kind is Kind.DATE and warnings is not None:
-        warnings.extend(_ambiguous_date_warning(values, parsed, bad, sheet, shown, date_order))
-    for row in values.index[bad]:
+    if parsed_bad is not None:
+        parsed, bad = parsed_bad
+        errors = bad
+    else:
+        assert values is not None
+        errors = error_mask(values)
+        if errors.any():
+            for row in values.index[errors]:
+                problems.append(problem("the cell holds the Excel error {v}; fix the formula or type a value.",
+                                        "单元格是 Excel 错误值 {v}；请修正公式或直接填写数值。",
+                                        sheet=sheet, row=int(row), column=shown, v=str(values[row]).strip()))
+            values = values.where(~errors, None)
+        parsed, bad = parse_column(values, col, date_order)
+        if col.kind is Kind.DATE and warnings is not None:
+            warnings.extend(_ambiguous_date_warning(values, parsed, bad, sheet, shown, date_order))
+    for row in parsed.index[bad]:
+        assert values is not None
         if col.kind is Kind.CHOICE:
             allowed_en = ", ".join(c.value for c in col.choices)
             allowed_zh = "、".join(c.zh for c in col.choices)

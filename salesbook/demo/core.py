@@ -125,18 +125,22 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
 
     # History: 24 months before the plan year, by rep x product, with growth across the two years.
     hist_rows = []
+    # plain lists: element access on DataFrames cost more than drawing the numbers
+    seller_rows = list(zip(sellers["rep_id"].tolist(), sellers["region_id"].tolist(), sellers["hire_date"].tolist(),
+                           strict=True))
+    product_ids = products["product_id"].tolist()
+    strength_total = seller_strength.sum()
     for year_back, growth in ((2, 0.88), (1, 1.0)):
         for month in range(1, 13):
             period = pd.Timestamp(fy - year_back, month, 1)
             base = 480_000_000 * growth * season[month - 1]
-            for s_idx, seller in sellers.iterrows():
-                if seller["hire_date"] > period:
+            for s_idx, (rep_id, region_id, hired_on) in enumerate(seller_rows):
+                if hired_on > period:
                     continue
-                share = seller_strength[s_idx] / seller_strength.sum()
+                share = seller_strength[s_idx] / strength_total
                 amounts = base * share * product_mix * rng.lognormal(0, 0.25, size=len(product_mix))
-                for p_idx, amt in enumerate(amounts):
-                    hist_rows.append((period, seller["rep_id"], seller["region_id"], products["product_id"][p_idx],
-                                      round(float(amt), 2)))
+                for p_idx, amt in enumerate(amounts.tolist()):
+                    hist_rows.append((period, rep_id, region_id, product_ids[p_idx], round(amt, 2)))
     history = pd.DataFrame(hist_rows, columns=["period", "rep_id", "region_id", "product_id", "amount"])
 
     # Deals in the plan year.
@@ -156,8 +160,11 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
     discount = rng.uniform(0.85, 1.0, size=n_deals)
     amount = np.round(product_price[prod_idx] * qty * discount, 2)
     status = rng.choice(["booked", "cancelled", "returned"], size=n_deals, p=[0.96, 0.025, 0.015])
-    status_date = [d + pd.Timedelta(days=int(rng.integers(5, 60))) if s != "booked" else pd.NaT
-                   for d, s in zip(dates, status, strict=True)]
+    day_of = dates.to_numpy().astype("datetime64[D]").astype(np.int64)  # days since 1970, for quick sums
+    nat = np.iinfo(np.int64).min
+    status_date = pd.to_datetime(np.array([d + int(rng.integers(5, 60)) if st != "booked" else nat
+                                           for d, st in zip(day_of.tolist(), status.tolist(), strict=True)],
+                                          dtype=np.int64).astype("datetime64[D]")).astype("datetime64[us]")
     stems, suffixes = CUSTOMER_STEMS[lang], CUSTOMER_SUFFIX[lang]
     customers = [f"{stems[i % len(stems)]}{suffixes[(i // len(stems)) % len(suffixes)]}"
                  for i in rng.integers(0, len(stems) * len(suffixes), size=n_deals)]
@@ -173,37 +180,42 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
     by_region = sellers.groupby("region_id")["rep_id"].apply(list).to_dict()
     rep_region = dict(zip(sellers["rep_id"], sellers["region_id"], strict=True))
     credit_rows = []
-    for i in split_idx:
-        owner = deals.at[i, "rep_id"]
+    deal_ids, deal_reps = deals["deal_id"].tolist(), deals["rep_id"].tolist()
+    for i in split_idx.tolist():
+        owner = deal_reps[i]
         mates = [r for r in by_region[rep_region[owner]] if r != owner]
         if not mates:
             continue
         other = str(rng.choice(mates))
         share = float(rng.choice([0.5, 0.6, 0.7]))
-        credit_rows.append((deals.at[i, "deal_id"], owner, share, False))
-        credit_rows.append((deals.at[i, "deal_id"], other, round(1 - share, 2), False))
+        credit_rows.append((deal_ids[i], owner, share, False))
+        credit_rows.append((deal_ids[i], other, round(1 - share, 2), False))
         if rng.random() < 0.15:
             manager = manager_of_region[rep_region[owner]]
             if manager not in (owner, other):
-                credit_rows.append((deals.at[i, "deal_id"], manager, 0.1, True))
+                credit_rows.append((deal_ids[i], manager, 0.1, True))
     credits = pd.DataFrame(credit_rows, columns=["deal_id", "rep_id", "share", "overlay"])
 
     # Payments: most deals paid in one or two instalments, some partially, within 10-90 days.
     pay_rows = []
     pid = 0
-    as_of = pd.Timestamp(fy, 12, 31)
-    for deal_id, d, amt, st in zip(deals["deal_id"], deals["date"], deals["amount"], deals["status"], strict=True):
+    as_of = int(np.datetime64(f"{fy}-12-31", "D").astype(np.int64))
+    deal_days = deals["date"].to_numpy().astype("datetime64[D]").astype(np.int64).tolist()
+    for deal_id, d, amt, st in zip(deal_ids, deal_days, deals["amount"].tolist(), deals["status"].tolist(),
+                                   strict=True):
         if st == "cancelled":
             continue
         r = rng.random()
         parts = [1.0] if r < 0.7 else ([0.3, 0.7] if r < 0.9 else [0.5])
-        when = d + pd.Timedelta(days=int(rng.integers(10, 90)))
+        when = d + int(rng.integers(10, 90))
         for frac in parts:
             if when > as_of:
                 break
             pid += 1
             pay_rows.append((f"PAY{pid:07d}", deal_id, when, round(float(amt) * frac, 2)))
-            when = when + pd.Timedelta(days=int(rng.integers(20, 60)))
+            when = when + int(rng.integers(20, 60))
     payments = pd.DataFrame(pay_rows, columns=["payment_id", "deal_id", "date", "amount"])
+    payments["date"] = pd.to_datetime(payments["date"].to_numpy(dtype=np.int64).astype("datetime64[D]")) \
+        .astype("datetime64[us]")
     return {"Settings": settings, "Products": products, "Regions": regions, "Reps": reps, "History": history,
             "Deals": deals, "Credits": credits, "Payments": payments}

@@ -60,7 +60,7 @@ def load_review_data(path: str | Path, notes: list | None = None) -> ReviewData:
             if name not in present:
                 continue
             raw = book.read_raw(name)
-            if raw is None or not raw.rows:
+            if raw is None or raw.n_rows == 0:
                 continue
             frame, problems, _ = read_table(raw, REGISTRY[name])
             if problems:

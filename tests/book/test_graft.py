@@ -149,3 +149,35 @@ def test_copy_of_stored_and_streamed_entries(tmp_path):
         for info in infos:
             assert zf.read(info.filename) == zin.read(info.filename)
             assert zf.getinfo(info.filename).date_time == info.date_time
+
+
+def test_inventory_of_generated_sheets_from_their_shells_equals_reading_them(tmp_path):
+    """The saver counts a freshly grafted Out_ sheet from its XML without the data rows; reading the whole
+    part back must give the same counts (the rows hold values only)."""
+    import openpyxl
+
+    from salesbook.book.graft import graft_outputs
+    from salesbook.book.ooxml import feature_inventory
+
+    src = tmp_path / "in.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"
+    wb.save(src)
+    frame = pd.DataFrame({"rep_id": ["R1", "=SUM(A1)", None] * 50, "amount": [1.5, None, 3.0] * 50})
+    dest = tmp_path / "out.xlsx"
+    result = graft_outputs(src, {"Out_Commissions": frame}, dest)
+    assert result.generated
+    assert feature_inventory(str(dest), stand_ins=result.generated) == feature_inventory(str(dest))
+
+
+def test_sheet_tags_counted_inside_and_outside_the_cell_data():
+    from salesbook.book.ooxml import _COUNTED_TAGS, count_sheet_tags
+
+    xml = (b'<worksheet xmlns="m" xmlns:x14="x" xmlns:xm="xm"><sheetPr/><sheetData><row r="1"><c r="A1"><f>1+1</f>'
+           b'<v>2</v></c><c r="B1" t="inlineStr"><is><t>a:f &lt;f</t></is></c></row></sheetData>'
+           b'<mergeCells><mergeCell ref="A1:B1"/></mergeCells><dataValidations><dataValidation sqref="A1"/>'
+           b'</dataValidations><pageMargins/><extLst><x14:dataValidation><xm:f>S!A1</xm:f></x14:dataValidation>'
+           b'</extLst></worksheet>')
+    naive = {k: len(p.findall(xml)) for k, p in _COUNTED_TAGS.items()}
+    assert {k: v for k, v in count_sheet_tags(xml).items() if v} == {k: v for k, v in naive.items() if v}
+    assert naive["formulas"] == 2 and naive["data validations"] == 2

@@ -1,0 +1,134 @@
+"""Which library reads a workbook file's cells: the one place that chooses.
+
+- fastexcel (Rust, calamine underneath) when it and pyarrow are installed: a large table's columns come
+  over as typed Arrow arrays, without a Python object per cell (``TypedReader``);
+- python-calamine for everything read cell by cell (small tables, plain ranges, and any column the
+  typed read cannot vouch for), in ``file_book``.
+
+Both are optional at this seam: without fastexcel every table is read cell by cell, with the same
+result (``open_typed`` returns None).  A typed read is only ever used for a column whose every cell is
+of one type, which fastexcel's strict type check (over all rows, not a sample) guarantees; anything
+else (a mixed column, a text a number column would have to parse, an error value, a date outside the
+range validation accepts) is left to the cell-by-cell checks, column by column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from salesbook.book.base import TypedColumn
+
+try:  # optional: neither is available in every Python (xlwings Lite / Pyodide)
+    import fastexcel
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - exercised where fastexcel is not installed
+    fastexcel = None  # type: ignore[assignment]
+
+TYPED_MIN_ROWS = 2_000  # smaller tables are read cell by cell: quick either way, and one reader fewer
+_RETRIES = 3  # mixed columns set aside one by one before the whole table is read cell by cell
+_FAILED_COLUMN = re.compile(r"could not determine dtype for column c(\d+)\b")
+_MIN_MS = np.datetime64("1900-01-01", "ms")
+_END_MS = np.datetime64("2262-01-01", "ms")  # validation's dates end with 2261 (pandas' nanosecond timestamps)
+
+
+def typed_reading() -> bool:
+    """Whether typed column reads are available (and not switched off with SALESBOOK_TYPED_READ=0)."""
+    return fastexcel is not None and os.environ.get("SALESBOOK_TYPED_READ", "1") != "0"
+
+
+def typed_min_rows() -> int:
+    """Tables with fewer data rows are read cell by cell (SALESBOOK_TYPED_MIN_ROWS overrides, e.g. 1 to run
+    a test suite's small books through the typed read)."""
+    return int(os.environ.get("SALESBOOK_TYPED_MIN_ROWS", TYPED_MIN_ROWS))
+
+
+@dataclass
+class TypedRead:
+    """A table's columns as typed (None where not typed) and the sheet's extent as the reader saw it."""
+
+    columns: list[TypedColumn | None]
+    rows: int             # data rows read (trailing rows without any value may be missing)
+    sheet_rows: int       # rows from the top of the sheet to its last row holding a value
+
+
+class TypedReader:
+    """Typed reads of rectangular areas of a workbook's sheets (one open file)."""
+
+    def __init__(self, path: str | Path):
+        self._reader = fastexcel.read_excel(str(path))
+
+    def read(self, sheet: str, first_row: int, last_row: int, left: int, right: int) -> TypedRead | None:
+        """Rows ``first_row..last_row`` (1-based Excel rows, data only), columns ``left..right``.
+
+        None when fastexcel cannot read the sheet at all (the caller reads it cell by cell)."""
+        width = right - left + 1
+        forced: dict[int, str] = {}
+        for _ in range(_RETRIES + 1):
+            try:
+                sheet_obj = self._reader.load_sheet(
+                    sheet, header_row=None, column_names=[f"c{j}" for j in range(width)], skip_rows=first_row - 1,
+                    n_rows=max(last_row - first_row + 1, 0), use_columns=list(range(left - 1, right)),
+                    schema_sample_rows=None, dtype_coercion="strict",
+                    dtypes={left - 1 + j: t for j, t in forced.items()} or None)
+                batch, errors = sheet_obj.to_arrow_with_errors()
+            except Exception as exc:  # fastexcel raises its own error types; any failure means cell by cell
+                m = _FAILED_COLUMN.search(str(exc))
+                if m is None or int(m.group(1)) in forced:
+                    return None
+                forced[int(m.group(1))] = "string"  # a mixed column: set aside, read cell by cell
+                continue
+            break
+        else:
+            return None
+        bad = {e.offset_position[1] for e in errors.errors} if errors is not None else set()
+        columns = [None if j in forced or j in bad else _typed(batch.column(j)) for j in range(batch.num_columns)]
+        columns += [None] * (width - len(columns))
+        return TypedRead(columns=columns, rows=batch.num_rows, sheet_rows=sheet_obj.total_height)
+
+
+def _typed(arr: Any) -> TypedColumn | None:
+    """An Arrow column as a ``TypedColumn``; None for what validation must see cell by cell."""
+    t = arr.type
+    if pa.types.is_null(t):
+        return TypedColumn("text", np.full(len(arr), -1, dtype=np.int64), [])
+    if pa.types.is_floating(t) or pa.types.is_integer(t):
+        values = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        valid = ~np.asarray(arr.is_null(), dtype=bool)
+        if not np.isfinite(values[valid]).all():  # "nan" or "inf" typed as text: the cell checks say why
+            return None
+        return TypedColumn("number", values)
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        values = arr.cast(pa.timestamp("ms")).to_numpy(zero_copy_only=False).astype("datetime64[ms]")
+        seen = values[~np.isnat(values)]
+        if len(seen) and (seen.min() < _MIN_MS or seen.max() >= _END_MS):
+            return None
+        return TypedColumn("date", values)
+    if pa.types.is_boolean(t):
+        values = np.where(np.asarray(arr.is_null(), dtype=bool), -1,
+                          np.asarray(arr.fill_null(False), dtype=np.int8)).astype(np.int8)
+        return TypedColumn("bool", values)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        encoded = pc.dictionary_encode(arr)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        texts = encoded.dictionary.to_pylist()
+        if "" in texts:  # an empty text is a blank cell, as the cell-by-cell reader gives blanks
+            codes[codes == texts.index("")] = -1
+        return TypedColumn("text", codes, texts)
+    return None  # durations and anything newer
+
+
+def open_typed(path: str | Path) -> TypedReader | None:
+    """A typed reader for ``path``, or None where fastexcel is not installed or cannot open the file."""
+    if not typed_reading():
+        return None
+    try:
+        return TypedReader(path)
+    except Exception:  # the cell-by-cell reader reports what is wrong with the file
+        return None

@@ -1,0 +1,185 @@
+"""Column-wise typed reads (fastexcel) give exactly what the cell-by-cell read gives: the same frames,
+the same problems and warnings word for word, the same fingerprints; a column the typed read cannot
+vouch for (mixed cells, text in a number column, an error value, a date typed as text) is read cell by
+cell, and only that column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.worksheet.table import Table
+
+from salesbook.book import readers
+from salesbook.book.base import TypedTable
+from salesbook.book.file_book import FileBook
+from salesbook.book.runinfo import input_fingerprints
+from salesbook.book.validate import load_book
+from salesbook.errors import InputError
+
+pytestmark = pytest.mark.skipif(readers.fastexcel is None, reason="fastexcel not installed")
+
+DEALS = ["deal_id", "date", "rep_id", "product_id", "amount"]
+
+
+def _deals(n: int = 12) -> list[list]:
+    return [[f"D{i}", dt.date(2026, 1, 1 + i % 28), "R1" if i % 2 else "R2", "P1", 100.0 + i] for i in range(n)]
+
+
+def _book(tmp_path: Path, base_sheets: dict, deals: list[list], *, below: list | None = None,
+          error_at: str | None = None, headers: list[str] = DEALS) -> Path:
+    """The base book with ``deals`` under the Deals headers (cells written as given, dates as dates)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    sheets = {**base_sheets, "Deals": [headers, *deals]}
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+        last = max(len(rows), 2)
+        ws.add_table(Table(displayName=title, ref=f"A1:{chr(64 + len(rows[0]))}{last}"))
+        if title == "Deals" and below is not None:
+            ws.append([])
+            ws.append(below)
+    if error_at:
+        cell = wb["Deals"][error_at]
+        cell.value, cell.data_type = "#N/A", "e"
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return path
+
+
+def _load(path: Path, monkeypatch, typed: bool):
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1" if typed else "0")
+    with FileBook(path) as book:
+        raw = book.read_raw("Deals")
+        try:
+            loaded = load_book(book)
+            out = (loaded.tables, [w.text("en") for w in loaded.warnings], [w.text("zh") for w in loaded.warnings], [])
+        except InputError as exc:
+            out = (None, [], [], [(p.text("en"), p.text("zh")) for p in exc.problems])
+        return raw, out, input_fingerprints(book)
+
+
+def _same(path: Path, monkeypatch) -> TypedTable:
+    """Load typed and cell by cell; everything must agree. Returns the typed read of Deals."""
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
+    raw, typed, fp_typed = _load(path, monkeypatch, True)
+    _, cells, fp_cells = _load(path, monkeypatch, False)
+    assert typed[1:] == cells[1:]
+    if cells[0] is not None:
+        for name, frame in cells[0].items():
+            pd.testing.assert_frame_equal(typed[0][name], frame, check_exact=True)
+    assert fp_typed == fp_cells
+    return raw
+
+
+def _typed_columns(raw) -> list[bool]:
+    assert isinstance(raw, TypedTable)
+    return [c is not None for c in raw.columns]
+
+
+def test_clean_table_is_read_typed(tmp_path, base_sheets, monkeypatch):
+    raw = _same(_book(tmp_path, base_sheets, _deals()), monkeypatch)
+    assert _typed_columns(raw) == [True] * 5
+    assert raw.n_rows == 12 and raw.row_numbers == list(range(2, 14))
+
+
+def test_rows_as_python_values_match_the_cell_read(tmp_path, base_sheets, monkeypatch):
+    path = _book(tmp_path, base_sheets, _deals(3))
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
+    with FileBook(path) as book:
+        raw = book.read_raw("Deals")
+        assert isinstance(raw, TypedTable)
+        cells = raw.cell_table().rows
+    assert raw.rows == cells == [["D0", dt.date(2026, 1, 1), "R2", "P1", 100.0],
+                                                 ["D1", dt.date(2026, 1, 2), "R1", "P1", 101.0],
+                                                 ["D2", dt.date(2026, 1, 3), "R2", "P1", 102.0]]
+
+
+@pytest.mark.parametrize("bad", ["1,200", "¥1,200", "5%", True, "n/a", "nan", "inf", "abc"])
+def test_text_or_bool_in_the_amount_column_reads_that_column_cell_by_cell(tmp_path, base_sheets, monkeypatch, bad):
+    deals = _deals()
+    deals[4][4] = bad
+    raw = _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+    assert _typed_columns(raw) == [True, True, True, True, False]
+
+
+def test_error_value_is_named_as_the_cell_read_names_it(tmp_path, base_sheets, monkeypatch):
+    path = _book(tmp_path, base_sheets, _deals(), error_at="E5")
+    raw = _same(path, monkeypatch)
+    assert _typed_columns(raw) == [True, True, True, True, False]
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1")
+    with FileBook(path) as book, pytest.raises(InputError) as err:
+        load_book(book)
+    assert [(p.sheet, p.row, p.text("en")) for p in err.value.problems] == [
+        ("Deals", 5, "the cell holds the Excel error #N/A; fix the formula or type a value.")]
+
+
+@pytest.mark.parametrize("typed_date", ["03/04/2026", "2026-03-04", "31/02/2026", "soon"])
+def test_date_typed_as_text_reads_the_date_column_cell_by_cell(tmp_path, base_sheets, monkeypatch, typed_date):
+    deals = _deals()
+    deals[2][1] = typed_date
+    raw = _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+    assert _typed_columns(raw) == [True, False, True, True, True]
+
+
+def test_two_mixed_columns_each_read_cell_by_cell_the_others_typed(tmp_path, base_sheets, monkeypatch):
+    deals = _deals()
+    deals[1][1], deals[3][4] = "2026/1/2", "1 000"
+    raw = _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+    assert _typed_columns(raw) == [True, False, True, True, False]
+
+
+def test_ids_typed_as_numbers_become_the_same_text(tmp_path, base_sheets, monkeypatch):
+    base_sheets["Reps"] = [base_sheets["Reps"][0], [1001, "Ann", "EAST", "rep", "2024-01-01"],
+                           [1002.5, "Bob", "WEST", "manager", "2023-05-01"]]
+    deals = [[1000 + i, dt.date(2026, 1, 2), 1001 if i % 2 else 1002.5, "P1", 10.0] for i in range(6)]
+    raw = _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+    assert _typed_columns(raw) == [True] * 5
+
+
+def test_blank_rows_inside_and_whitespace_cells(tmp_path, base_sheets, monkeypatch):
+    deals = _deals()
+    deals[3] = [None] * 5
+    deals[4] = [None] * 5
+    deals[6][3] = "   "
+    deals[7][0] = " D7 "
+    deals += [[None] * 5, [None] * 5]  # trailing blank rows inside the table's range
+    raw = _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+    assert _typed_columns(raw) == [True] * 5
+    assert 5 not in raw.row_numbers and 6 not in raw.row_numbers and raw.row_numbers[-1] == 13
+
+
+def test_empty_optional_column_and_missing_required_cells(tmp_path, base_sheets, monkeypatch):
+    deals = [[*r, None] for r in _deals()]
+    deals[2][2] = None
+    deals[5][4] = None
+    raw = _same(_book(tmp_path, base_sheets, deals, headers=[*DEALS, "customer"]), monkeypatch)
+    assert _typed_columns(raw) == [True] * 6
+
+
+def test_data_below_the_table_is_still_an_error(tmp_path, base_sheets, monkeypatch):
+    path = _book(tmp_path, base_sheets, _deals(), below=["D99", dt.date(2026, 1, 1), "R1", "P1", 5.0])
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
+    _, typed, _ = _load(path, monkeypatch, True)
+    assert typed[3] and "below table 'Deals'" in typed[3][0][0]
+    _same(path, monkeypatch)
+
+
+def test_choice_outside_the_list_and_duplicate_keys(tmp_path, base_sheets, monkeypatch):
+    base_sheets["Reps"][2][3] = "chief"
+    deals = _deals()
+    deals[5][0] = "D1"
+    _same(_book(tmp_path, base_sheets, deals), monkeypatch)
+
+
+def test_without_typed_reads_every_table_is_read_cell_by_cell(tmp_path, base_sheets, monkeypatch):
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
+    monkeypatch.setattr(readers, "fastexcel", None)
+    with FileBook(_book(tmp_path, base_sheets, _deals())) as book:
+        assert not isinstance(book.read_raw("Deals"), TypedTable)
+        assert len(load_book(book).tables["Deals"]) == 12
