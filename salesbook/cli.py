@@ -184,6 +184,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     lang = args.lang or result.lang
     _print_warnings(result.notes, lang)
     print(result.summary(lang))
+    if args.timings:
+        print(result.timings(lang))
     return EXIT_OK if result.ok else EXIT_INTERNAL
 
 
@@ -259,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--zip", action="store_true", help="also pack the reports into one .zip")
     sp.add_argument("--templates", help="folder with your own templates overriding the built-in ones")
     sp.add_argument("--creation-date", help="pin the PDF creation date (e.g. 2026-01-01) for identical bytes")
+    sp.add_argument("--timings", action="store_true", help="also print where the time went (read, render ...)")
     add_common(sp)
     sp.set_defaults(func=cmd_report)
 
