@@ -292,13 +292,15 @@ class FileBook:
         wanted = range(width) if keep is None else keep
         partial = keep is not None
         rows_of: list[int] | None = None   # a partial read's rows, for its cell-by-cell read to match
+        whole: list[RawTable] = []          # the cell-by-cell read, made once
 
         def cells() -> RawTable:
-            whole = self._cell_table(name, ident, part)
-            return whole if rows_of is None else _only_rows(whole, rows_of)
+            if not whole:
+                whole.append(self._cell_table(name, ident, part))
+            return whole[0] if rows_of is None else _only_rows(whole[0], rows_of)
 
         if any(columns[j] is None for j in wanted):  # rows as the cell-by-cell read keeps them, for every column
-            cell_raw = self._cell_table(name, ident, part)
+            cell_raw = cells()
             numbers = np.asarray(cell_raw.row_numbers or [], dtype=np.int64)
             if len(numbers) and numbers.max() - first >= read.rows:
                 return cell_raw
