@@ -201,6 +201,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     lang = args.lang or result.lang
     _print_warnings(result.notes, lang)
     print(result.summary(lang))
+    if args.timings:
+        print(result.timings(lang))
     return EXIT_OK if result.ok else EXIT_INTERNAL
 
 
@@ -283,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "the generated passwords beside --out (never printed)")
     sp.add_argument("--send-list", help="with --protect: where the send list goes (an .xlsx, its .csv beside it; "
                                         "default: beside the --out folder, never inside it)")
+    sp.add_argument("--timings", action="store_true", help="also print where the time went (read, render ...)")
     add_common(sp)
     sp.set_defaults(func=cmd_report)
 

@@ -77,7 +77,10 @@ class TypedTable(RawTable):
 
     ``rows`` are made from the columns only when asked for; ``cell_table`` reads the same table cell by
     cell, for the columns that could not be typed (None in ``columns``) or that fail a typed check.
+    A ``partial`` table was read for some columns only and holds the rows with a value in them.
     """
+
+    partial: bool = False
 
     def __init__(self, *, columns: list[TypedColumn | None], cell_table: Callable[[], RawTable], **kw: Any):
         self._rows: list[list[Any]] | None = None

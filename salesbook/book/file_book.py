@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,10 @@ import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
 
-from salesbook.book import readers
+from salesbook.book import readers, stamps
 from salesbook.book.base import RawTable, TypedColumn, TypedTable
 from salesbook.book.cells import Unreadable, open_cells
-from salesbook.book.headers import decode_escapes, header_lookup, normalise_name
+from salesbook.book.headers import decode_escapes, header_lookup, match_header, normalise_name
 from salesbook.book.layout import Box, blank_inside, read_box, read_range
 from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.safety import check_workbook_file
@@ -58,6 +59,7 @@ class TablePart:
     header_rows: int
     totals_rows: int
     columns: tuple[str, ...]
+    part: str = ""    # the table part's name in the package
 
 
 def _box(ref: str) -> Box | None:
@@ -106,6 +108,15 @@ def _mark_error_cells(xml: bytes | None, grid: list[list[Any]], origin: tuple[in
                 grid[i][col] = m.group(3).decode("utf-8", "replace")
 
 
+def _only_rows(raw: RawTable, rows: list[int]) -> RawTable:
+    """``raw`` cut down to the rows at these Excel row numbers, in their order (blank where it has none)."""
+    at = {raw.excel_row(i): i for i in range(raw.n_rows)}
+    blank = [None] * len(raw.headers)
+    return RawTable(name=raw.name, sheet=raw.sheet, headers=raw.headers,
+                    rows=[raw.rows[at[r]] if r in at else blank for r in rows], header_row=raw.header_row,
+                    first_col=raw.first_col, row_numbers=list(rows), problems=raw.problems, warnings=raw.warnings)
+
+
 def table_parts(zf: zipfile.ZipFile) -> dict[str, TablePart]:
     """Every Excel Table in the package by its display name (and by its name, when that differs)."""
     names = set(zf.namelist())
@@ -133,7 +144,7 @@ def table_parts(zf: zipfile.ZipFile) -> dict[str, TablePart]:
                 continue
             columns = tuple(decode_escapes(c.get("name", "")) for c in root.iterfind("m:tableColumns/m:tableColumn", NS))
             table = TablePart(name=root.get("displayName") or root.get("name") or "", sheet=sheet, box=box,
-                              header_rows=header_rows, totals_rows=totals_rows, columns=columns)
+                              header_rows=header_rows, totals_rows=totals_rows, columns=columns, part=path)
             for key in (root.get("displayName"), root.get("name")):
                 if key:
                     out.setdefault(key, table)
@@ -171,6 +182,7 @@ class FileBook:
         self._raw_cache: dict[str, RawTable | None] = {}
         self._locations = self._find_tables()
         self._typed: readers.TypedReader | bool | None = False  # opened when a large table is first read
+        self._facts: stamps.PackageFacts | None = None
 
     # -- discovery -------------------------------------------------------------------------------
     def _find_tables(self) -> dict[str, tuple[str, str]]:
@@ -217,10 +229,47 @@ class FileBook:
         others = [t.box for t in self._tables().values() if t.sheet == ident]
         return read_range(name, ident, grid, (1, 1), header_lookup(REGISTRY[name]), others=others)
 
+    def stamp(self, name: str, formats: int | None = None) -> str | None:
+        """A stamp of the parts the table's cells are read from (``stamps``), without reading them; with
+        ``formats``, made the way a stamp recorded with that many cell formats was."""
+        where = self._locations.get(name)
+        if where is None:
+            return None
+        kind, ident = where
+        table = self._tables().get(ident) if kind == "table" else None
+        sheet = table.sheet if table is not None else (ident if kind == "sheet" else None)
+        sheet_part = self._sheet_part(sheet) if sheet is not None else None
+        if sheet_part is None:
+            return None
+        if self._facts is None:
+            with zipfile.ZipFile(self.path) as zf:
+                self._facts = stamps.package_facts(zf)
+        return stamps.table_stamp(self._facts, [sheet_part, *([table.part] if table is not None else [])], formats)
+
     def _others(self, part: TablePart) -> list[Box]:
         """The boxes of the other tables on ``part``'s sheet."""
         return [t.box for t in {id(t): t for t in self._tables().values()}.values()
                 if t.sheet == part.sheet and t is not part]
+
+    def read_columns(self, name: str, columns: Collection[str]) -> RawTable | None:
+        """The table with at least the columns named (canonical names) read: a large Excel Table's other
+        columns are left unread (None in its ``columns``; read cell by cell only if something asks for them).
+
+        Why: a report needs a few columns of a few tables; reading the whole of a 500,000-row book for them
+        took most of its time and memory. A table read so holds the rows with a value in those columns
+        (``partial``): enough for what they say, not for a fingerprint of the whole table."""
+        if name in self._raw_cache:
+            return self._raw_cache[name]
+        where = self._locations.get(name)
+        part = self._tables().get(where[1]) if where is not None and where[0] == "table" else None
+        if part is not None:
+            lookup = header_lookup(REGISTRY[name])
+            keep = [j for j, h in enumerate(part.columns) if match_header(h, lookup) in set(columns)]
+            if len(keep) < len(part.columns):
+                typed = self._typed_table(name, where[1], part, keep)  # type: ignore[index]
+                if typed is not None:
+                    return typed
+        return self.read_raw(name)
 
     def _typed_area(self, part: TablePart) -> readers.Area | None:
         """The data area of a large Excel Table with nothing around it (by the sheet's dimension), which a
@@ -235,49 +284,65 @@ class FileBook:
             return None
         return (part.sheet, first, last, box.left, box.right)
 
-    def _typed_table(self, name: str, ident: str, part: TablePart) -> RawTable | None:
-        """A large Excel Table with nothing around it, read column-wise; None where that does not apply
-        (the cell-by-cell read then locates whatever lies below or beside the table)."""
+    def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None) -> RawTable | None:
+        """A large Excel Table with nothing around it, read column-wise (only the columns ``keep`` when
+        given); None where that does not apply (the cell-by-cell read then locates whatever lies below or
+        beside the table)."""
         area = self._typed_area(part)
         if area is None:
             return None
-        if self._typed is False:  # first large table: every one the book has is read from now on, two at a time
-            parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
-            areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
+        if self._typed is False:
+            # a whole book's first large table: every large table it has is read from now on, two at a time;
+            # a read of some columns (a report) starts nothing else
+            areas: list[readers.Area] = []
+            if keep is None:
+                parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
+                areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
             self._typed = readers.open_typed(self.path, areas)
         if not self._typed:
             return None
         box = part.box
-        first = box.top + 1
-        read = self._typed.read(area)
+        first, width = box.top + 1, box.right - box.left + 1
+        read = self._typed.read(area, keep)
         if read is None or read.sheet_rows > box.bottom:  # values below the table (beside it: the dimension)
             return None
+        columns = read.columns
+        wanted = range(width) if keep is None else keep
+        partial = keep is not None
+        rows_of: list[int] | None = None   # a partial read's rows, for its cell-by-cell read to match
+        whole: list[RawTable] = []          # the cell-by-cell read, made once
 
         def cells() -> RawTable:
-            return self._cell_table(name, ident, part)
+            if not whole:
+                whole.append(self._cell_table(name, ident, part))
+            return whole[0] if rows_of is None else _only_rows(whole[0], rows_of)
 
-        columns = read.columns
-        if any(c is None for c in columns):  # rows as the cell-by-cell read keeps them, for every column
+        if any(columns[j] is None for j in wanted):  # rows as the cell-by-cell read keeps them, for every column
             cell_raw = cells()
             numbers = np.asarray(cell_raw.row_numbers or [], dtype=np.int64)
             if cell_raw.problems or (len(numbers) and numbers.max() - first >= read.rows):
                 return cell_raw
             take = numbers - first
             warnings = list(cell_raw.warnings)
+            partial = False
         else:
             blank = np.ones(read.rows, dtype=bool)
-            for col in columns:
+            for col in (columns[j] for j in wanted):
                 blank &= col.values < 0 if col.kind in ("text", "bool") else (
                     np.isnan(col.values) if col.kind == "number" else np.isnat(col.values))
             take = np.flatnonzero(~blank)
             warnings = []
-            if len(take) and len(take) <= take[-1]:
+            if not partial and len(take) and len(take) <= take[-1]:  # blank in the columns read is not blank
                 inside = np.flatnonzero(blank[:take[-1]])
                 warnings.append(blank_inside(part.sheet, part.name, (inside + first).tolist()))
             numbers = take + first
+            if partial:
+                rows_of = numbers.tolist()
         sliced = [None if c is None else TypedColumn(c.kind, c.values[take], c.texts) for c in columns]
-        return TypedTable(name=name, sheet=part.sheet, headers=list(part.columns), columns=sliced, cell_table=cells,
-                          header_row=box.top, first_col=box.left, row_numbers=numbers.tolist(), warnings=warnings)
+        table = TypedTable(name=name, sheet=part.sheet, headers=list(part.columns), columns=sliced, cell_table=cells,
+                           header_row=box.top, first_col=box.left, row_numbers=numbers.tolist(), warnings=warnings)
+        table.partial = partial
+        return table
 
     def _cell_table(self, name: str, ident: str, part: TablePart) -> RawTable:
         """An Excel Table read cell by cell, with what lies below and beside it."""

@@ -18,6 +18,7 @@ import concurrent.futures
 import os
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,17 +67,20 @@ class TypedReader:
     def __init__(self, path: str | Path):
         self._reader = fastexcel.read_excel(str(path))
 
-    def read(self, sheet: str, first_row: int, last_row: int, left: int, right: int) -> TypedRead | None:
-        """Rows ``first_row..last_row`` (1-based Excel rows, data only), columns ``left..right``.
+    def read(self, sheet: str, first_row: int, last_row: int, left: int, right: int,
+             keep: Sequence[int] | None = None) -> TypedRead | None:
+        """Rows ``first_row..last_row`` (1-based Excel rows, data only), columns ``left..right``; with ``keep``
+        only those columns (0-based within ``left..right``), the others left None.
 
         None when fastexcel cannot read the sheet at all (the caller reads it cell by cell)."""
         width = right - left + 1
+        wanted = sorted(set(keep)) if keep is not None else list(range(width))
         forced: dict[int, str] = {}
         for _ in range(_RETRIES + 1):
             try:
                 sheet_obj = self._reader.load_sheet(
-                    sheet, header_row=None, column_names=[f"c{j}" for j in range(width)], skip_rows=first_row - 1,
-                    n_rows=max(last_row - first_row + 1, 0), use_columns=list(range(left - 1, right)),
+                    sheet, header_row=None, column_names=[f"c{j}" for j in wanted], skip_rows=first_row - 1,
+                    n_rows=max(last_row - first_row + 1, 0), use_columns=[left - 1 + j for j in wanted],
                     schema_sample_rows=None, dtype_coercion="strict",
                     dtypes={left - 1 + j: t for j, t in forced.items()} or None)
                 batch, errors = sheet_obj.to_arrow_with_errors()
@@ -89,9 +93,11 @@ class TypedReader:
             break
         else:
             return None
-        bad = {e.offset_position[1] for e in errors.errors} if errors is not None else set()
-        columns = [None if j in forced or j in bad else _typed(batch.column(j)) for j in range(batch.num_columns)]
-        columns += [None] * (width - len(columns))
+        # an error's column is the sheet's (0-based), not the position among the columns read
+        bad = {e.offset_position[1] - (left - 1) for e in errors.errors} if errors is not None else set()
+        columns: list[TypedColumn | None] = [None] * width
+        for k, j in enumerate(wanted[:batch.num_columns]):
+            columns[j] = None if j in forced or j in bad else _typed(batch.column(k))
         return TypedRead(columns=columns, rows=batch.num_rows, sheet_rows=sheet_obj.total_height)
 
 
@@ -139,14 +145,17 @@ class TypedPrefetch:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typed-read")
         self._futures = {area: self._pool.submit(self._read, area) for area in areas}
 
-    def _read(self, area: Area) -> TypedRead | None:
+    def _read(self, area: Area, keep: Sequence[int] | None = None) -> TypedRead | None:
         reader = getattr(self._local, "reader", None)
         if reader is None:
             reader = self._local.reader = TypedReader(self._path)
-        return reader.read(*area)
+        return reader.read(*area, keep=keep)
 
-    def read(self, area: Area) -> TypedRead | None:
-        """The read of ``area`` (started now if it was not asked for up front)."""
+    def read(self, area: Area, keep: Sequence[int] | None = None) -> TypedRead | None:
+        """The read of ``area`` (started now if it was not asked for up front); with ``keep`` only those
+        columns (0-based within the area), never a prefetched whole."""
+        if keep is not None:
+            return self._pool.submit(self._read, area, keep).result()
         future = self._futures.pop(area, None) or self._pool.submit(self._read, area)
         return future.result()
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from salesbook.book import stamps
 from salesbook.book.base import Book, RawTable, TypedColumn, TypedTable
 from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import InputError, Problem, problem
@@ -36,6 +37,8 @@ def fingerprint(raw: RawTable) -> str:
     read column-wise (``TypedTable``) and the same table read cell by cell give the same digest, and a
     typed read never has to make a Python object per cell for it.
     """
+    if getattr(raw, "partial", False):
+        raise ValueError(f"{raw.name} was read for some columns only: no fingerprint of the whole table")
     digest = hashlib.blake2b(digest_size=16)
     digest.update(pickle.dumps([str(h) for h in raw.headers], protocol=5))
     width = len(raw.headers)
@@ -141,30 +144,38 @@ def _canonical_cells(cells: list[Any]) -> Canonical:
     return tags, numbers, codes, texts
 
 
-def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str]]:
-    """Input table -> (sheet, rows, fingerprint) for every input table the book holds."""
+def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str, str]]:
+    """Input table -> (sheet, rows, fingerprint, stamp) for every input table the book holds; the stamp
+    (``stamps``) is "" where the book cannot make one (live Excel)."""
+    stamp = getattr(book, "stamp", None)
     out = {}
-    for name in book.table_names():
-        table = REGISTRY.get(name)
-        if table is None or table.output or not table.fingerprinted:
-            continue
+    for name in _input_tables(book):
         raw = book.read_raw(name)
         if raw is not None:
-            out[name] = (raw.sheet, raw.n_rows, fingerprint(raw))
+            out[name] = (raw.sheet, raw.n_rows, fingerprint(raw), (stamp(name) if stamp is not None else None) or "")
     return out
 
 
-def runinfo_frame(prints: Mapping[str, tuple[str, int, str]], as_of: dt.date | None = None) -> pd.DataFrame:
+def _input_tables(book: Book) -> list[str]:
+    """The input tables whose cells the results depend on (not Recipients: who gets a review changes no figure)."""
+    return [n for n in book.table_names() if n in REGISTRY and not REGISTRY[n].output and REGISTRY[n].fingerprinted]
+
+
+def runinfo_frame(prints: Mapping[str, tuple[str, int, str, str]], as_of: dt.date | None = None) -> pd.DataFrame:
     """Rows per input table; the date is the run's as-of date (not the clock), so reruns write the same bytes."""
     stamp = (as_of or dt.date.today()).isoformat()
-    rows = [(name, sheet, n, fp, stamp, __version__) for name, (sheet, n, fp) in sorted(prints.items())]
-    frame = pd.DataFrame(rows, columns=["table", "sheet", "rows", "fingerprint", "as_of", "version"])
+    rows = [(name, sheet, n, fp, parts, stamp, __version__) for name, (sheet, n, fp, parts) in sorted(prints.items())]
+    frame = pd.DataFrame(rows, columns=["table", "sheet", "rows", "fingerprint", "parts", "as_of", "version"])
     frame["rows"] = frame["rows"].astype("Int64")
     return frame
 
 
 def check_computed(book: Book) -> list[Problem]:
-    """Refuse a book that was never computed; warnings for inputs changed since it was."""
+    """Refuse a book that was never computed; warnings for inputs changed since it was.
+
+    A table whose parts are as they were when the book was computed (its recorded stamp) is unchanged
+    without reading it; any other table is read and its cells' fingerprint compared, so only a change to
+    the cells counts (a book re-saved by Excel or LibreOffice, every part rewritten, is not "changed")."""
     raw = book.read_raw(RUNINFO)
     if raw is None and any(REGISTRY[n].output and n != RUNINFO for n in book.table_names()):
         return [problem("this workbook's results carry no {info} sheet (computed by an older salesbook), so whether "
@@ -179,23 +190,33 @@ def check_computed(book: Book) -> list[Problem]:
             "再用运行输出的计算结果工作簿生成报告。", info=RUNINFO))
     lookup = header_lookup(REGISTRY[RUNINFO])
     columns = [match_header(h, lookup) for h in raw.headers]  # the sheet's headers are in the book's language
-    stored: dict[str, str] = {}
+    stored: dict[str, tuple[str, str]] = {}
     for row in raw.rows:
         cells = dict(zip(columns, row, strict=False))
         if cells.get("table"):
-            stored[str(cells["table"])] = str(cells.get("fingerprint") or "")
-    now = input_fingerprints(book)
-    for n, (sheet, count, _) in list(now.items()):  # a book computed before column-wise fingerprints
-        if n in stored and not stored[n].startswith(_SCHEME):
-            raw_n = book.read_raw(n)
-            now[n] = (sheet, count, legacy_fingerprint(raw_n) if raw_n is not None else "")
-    changed = sorted(n for n in set(stored) | set(now)
-                     if stored.get(n) != (now[n][2] if n in now else None))
+            stored[str(cells["table"])] = (str(cells.get("fingerprint") or ""), str(cells.get("parts") or ""))
+    changed = [(n, sheet) for n in sorted(set(stored) | set(_input_tables(book)))
+               if (sheet := _changed(book, n, *stored.get(n, ("", "")), n in stored)) is not None]
     if not changed:
         return []
-    sheets_en = ", ".join(now[n][0] if n in now else n for n in changed)
-    sheets_zh = "、".join(now[n][0] if n in now else n for n in changed)
+    sheets_en = ", ".join(sheet for _, sheet in changed)
+    sheets_zh = "、".join(sheet for _, sheet in changed)
     return [problem("the inputs changed after the results were computed ({sheets_en}): the reviews show the results "
                     "of the last run; run `salesbook run` again to bring them up to date.",
                     "计算结果之后输入又被修改过（{sheets_zh}）：报告显示的是上次运行的结果；请重新运行 `salesbook run` 更新。",
                     sheet=RUNINFO, sheets_en=sheets_en, sheets_zh=sheets_zh)]
+
+
+def _changed(book: Book, name: str, print_: str, parts: str, recorded: bool) -> str | None:
+    """None when input table ``name`` is as recorded, else the sheet (or the table's name) to name it by."""
+    formats = stamps.recorded_formats(parts) if recorded else None
+    stamp = getattr(book, "stamp", None)
+    if formats is not None and stamp is not None and name in book.table_names() and stamp(name, formats) == parts:
+        return None   # the parts it is read from are the ones it was computed from: not read at all
+    raw = book.read_raw(name) if name in book.table_names() else None
+    if raw is None:
+        return name if recorded else None
+    if not recorded:
+        return raw.sheet
+    now = fingerprint(raw) if print_.startswith(_SCHEME) or not print_ else legacy_fingerprint(raw)
+    return None if now == print_ else raw.sheet

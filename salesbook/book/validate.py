@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,8 +64,11 @@ def empty_frame(table: Table) -> pd.DataFrame:
 
 
 def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warnings: list[Problem] | None = None,
-               date_order: str = "mdy") -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
-    """Map headers, parse every column, check required/blank/range/choices/unique. No cross-table checks."""
+               date_order: str = "mdy", columns: Collection[str] | None = None,
+               ) -> tuple[pd.DataFrame, list[Problem], dict[str, str]]:
+    """Map headers, parse every column (or only ``columns``), check required/blank/range/choices/unique.
+    No cross-table checks."""
+    schema_columns = [c for c in table.columns if columns is None or c.name in columns]
     problems: list[Problem] = []
     lookup = header_lookup(table)
     positions: dict[str, int] = {}
@@ -85,7 +88,7 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
             continue
         positions[canon] = i
         shown[canon] = f"{display_header(header)} ({column_letter(raw.first_col + i)})"
-    for col in table.columns:
+    for col in schema_columns:
         if col.required and col.name not in positions:
             close = closest_header(((col.label_en, 0.6), (col.zh, 0.5)), unknown)
             hint_en = f" Did you mean '{close}'?" if close else ""
@@ -111,7 +114,7 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
         return pd.Series(grid[:, pos], index=index, dtype=object)
 
     data: dict[str, pd.Series] = {}
-    for col in table.columns:
+    for col in schema_columns:
         pos = positions.get(col.name)
         typed = raw.columns[pos] if isinstance(raw, TypedTable) and pos is not None else None
         parsed_bad = parse_typed(typed, col, index) if typed is not None else None
@@ -121,7 +124,7 @@ def read_table(raw: RawTable, table: Table, *, require_rows: bool = False, warni
         problems.extend(col_problems)
         data[col.name] = parsed
     frame = pd.DataFrame(data, index=index)
-    if table.key and all(k in positions for k in table.key):
+    if table.key and all(k in positions and k in data for k in table.key):
         problems.extend(_check_unique(frame, table, raw.sheet, shown))
     return frame, problems, shown
 
@@ -315,11 +318,11 @@ def check_references(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, st
     for name, frame in tables.items():
         table = REGISTRY[name]
         for col in table.columns:
-            if not col.ref:
+            if not col.ref or col.name not in frame.columns:  # a column not read (``load_columns``)
                 continue
             ref_table, ref_col = col.ref.split(".")
             target = tables.get(ref_table)
-            if target is None or ref_table not in sheets:  # referenced table not in this book
+            if target is None or ref_table not in sheets or ref_col not in target.columns:  # not in this book
                 continue
             values = frame[col.name]
             bad = values.notna() & ~values.isin(target[ref_col].dropna())
@@ -483,3 +486,41 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
         raise InputError(problems).located(locator)
     return LoadedBook(tables=tables, settings=settings, locator=locator,
                       warnings=[locator.locate(w) for w in warnings])
+
+
+def load_columns(book: Book, wanted: Mapping[str, Collection[str] | None]) -> LoadedBook:
+    """Only the input tables and columns ``wanted`` (None: all of a table's columns), each checked as
+    ``load_book`` checks it, and the references between what was read; absent tables come back empty.
+
+    Why: a report needs a few columns of a few tables of a computed book, whose inputs were checked in
+    full when it was computed (and whose changes since are found by their fingerprints). A large table
+    is then read for those columns only (``FileBook.read_columns``) instead of the whole book."""
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, str] = {}
+    shown: dict[tuple[str, str], str] = {}
+    settings, _ = parse_settings(None, "Settings")
+    date_order = _date_order(settings)
+    some = getattr(book, "read_columns", None)
+    for name in sorted(wanted, key=lambda n: n != "Settings"):  # Settings first, for its date_order
+        table, columns = REGISTRY[name], wanted[name]
+        raw = some(name, columns) if columns is not None and some is not None else book.read_raw(name)
+        if raw is None:
+            empty = empty_frame(table)
+            tables[name] = empty if columns is None else empty[[c.name for c in table.columns if c.name in columns]]
+            continue
+        frame, table_problems, table_shown = read_table(raw, table, date_order=date_order, columns=columns)
+        if name == "Settings":
+            settings, setting_problems = parse_settings(frame, raw.sheet, value_col=table_shown.get("value", "value"))
+            problems.extend(setting_problems)
+            date_order = _date_order(settings)
+        problems.extend(raw.problems)
+        problems.extend(table_problems)
+        tables[name], sheets[name] = frame, raw.sheet
+        shown.update({(name, col): text for col, text in table_shown.items()})
+    crosscheck.credit_notes(tables)
+    problems.extend(check_references(tables, sheets, shown))
+    locator = Locator(sheets, shown)
+    if problems:
+        raise InputError(problems).located(locator)
+    return LoadedBook(tables=tables, settings=settings, locator=locator)

@@ -30,6 +30,7 @@ from salesbook.reports.batch import (
 from salesbook.reports.context import ReviewData, build_context, load_review_data, period_for, review_keys
 from salesbook.reports.formatting import FORMAT_CHARS
 from salesbook.reports.templates import labels, template_files
+from salesbook.reports.timing import Phase, timed
 
 
 def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep",
@@ -43,11 +44,14 @@ def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep
     while rendering is listed in ``BatchResult.failures`` and the others are still written.
     """
     notes: list = []
-    data = load_review_data(book_path, notes)
+    phases: dict[str, Phase] = {}
+    with timed(phases, "read"):
+        data = load_review_data(book_path, notes, per=per if per in PERS else None)
     result = render_reviews(data, out_dir, per=per, formats=formats, period=period, workers=workers,
                             scheduler=scheduler, zip_output=zip_output, templates_dir=templates_dir, lang=lang,
                             creation_date=creation_date, progress=progress)
     result.notes = notes
+    result.phases = {**phases, **result.phases}
     return result
 
 
@@ -132,19 +136,23 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
     out.mkdir(parents=True, exist_ok=True)
     if "pdf" in formats and not default_path:
         weasy.notice(lang)   # here, before the workers start: one line for the batch, in its language
-    jobs, failures = plan(data, per, period, lang)
-    blobs = batch_fonts(jobs, user_dir, lang) if "pdf" in formats and not default_path else ()
+    phases: dict[str, Phase] = {}
+    with timed(phases, "contexts"):
+        jobs, failures = plan(data, per, period, lang)
+    with timed(phases, "fonts"):
+        blobs = batch_fonts(jobs, user_dir, lang) if "pdf" in formats and not default_path else ()
     spec = RenderSpec(formats=formats, user_dir=user_dir, created=created_stamp(creation_date), font_blobs=blobs,
                       default_path=default_path, templates=tuple(sorted(template_files(user_dir).items())))
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     chunks = chunked(jobs, 1 if scheduler else n_workers)
     runner = run_dask(chunks, spec, scheduler) if scheduler else run_local(chunks, spec, min(n_workers, len(chunks)))
-    result = BatchResult(reviews=len(jobs) + len(failures), failures=failures, lang=lang)
+    result = BatchResult(reviews=len(jobs) + len(failures), failures=failures, lang=lang, phases=phases)
     from tqdm import tqdm
 
     desc, unit = _BAR_WORDS["zh" if lang == "zh" else "en"]
     per_word = _PER_WORDS["zh" if lang == "zh" else "en"].get(per, per)
-    with tqdm(total=len(jobs), disable=not progress, unit=unit, desc=desc.format(per=per_word)) as bar:
+    with timed(phases, "render"), \
+            tqdm(total=len(jobs), disable=not progress, unit=unit, desc=desc.format(per=per_word)) as bar:
         for chunk, outcome in runner:
             if isinstance(outcome, BaseException):
                 reason = f"{type(outcome).__name__}: {outcome}"
@@ -156,14 +164,24 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
                     if isinstance(files, str):
                         result.failures.append(Failure(labels_by_name[name], files))
                         continue
-                    for fmt in formats:
-                        result.files.append(_write(out / f"{name}.{fmt}", files[fmt]))
+                    with timed(phases, "write"):
+                        for fmt in formats:
+                            result.files.append(_write(out / f"{name}.{fmt}", files[fmt]))
             bar.update(len(chunk))
+    _apart(phases["render"], phases.get("write"))
     result.files.sort()
-    if zip_output and result.files:
-        result.zip_path = write_zip(result.files, out / safe_stem("reviews", per, period_for(data, period).key + ".zip"))
+    with timed(phases, "write"):
+        if zip_output and result.files:
+            result.zip_path = write_zip(result.files, out / safe_stem("reviews", per, period_for(data, period).key + ".zip"))
     result.seconds = timer() - start
     return result
+
+
+def _apart(render: Phase, write: Phase | None) -> None:
+    """The files are written while the workers render: count that time as writing only."""
+    if write is not None:
+        render.wall = max(render.wall - write.wall, 0.0)
+        render.cpu = max(render.cpu - write.cpu, 0.0)
 
 
 def _write(target: Path, blob: bytes) -> Path:

@@ -16,15 +16,13 @@ import pandas as pd
 
 from salesbook.book.file_book import FileBook
 from salesbook.book.runinfo import check_computed
-from salesbook.book.validate import load_book, read_table
+from salesbook.book.validate import load_columns, read_table
 from salesbook.errors import InputError
 from salesbook.reports import scenarios
 from salesbook.reports.periods import Period, parse_period
 from salesbook.schemas import REGISTRY
 from salesbook.schemas.core import ROLE_CHOICES
 
-OUTPUT_TABLES = ("Out_TargetReview", "Out_Statements", "Out_Scorecards", "Out_PeriodScorecards", "Out_LeadScores",
-                 "Out_Scenarios", "Out_ScenarioReps")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -44,25 +42,61 @@ class ReviewData:
         return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
 
 
-def load_review_data(path: str | Path, notes: list | None = None) -> ReviewData:
-    """Inputs through the normal validation, plus whichever Out_ tables the engines wrote.
+_PAY_COLUMNS = ("quota", "credited", "attainment", "earned", "spiffs", "overrides", "clawbacks", "payable")
+_CARD_COLUMNS = ("name", "aggregate", "actual", "target", "attainment", "score", "weight", "weighted_score", "total",
+                 "rating", "bonus", "bonus_formula", "bonus_basis", "bonus_count", "rank_in_region", "rank_of", "through", "months")
+
+# What the reviews read of a computed book: table -> the columns they use (None: all). Nothing else is read:
+# the other inputs and results (most of a large book) only have their fingerprints checked (``check_computed``).
+_REVIEW_INPUTS: dict[str, tuple[str, ...] | None] = {
+    # small tables are read whole: what reviews and packs look up in them grows with every feature
+    "Settings": None, "Reps": None, "Regions": None, "Products": None, "RatingBands": None, "Recipients": None,
+    # the large ones for the columns used (doc_type: a credit note typed with a positive amount counts negative)
+    "Deals": ("rep_id", "date", "product_id", "amount", "status", "doc_type")}
+_REVIEW_RESULTS: dict[str, tuple[str, ...] | None] = {
+    "Out_TargetReview": ("rep_id", "period", "measure", "target", "actual"),
+    "Out_Statements": ("rep_id", "period", *_PAY_COLUMNS),
+    "Out_PeriodScorecards": ("period_kind", "period", "rep_id", *_CARD_COLUMNS),
+    "Out_Scorecards": ("rep_id", "period", *_CARD_COLUMNS),   # only from a book without Out_PeriodScorecards
+    "Out_LeadScores": ("assigned_rep", "grade", "overdue")}
+_SCENARIO_INPUTS: dict[str, tuple[str, ...] | None] = {"Settings": None, "Scenarios": None}
+_SCENARIO_RESULTS: dict[str, tuple[str, ...] | None] = {"Out_Scenarios": None, "Out_ScenarioReps": None}
+
+
+def review_reads(per: str | None, present: set[str]) -> tuple[dict[str, tuple[str, ...] | None],
+                                                               dict[str, tuple[str, ...] | None]]:
+    """(inputs, results) the reviews ``per`` (None: every kind) read from a book holding the tables ``present``."""
+    inputs: dict[str, tuple[str, ...] | None] = {}
+    results: dict[str, tuple[str, ...] | None] = {}
+    if per != "scenarios":
+        inputs.update(_REVIEW_INPUTS)
+        results.update(_REVIEW_RESULTS)
+        if "Out_PeriodScorecards" in present:
+            del results["Out_Scorecards"]
+    if per in (None, "scenarios"):
+        inputs.update(_SCENARIO_INPUTS)
+        results.update(_SCENARIO_RESULTS)
+    return inputs, {n: c for n, c in results.items() if n in present}
+
+
+def load_review_data(path: str | Path, notes: list | None = None, per: str | None = None) -> ReviewData:
+    """The inputs and results the reviews ``per`` (rep, region, company, scenarios; None: all) show, each
+    read for the columns they use and checked as validation checks it; nothing else of the book is read.
 
     A book that was never computed is refused; ``notes`` gets a warning when its inputs changed since."""
     path = Path(path)
     with FileBook(path) as book:
-        loaded = load_book(book)
         stale = check_computed(book)
         if notes is not None:
             notes.extend(stale)
+        inputs, results = review_reads(per, set(book.table_names()))
+        loaded = load_columns(book, inputs)
         tables = dict(loaded.tables)
-        present = set(book.table_names())
-        for name in OUTPUT_TABLES:
-            if name not in present:
-                continue
-            raw = book.read_raw(name)
+        for name, columns in results.items():
+            raw = book.read_columns(name, columns) if columns is not None else book.read_raw(name)
             if raw is None or raw.n_rows == 0:
                 continue
-            frame, problems, _ = read_table(raw, REGISTRY[name])
+            frame, problems, _ = read_table(raw, REGISTRY[name], columns=columns)
             if problems:
                 raise InputError(problems)
             tables[name] = frame
@@ -481,13 +515,13 @@ def company_context(data: ReviewData, period: Period, lang: str) -> dict[str, An
 
 def review_keys(data: ReviewData, per: str) -> list[str]:
     """Which reviews a batch makes: every rep, every region with reps, or the company."""
+    if per == "scenarios":
+        return scenarios.scenario_keys(data)
     reps = data.tables["Reps"]
     if per == "rep":
         return [str(x) for x in reps["rep_id"]]
     if per == "region":
         return sorted({str(x) for x in reps["region_id"].dropna()})
-    if per == "scenarios":
-        return scenarios.scenario_keys(data)
     return ["company"]
 
 

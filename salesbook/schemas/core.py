@@ -264,12 +264,15 @@ TABLES = (
             C("sheet", K.TEXT, "工作表", "Sheet"),
             C("rows", K.INT, "行数", "Rows"),
             C("fingerprint", K.TEXT, "指纹", "Fingerprint"),
+            C("parts", K.TEXT, "部件校验", "Parts checksum"),
             C("as_of", K.TEXT, "截止日期", "As of"),
             C("version", K.TEXT, "版本", "Version"),
         ),
-        doc_en="What the Out_ sheets were computed from: each input table's row count and a fingerprint of its "
-               "cells. `salesbook report` compares it with the inputs to warn when they changed after the run.",
-        doc_zh="Out_ 工作表据以计算的输入：各输入表的行数与单元格指纹。`salesbook report` 据此提示运行后输入是否被修改。",
+        doc_en="What the Out_ sheets were computed from: each input table's row count, a fingerprint of its "
+               "cells and a checksum of the file parts they are read from. `salesbook report` compares them with the "
+               "inputs to warn when they changed after the run (unchanged parts: not read again).",
+        doc_zh="Out_ 工作表据以计算的输入：各输入表的行数、单元格指纹及其所在文件部件的校验值。`salesbook report` "
+               "据此提示运行后输入是否被修改（部件未变的表不再读取）。",
         output=True,
     ),
 )

@@ -1,18 +1,31 @@
 """Reports: 1,000 zh rep reviews (4 charts each) as PDF on this machine (goal <= 120 s), side by side with
-WeasyPrint's default path on a sample of the same documents.
+WeasyPrint's default path on a sample of the same documents, and the command users run.
 
-The 1,000 reps come from the computed demo book (40 reps; or SALESBOOK_BENCH_BOOK) replicated 25 times with new ids and names,
-so every review has real targets, deals, scorecards, statements and leads. Timings are wall-clock for
-the whole batch (contexts, font, rendering on --workers processes, writing files); the default path is
-timed on a sample in one process and projected to 1,000 documents on the same number of processes.
+In memory: the 1,000 reps come from the computed demo book (40 reps; or SALESBOOK_BENCH_BOOK) replicated 25
+times with new ids and names, so every review has real targets, deals, scorecards, statements and leads.
+Timings are wall-clock for the whole batch (contexts, font, rendering on --workers processes, writing
+files); the default path is timed on a sample in one process and projected to 1,000 documents on the same
+number of processes.
+
+The command users run: `salesbook demo --scale S --no-reports` writes and computes a book of 40, 200 and
+1,000 reps (20k, 100k, 500k deals; SALESBOOK_BENCH_DEMOS=DIR keeps them there for the next run), then
+`salesbook report BOOK --per rep --format pdf --timings` runs in a fresh process, reading included: wall
+and CPU time (workers' included) and peak memory of the whole process tree, and the command's own split
+into read, contexts, fonts, render and write, compared phase by phase with the in-memory batch. The same
+quarter as in memory at every size (the marginal cost per review from 40 to 200 to 1,000), and the fiscal
+year (the command's default period, with up to four times the months per review) at 1,000.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
+import re
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import nullcontext
@@ -20,8 +33,11 @@ from pathlib import Path
 
 import pandas as pd
 
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 2
 PERIOD = "2026Q1"
+SCALES = (1.0, 5.0, 25.0)        # demo books of 40, 200 and 1,000 reps
+QUICK_SCALES = (1.0, 2.0, 5.0)   # 40, 80 and 200 reps
 CREATED = "2026-04-01T00:00:00Z"
 SUFFIX = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄"
 
@@ -37,7 +53,8 @@ def _replicate(data, copies: int):
         for k in range(copies):
             part = frame.copy()
             for c in cols:
-                part[c] = part[c].astype("string") + f"-{k:02d}"
+                if c in part:   # the reviews read only the columns they use (no deal or lead ids)
+                    part[c] = part[c].astype("string") + f"-{k:02d}"
             if name:
                 part["name"] = part["name"].astype("string") + SUFFIX[k % len(SUFFIX)]
             parts.append(part)
@@ -48,7 +65,8 @@ def _replicate(data, copies: int):
     t["Regions"]["manager_id"] = t["Regions"]["manager_id"].astype("string") + "-00"
     t["Deals"] = rep_copies(t["Deals"], ("rep_id", "deal_id"))
     for name, cols in (("Out_TargetReview", ("rep_id",)), ("Out_Statements", ("rep_id",)),
-                       ("Out_Scorecards", ("rep_id",)), ("Out_LeadScores", ("assigned_rep", "lead_id"))):
+                       ("Out_Scorecards", ("rep_id",)), ("Out_PeriodScorecards", ("rep_id",)),
+                       ("Out_LeadScores", ("assigned_rep", "lead_id"))):
         if name in t:
             t[name] = rep_copies(t[name], cols)
     return index_review_data(data.settings, t, source=f"{data.source} x{copies}")
@@ -168,6 +186,7 @@ def run(args) -> list[tuple[str, str, str]]:
                        creation_date=CREATED, progress=False)
         wall2 = time.perf_counter() - t0
         rows.append(("ours: same batch again (warm font cache)", f"{wall2:.1f} s", f"{result.reviews / wall2:.1f} reviews/s"))
+        rows += _phase_rows("ours, in memory", result.phases, wall)
 
         # Same documents, one process, sampled: the default WeasyPrint path vs ours.
         jobs, _ = plan(data, "rep", PERIOD, "zh")
@@ -199,4 +218,127 @@ def run(args) -> list[tuple[str, str, str]]:
             (f"per document, ours without HarfBuzz-subset (fontTools, {k} sampled)", f"{ft_ours * 1000:.0f} ms",
              f"x{n}/{WORKERS} procs = {proj(ft_ours):.0f} s"),
         ]
+        rows += user_path(args, tmp, result.phases, wall)
+    return rows
+
+
+# -- the command users run -------------------------------------------------------------------------------
+_PHASE_OF = {"read": "read", "contexts": "contexts", "fonts": "fonts", "render": "render", "write": "write",
+             "读取": "read", "上下文": "contexts", "字体": "fonts", "渲染": "render", "写文件": "write"}
+_TIMED = re.compile(r"([^\s，：,:]+) ([\d.]+) (?:s|秒)[（(]CPU ([\d.]+) (?:s|秒)[）)]")
+
+
+def _command(args: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, its worker processes included), peak RSS in MB of the
+    largest process of the tree, and the output of ``salesbook ARGS`` run in a fresh process."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "salesbook", *args], stdout=out, stderr=subprocess.STDOUT,
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"salesbook {' '.join(args)} failed:\n{text[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text
+
+
+def _phases(text: str) -> dict[str, tuple[float, float]]:
+    """phase -> (wall, CPU) from the command's --timings line (in the book's language)."""
+    line = next((x for x in text.splitlines() if x.startswith(("time:", "用时："))), "")
+    return {_PHASE_OF.get(name, name): (float(w), float(c)) for name, w, c in _TIMED.findall(line)}
+
+
+def _phase_rows(label: str, phases: dict, wall: float) -> list[tuple[str, str, str]]:
+    """One row: where the wall time of a batch went (CPU seconds in brackets, workers' included)."""
+    got = {k: (v.wall, v.cpu + v.workers) if hasattr(v, "wall") else v for k, v in phases.items()}
+    parts = [f"{k} {w:.1f} s ({c:.1f} CPU)" for k, (w, c) in got.items()]
+    rest = wall - sum(w for w, _ in got.values())
+    return [(f"{label}: phases", f"{wall:.1f} s", ", ".join(parts) + f"; start-up and the rest {rest:.1f} s")]
+
+
+def _demo(folder: Path, scale: float) -> Path:
+    book = folder / "salesbook_demo_zh_computed.xlsx"
+    if not book.is_file():
+        _command(["demo", "--scale", f"{scale:g}", "--no-reports", "--out", str(folder), "--no-progress"])
+    return book
+
+
+def user_path(args, tmp: Path, memory_phases: dict, memory_wall: float) -> list[tuple[str, str, str]]:
+    """`salesbook report` on computed demo books of three sizes, each in a fresh process."""
+    scales = QUICK_SCALES if args.quick else SCALES
+    kept = os.environ.get("SALESBOOK_BENCH_DEMOS")
+    demos = Path(kept) if kept else tmp / "demos"
+    rows: list[tuple[str, str, str]] = []
+    runs: dict[tuple[int, str], tuple[float, float, float, dict]] = {}
+    for scale in scales:
+        t0 = time.perf_counter()
+        book = _demo(demos / f"s{scale:g}", scale)
+        made = time.perf_counter() - t0
+        periods = [PERIOD, "year"] if scale == scales[-1] else [PERIOD]
+        for period in periods:
+            out = tmp / f"user_{scale:g}_{period}"
+            wall, cpu, rss, text = _command(
+                ["report", str(book), "--out", str(out), "--per", "rep", "--format", "pdf", "--workers", str(WORKERS),
+                 "--creation-date", CREATED, "--timings", "--no-progress",
+                 *(["--period", period] if period != "year" else [])])
+            n = len(list(out.glob("*.pdf")))
+            phases = _phases(text)
+            runs[(n, period)] = (wall, cpu, rss, phases)
+            goal = "; goal <= 120 s, <= 800 MB" if n >= 1000 else ""
+            label = "the quarter" if period == PERIOD else "the fiscal year, the default"
+            rows.append((f"command: report, {n} zh rep reviews of {label} ({book.stat().st_size / 1e6:.0f} MB book)",
+                         f"{wall:.1f} s", f"{cpu:.0f} s CPU, peak {rss:,.0f} MB{goal}"
+                         f"{f'; book made in {made:.0f} s, not counted' if made > 1 and period == PERIOD else ''}"))
+            rows += _phase_rows(f"  {n} reviews ({period})", phases, wall)
+    rows += _compare(runs, memory_phases, memory_wall)
+    rows += _marginal(runs)
+    return rows
+
+
+def _compare(runs: dict, memory_phases: dict, memory_wall: float) -> list[tuple[str, str, str]]:
+    """The largest quarter run against the in-memory batch of as many reviews, phase by phase."""
+    n = max(k[0] for k in runs if k[1] == PERIOD)
+    wall, _, _, phases = runs[(n, PERIOD)]
+    memory = {k: (v.wall, v.cpu + v.workers) for k, v in memory_phases.items()}
+    parts = []
+    for name in ("read", "contexts", "fonts", "render", "write"):
+        a, b = phases.get(name, (0.0, 0.0)), memory.get(name, (0.0, 0.0))
+        parts.append(f"{name} {a[0] - b[0]:+.1f} s ({a[1] - b[1]:+.1f} CPU)")
+    rest = (wall - sum(w for w, _ in phases.values())) - (memory_wall - sum(w for w, _ in memory.values()))
+    rows = [(f"command minus in memory, {n} reviews of the quarter", f"{wall - memory_wall:+.1f} s",
+             ", ".join(parts) + f", start-up {rest:+.1f} s")]
+    year = [k for k in runs if k[1] == "year"]
+    if year:
+        y = runs[year[0]]
+        render_q, render_y = phases.get("render", (0, 0)), y[3].get("render", (0, 0))
+        rows.append((f"the fiscal year against the quarter, {year[0][0]} reviews", f"{y[0] - wall:+.1f} s",
+                     f"render {render_y[1] / max(render_q[1], 1e-9):.2f}x the CPU (more months in every table)"))
+    return rows
+
+
+def _marginal(runs: dict) -> list[tuple[str, str, str]]:
+    """Cost per review at each size, and between sizes: the same within 20% when nothing scales with the
+    batch's shape."""
+    sizes = sorted(k[0] for k in runs if k[1] == PERIOD)
+    rows = []
+    for n in sizes:
+        wall, cpu, _, phases = runs[(n, PERIOD)]
+        rw, rc = phases.get("render", (0.0, 0.0))
+        rows.append((f"per review, {n} reviews", f"{rw / n * 1000:.0f} ms",
+                     f"render wall per review; {rc / n * 1000:.0f} ms CPU per review rendering; "
+                     f"{wall / n * 1000:.0f} ms wall per review all in"))
+    steps = []
+    for a, b in itertools.pairwise(sizes):
+        (wa, _, _, pa), (wb, _, _, pb) = runs[(a, PERIOD)], runs[(b, PERIOD)]
+        render = (pb.get("render", (0, 0))[0] - pa.get("render", (0, 0))[0]) / (b - a)
+        cpu = (pb.get("render", (0, 0))[1] - pa.get("render", (0, 0))[1]) / (b - a)
+        steps.append((render, cpu, (wb - wa) / (b - a)))
+        rows.append((f"marginal, {a} -> {b} reviews", f"{render * 1000:.0f} ms",
+                     f"render wall per added review; {cpu * 1000:.0f} ms CPU; {(wb - wa) / (b - a) * 1000:.0f} ms "
+                     "wall all in (reading a bigger book included)"))
+    if len(steps) >= 2:
+        spread = max(s[1] for s in steps) / max(min(s[1] for s in steps), 1e-9) - 1
+        rows.append(("marginal CPU per review, largest over smallest", f"{spread:+.0%}", "goal: within 20%"))
     return rows
