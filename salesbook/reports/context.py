@@ -20,6 +20,8 @@ from salesbook.book.validate import load_columns, read_table
 from salesbook.errors import InputError
 from salesbook.reports import scenarios
 from salesbook.reports.periods import Period, parse_period
+from salesbook.reports.values import number as _f
+from salesbook.reports.values import text as _text
 from salesbook.schemas import REGISTRY
 from salesbook.schemas.core import ROLE_CHOICES
 
@@ -132,14 +134,6 @@ def index_review_data(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _f(x: object) -> float | None:
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _sum(rows: list[dict[str, Any]], key: str) -> float | None:
     """Sum of a column over rows, None when no row has it (unknown is not 0)."""
     vals = [r.get(key) for r in rows if r.get(key) is not None]
@@ -148,10 +142,6 @@ def _sum(rows: list[dict[str, Any]], key: str) -> float | None:
 
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
-
-
-def _text(x: object) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else str(x)
 
 
 def _role_label(role: str, lang: str) -> str:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from salesbook.errors import InputError, problem
 from salesbook.messages import choice_label, column_label, sheet_label
+from salesbook.reports.values import number as _f
+from salesbook.reports.values import text as _text
 from salesbook.schemas.scenarios import measure_code
 
 BASE = "BASE"
@@ -18,16 +19,6 @@ SUMMARY = ("replay_payable", "replay_bonus", "replay_total", "replay_cost_of_sal
 SHOWN = 6   # winners and losers listed per scenario
 
 
-def _f(x: object) -> float | None:
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _text(x: object) -> str:
-    return "" if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else str(x)
 
 
 def scenario_keys(data: Any) -> list[str]:

@@ -53,6 +53,25 @@ SETTINGS = (
             "未填写分解层级表时使用的层级顺序，如 region_id > rep_id（均按上年占比）；也可写 产品线 > 区域 > 代表。"),
 )
 
+# The figures Out_TargetReview (per rep) and Out_TargetVariance (every node) both show, in this order.
+_REVIEW_FIGURES = (
+    C("target", K.MONEY, "目标", "Target"),
+    C("actual", K.MONEY, "实际", "Actual"),
+    C("achievement", K.PERCENT, "达成率", "Achievement", doc_en="actual / target.", doc_zh="实际 / 目标。"),
+    C("variance", K.MONEY, "差异", "Variance", doc_en="actual - target (negative: behind target).",
+      doc_zh="实际 - 目标（负数表示未达目标）。"),
+    C("target_to_date", K.MONEY, "累计目标", "Target to date",
+      doc_en="Fiscal year to date: a month or quarter to its own end; the FY row through the months begun "
+             "by the as_of_date setting.",
+      doc_zh="财年累计：月、季度行累计到该期末；全年行累计到参数“截止日期”所在月份。"),
+    C("actual_to_date", K.MONEY, "累计实际", "Actual to date"),
+    C("achievement_to_date", K.PERCENT, "累计达成率", "Achievement to date"),
+    C("variance_to_date", K.MONEY, "累计差异", "Variance to date",
+      doc_en="actual to date - target to date.", doc_zh="累计实际 - 累计目标。"),
+    C("commitment", K.MONEY, "承诺", "Commitment"),
+    C("gap", K.MONEY, "承诺差额", "Commitment gap"),
+)
+
 TABLES = (
     Table(
         "CompanyTarget", "公司目标",
@@ -231,21 +250,7 @@ TABLES = (
               doc_zh="金额：各产品线合计；数量：每条产品线一行。"),
             C("product_line", K.TEXT, "产品线", "Product line"),
             C("period", K.TEXT, "期间", "Period"),
-            C("target", K.MONEY, "目标", "Target"),
-            C("actual", K.MONEY, "实际", "Actual"),
-            C("achievement", K.PERCENT, "达成率", "Achievement", doc_en="actual / target.", doc_zh="实际 / 目标。"),
-            C("variance", K.MONEY, "差异", "Variance", doc_en="actual - target (negative: behind target).",
-              doc_zh="实际 - 目标（负数表示未达目标）。"),
-            C("target_to_date", K.MONEY, "累计目标", "Target to date",
-              doc_en="Fiscal year to date: a month or quarter to its own end; the FY row through the months begun "
-                     "by the as_of_date setting.",
-              doc_zh="财年累计：月、季度行累计到该期末；全年行累计到参数“截止日期”所在月份。"),
-            C("actual_to_date", K.MONEY, "累计实际", "Actual to date"),
-            C("achievement_to_date", K.PERCENT, "累计达成率", "Achievement to date"),
-            C("variance_to_date", K.MONEY, "累计差异", "Variance to date",
-              doc_en="actual to date - target to date.", doc_zh="累计实际 - 累计目标。"),
-            C("commitment", K.MONEY, "承诺", "Commitment"),
-            C("gap", K.MONEY, "承诺差额", "Commitment gap"),
+            *_REVIEW_FIGURES,
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
         doc_en="Per rep: target vs credited actuals by month (overlay credit included), achievement, variance "
@@ -263,21 +268,7 @@ TABLES = (
             C("region_id", K.ID, "区域编号", "Region ID"),
             C("rep_id", K.ID, "销售代表编号", "Rep ID"),
             C("period", K.TEXT, "期间", "Period"),
-            C("target", K.MONEY, "目标", "Target"),
-            C("actual", K.MONEY, "实际", "Actual"),
-            C("achievement", K.PERCENT, "达成率", "Achievement", doc_en="actual / target.", doc_zh="实际 / 目标。"),
-            C("variance", K.MONEY, "差异", "Variance", doc_en="actual - target (negative: behind target).",
-              doc_zh="实际 - 目标（负数表示未达目标）。"),
-            C("target_to_date", K.MONEY, "累计目标", "Target to date",
-              doc_en="Fiscal year to date: a month or quarter to its own end; the FY row through the months begun "
-                     "by the as_of_date setting.",
-              doc_zh="财年累计：月、季度行累计到该期末；全年行累计到参数“截止日期”所在月份。"),
-            C("actual_to_date", K.MONEY, "累计实际", "Actual to date"),
-            C("achievement_to_date", K.PERCENT, "累计达成率", "Achievement to date"),
-            C("variance_to_date", K.MONEY, "累计差异", "Variance to date",
-              doc_en="actual to date - target to date.", doc_zh="累计实际 - 累计目标。"),
-            C("commitment", K.MONEY, "承诺", "Commitment"),
-            C("gap", K.MONEY, "承诺差额", "Commitment gap"),
+            *_REVIEW_FIGURES,
             C("explanation", K.TEXT, "说明", "Explanation"),
         ),
         doc_en="Every node and period: target vs credited actuals (overlays count at rep level only), variance "
