@@ -57,7 +57,9 @@ def describe(phases: dict[str, Phase], lang: str) -> str:
             continue
         cpu = p.cpu + p.workers
         if lang == "zh":
-            parts.append(f"{words.get(name, name)} {p.wall:.1f} 秒（CPU {cpu:.1f} 秒）")
+            workers = f"，其中子进程 {p.workers:.1f} 秒" if p.workers >= 0.05 else ""
+            parts.append(f"{words.get(name, name)} {p.wall:.1f} 秒（CPU {cpu:.1f} 秒{workers}）")
         else:
-            parts.append(f"{words.get(name, name)} {p.wall:.1f} s (CPU {cpu:.1f} s)")
+            workers = f", workers {p.workers:.1f} s" if p.workers >= 0.05 else ""
+            parts.append(f"{words.get(name, name)} {p.wall:.1f} s (CPU {cpu:.1f} s{workers})")
     return ("用时：" + "，".join(parts)) if lang == "zh" else ("time: " + ", ".join(parts))

@@ -225,7 +225,7 @@ def run(args) -> list[tuple[str, str, str]]:
 # -- the command users run -------------------------------------------------------------------------------
 _PHASE_OF = {"read": "read", "contexts": "contexts", "fonts": "fonts", "render": "render", "write": "write",
              "读取": "read", "上下文": "contexts", "字体": "fonts", "渲染": "render", "写文件": "write"}
-_TIMED = re.compile(r"([^\s，：,:]+) ([\d.]+) (?:s|秒)[（(]CPU ([\d.]+) (?:s|秒)[）)]")
+_TIMED = re.compile(r"([^\s，：,:]+) ([\d.]+) (?:s|秒) ?[（(]CPU ([\d.]+) (?:s|秒)")
 
 
 def _command(args: list[str]) -> tuple[float, float, float, str]:
