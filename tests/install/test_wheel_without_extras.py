@@ -142,8 +142,9 @@ def test_the_wheel_asks_for_no_extra_and_for_python_calamine_only_outside_pyodid
     reqs = _requirements(wheel)
     here = {r.name for r in _wanted(reqs, {"extra": ""})}
     lite = {r.name for r in _wanted(reqs, PYODIDE)}
-    assert here == {"xlwings", "openpyxl", "pandas", "numpy", "python-calamine", "defusedxml", "tqdm"}
-    assert lite == here - {"python-calamine"}
+    native = {"python-calamine", "fastexcel", "pyarrow", "isal"}  # Rust/C builds Pyodide does not have
+    assert here == {"xlwings", "openpyxl", "pandas", "numpy", "defusedxml", "tqdm"} | native
+    assert lite == here - native
     reports = {r.name for r in _wanted(reqs, {"extra": "reports"})} - here
     assert {"weasyprint", "jinja2"} <= reports
     assert {r.name for r in _wanted(reqs, {"extra": "dask"})} - here == {"dask"}
@@ -173,8 +174,8 @@ def test_every_macro_entry_point_writes_what_salesbook_run_writes_here(checked, 
             assert warnings > 0 and len(got["alerts"]) == 1 and str(warnings) in got["alerts"][0]
         else:
             names.discard("Out_Warnings")  # one engine's warnings are about its own tables only
-        for name in names:
-            assert got["sheets"][name] == modeled[name], f"{entry}: {name}"
+        for name in names - {"Out_Dashboard"}:  # live Excel gets the dashboard's formulas, a file also their values
+            assert got["sheets"][name] == modeled[name], f"{entry}: {name}"  # (tests/excel covers the dashboard)
 
 
 def test_every_worksheet_function_gives_what_it_gives_here(checked):
