@@ -10,21 +10,22 @@ copied as its compressed bytes.  A 500,000-row Deals table never becomes 4.5 mil
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from salesbook.book.graft import _add_styles, _Cells, _column_cells, _Ref, _row_chunks
+from salesbook.book.graft import _add_styles, _Cells, _column_cells, _Ref, _row_chunks, _Styles
 from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.package import relationships, rels_of
 from salesbook.book.validate import column_letter
 from salesbook.book.writer import _FORMATS, column_for
 from salesbook.book.zipparts import copy_part, write_part, write_streamed
-from salesbook.schemas import REGISTRY, Kind
+from salesbook.schemas import REGISTRY, Kind, Table
 
 _ROW = re.compile(rb'<row r="(\d+)"')
 _EMPTY_CELL = re.compile(rb'<c r="([A-Z]+)\d+" s="(\d+)"')
@@ -46,7 +47,7 @@ def fill_tables(source: str | Path, fills: Mapping[str, pd.DataFrame], dest: str
         styles_xml, styles = _add_styles(zin.read(styles_part))
         by_table = _table_parts(zin, names)
         replaced: dict[str, bytes] = {styles_part: styles_xml}
-        streamed: dict[str, tuple] = {}
+        streamed: dict[str, Callable[[], tuple[Iterator[str], int]]] = {}
         for name, frame in fills.items():
             sheet_part, table_part = by_table[name]
             schema = REGISTRY[name]
@@ -67,40 +68,40 @@ def fill_tables(source: str | Path, fills: Mapping[str, pd.DataFrame], dest: str
             last = max(n + 1, 2)
             head = _DIMENSION.sub(rb"\g<1>A1:" + f"{column_letter(width)}{last + blank_rows}".encode() + rb"\2",
                                   xml[:cut_from], count=1)
-            numbers = np.array([str(i) for i in range(2, n + 2)], dtype=object)
-            columns: list[_Cells] = []
-            for j, col_name in enumerate(schema.column_names, start=1):
-                col = column_for(schema, col_name)
-                fmt = _FORMATS.get(col.kind) if col else None
-                style = styles.by_format.get(fmt) if fmt else None
-                label = functools.partial(col.choice_label, lang=lang) \
-                    if col is not None and col.kind is Kind.CHOICE and lang == "zh" else None
-                columns.append(_column_cells(frame[col_name], _Ref(column_letter(j), numbers), style, styles, label))
             tail_rows = "".join(
                 f'<row r="{r}">' + "".join(f'<c r="{letter}{r}" s="{s}"/>' for letter, s in letters.items()) + "</row>"
                 for r in range(n + 2, n + 2 + blank_rows))
-            body = _row_chunks(columns, numbers) if n else iter(())
-            row_bytes = 32 + sum(c.max_bytes for c in columns)
-            chunks = [head.decode("utf-8"), body, tail_rows, xml[end:].decode("utf-8")]
-            streamed[sheet_part] = (chunks, len(xml) * 4 + n * row_bytes)
+            streamed[sheet_part] = functools.partial(_rows_xml, frame, schema, styles, lang, head.decode("utf-8"),
+                                                     tail_rows + xml[end:].decode("utf-8"), len(xml))
             replaced[table_part] = _table_ref(read(table_part), f"A1:{column_letter(width)}{last}")
         with zipfile.ZipFile(dest, "w") as zout, open(source, "rb") as raw:
             for info in zin.infolist():
-                if info.filename in streamed:
-                    chunks, max_bytes = streamed[info.filename]
-                    write_streamed(zout, info.filename, _flatten(chunks), max_bytes)
+                if info.filename in streamed:  # a table's cells are made now, and let go once written
+                    chunks, max_bytes = streamed.pop(info.filename)()
+                    write_streamed(zout, info.filename, chunks, max_bytes)
+                    del chunks
                 elif info.filename in replaced:
                     write_part(zout, info.filename, replaced[info.filename])
                 else:
                     copy_part(zout, raw, info)
 
 
-def _flatten(chunks: list) -> object:
-    for c in chunks:
-        if isinstance(c, str):
-            yield c
-        else:
-            yield from c
+def _rows_xml(frame: pd.DataFrame, schema: Table, styles: _Styles, lang: str, head: str, tail: str,
+              shell_bytes: int) -> tuple[Iterator[str], int]:
+    """A filled sheet's XML as blocks of text, and a bound on its encoded size."""
+    n = len(frame)
+    numbers = np.array([str(i) for i in range(2, n + 2)], dtype=object)
+    columns: list[_Cells] = []
+    for j, col_name in enumerate(schema.column_names, start=1):
+        col = column_for(schema, col_name)
+        fmt = _FORMATS.get(col.kind) if col else None
+        style = styles.by_format.get(fmt) if fmt else None
+        label = functools.partial(col.choice_label, lang=lang) \
+            if col is not None and col.kind is Kind.CHOICE and lang == "zh" else None
+        columns.append(_column_cells(frame[col_name], _Ref(column_letter(j), numbers), style, styles, label))
+    body = _row_chunks(columns, numbers) if n else iter(())
+    bound = 4 * (shell_bytes + len(tail)) + n * (32 + sum(c.max_bytes for c in columns))
+    return itertools.chain([head], body, [tail]), bound
 
 
 def _read(zin: zipfile.ZipFile, names: set[str], name: str) -> bytes:

@@ -391,13 +391,23 @@ def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
 
 @dataclass
 class _SheetXml:
-    """A generated worksheet part: its XML as blocks of text (streamed into the zip), a bound on its
-    encoded size (zipfile must know up front whether it needs zip64), and the table's headers."""
+    """A generated worksheet part: ``open()`` makes its cells and gives its XML as blocks of text (streamed
+    into the zip) with a bound on its encoded size (zipfile must know up front whether it needs zip64).
 
-    chunks: Iterable[str]
-    max_bytes: int
+    The cells are made only then, when the part is written, so a book's output sheets are never all in
+    memory at once as pieces of text; ``shell`` is the part without its data rows."""
+
+    open: Callable[[], tuple[Iterator[str], int]]
     headers: list[str]
     shell: bytes = b""  # the part without its data rows (values only): what a feature inventory reads
+
+    @property
+    def chunks(self) -> Iterator[str]:
+        return self.open()[0]
+
+    @property
+    def max_bytes(self) -> int:
+        return self.open()[1]
 
 
 def _column_width(header: str, sample: list[Any]) -> float:
@@ -442,8 +452,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     names = list(frame.columns)
     headers = table_headers(names, schema, lang)
     nrow = len(frame)
-    rows = np.array([str(i) for i in range(2, nrow + 2)], dtype=object)
-    columns: list[_Cells] = []
+    specs: list[tuple[pd.Series, str, int | None, Callable[[str], str] | None]] = []
     widths: list[float] = []
     for j, name in enumerate(names, start=1):
         col = column_for(schema, name)
@@ -455,16 +464,22 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
         if fmt is None and pd.api.types.is_datetime64_any_dtype(series.dtype):
             fmt = _FORMATS[Kind.DATE]
         style = styles.by_format.get(fmt) if fmt else None
-        columns.append(_column_cells(series, _Ref(column_letter(j), rows), style, styles, label, cut))
+        specs.append((series, column_letter(j), style, label))
         shown = [label(v) if label and isinstance(v, str) else v for v in series.iloc[:200].tolist()]
         widths.append(_column_width(headers[j - 1], shown))
     top = _sheet_top(headers, widths, nrow, styles, sheet_pr=carried.head, selected=selected)
     tail = (f'</sheetData>{carried.tail}<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
             '</worksheet>')
-    body = _row_chunks(columns, rows) if nrow and columns else iter(())
-    row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
-    return _SheetXml(itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes,
-                     headers, (top + tail).encode("utf-8"))
+
+    def open_() -> tuple[Iterator[str], int]:
+        rows = np.array([str(i) for i in range(2, nrow + 2)], dtype=object)
+        columns = [_column_cells(series, _Ref(letter, rows), style, styles, label, cut)
+                   for series, letter, style, label in specs]
+        body = _row_chunks(columns, rows) if nrow and columns else iter(())
+        row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
+        return itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes
+
+    return _SheetXml(open_, headers, (top + tail).encode("utf-8"))
 
 
 def table_headers(columns: Iterable[str], schema: Table | None, lang: str) -> list[str]:
@@ -766,8 +781,10 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                 else:
                     zout.writestr(_keep_name_and_date(info), data)
             for part, data in new_parts.items():
-                if isinstance(data, _SheetXml):
-                    write_streamed(zout, part, data.chunks, data.max_bytes)
+                if isinstance(data, _SheetXml):  # its cells are made now, and let go once written
+                    chunks, bound = data.open()
+                    write_streamed(zout, part, chunks, bound)
+                    del chunks
                 else:
                     write_part(zout, part, data)
     return result
