@@ -265,7 +265,7 @@ class FileBook:
         if part is not None:
             lookup = header_lookup(REGISTRY[name])
             keep = [j for j, h in enumerate(part.columns) if match_header(h, lookup) in set(columns)]
-            if len(keep) < len(part.columns):
+            if 0 < len(keep) < len(part.columns):
                 typed = self._typed_table(name, where[1], part, keep)  # type: ignore[index]
                 if typed is not None:
                     return typed

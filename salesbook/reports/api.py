@@ -30,7 +30,7 @@ from salesbook.reports.batch import (
 from salesbook.reports.context import ReviewData, build_context, load_review_data, period_for, review_keys
 from salesbook.reports.formatting import FORMAT_CHARS
 from salesbook.reports.templates import labels, template_files
-from salesbook.reports.timing import Phase, timed
+from salesbook.reports.timing import Phase, peak_memory, timed
 
 
 def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep",
@@ -174,6 +174,7 @@ def render_reviews(data: ReviewData, out_dir: str | Path, *, per: str = "rep", f
         if zip_output and result.files:
             result.zip_path = write_zip(result.files, out / safe_stem("reviews", per, period_for(data, period).key + ".zip"))
     result.seconds = timer() - start
+    result.memory = peak_memory()
     return result
 
 

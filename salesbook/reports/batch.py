@@ -57,6 +57,7 @@ class BatchResult:
     notes: list = field(default_factory=list)  # warnings about the book (e.g. inputs changed since the run)
     lang: str = "en"          # the language the reviews were written in (the book's, unless --lang)
     phases: dict[str, Phase] = field(default_factory=dict)   # where the time went (``timing``)
+    memory: tuple[float, float] | None = None   # peak MB of the caller and of its largest worker, at the end
 
     @property
     def ok(self) -> bool:
@@ -76,7 +77,7 @@ class BatchResult:
 
     def timings(self, lang: str | None = None) -> str:
         """Where the time went, phase by phase (wall and CPU seconds, workers' included)."""
-        return describe(self.phases, lang or self.lang)
+        return describe(self.phases, lang or self.lang, self.memory)
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,28 @@ def timed(phases: dict[str, Phase], name: str) -> Iterator[None]:
         phase.workers += kids1 - kids0
 
 
-def describe(phases: dict[str, Phase], lang: str) -> str:
-    """One line: each phase's wall seconds, with the CPU seconds spent in it (workers' too)."""
+def peak_memory() -> tuple[float, float]:
+    """(this process, its largest ended child process) peak resident memory in MB; 0 where unknown.
+
+    On Linux this process's own high-water mark (VmHWM): ``ru_maxrss`` would also count what the process
+    that started it held before the start (the mark survives exec). A forked worker's figure counts the
+    pages it shares with this process."""
+    own = 0.0
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            own = next((int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:")), 0.0)
+    except OSError:
+        pass
+    if resource is None:
+        return own, 0.0
+    if not own:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def describe(phases: dict[str, Phase], lang: str, memory: tuple[float, float] | None = None) -> str:
+    """One line: each phase's wall seconds, with the CPU seconds spent in it (workers' too), and the peak
+    memory of this process and of its largest worker."""
     words = _WORDS["zh" if lang == "zh" else "en"]
     parts = []
     for name in [*PHASES, *(n for n in phases if n not in PHASES)]:
@@ -62,4 +82,10 @@ def describe(phases: dict[str, Phase], lang: str) -> str:
         else:
             workers = f", workers {p.workers:.1f} s" if p.workers >= 0.05 else ""
             parts.append(f"{words.get(name, name)} {p.wall:.1f} s (CPU {cpu:.1f} s{workers})")
+    if memory is not None and memory[0]:
+        own, child = memory
+        if lang == "zh":
+            parts.append(f"内存峰值 {own:,.0f} MB" + (f"（最大子进程 {child:,.0f} MB）" if child else ""))
+        else:
+            parts.append(f"peak memory {own:,.0f} MB" + (f" (largest worker {child:,.0f} MB)" if child else ""))
     return ("用时：" + "，".join(parts)) if lang == "zh" else ("time: " + ", ".join(parts))
