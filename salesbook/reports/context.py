@@ -52,7 +52,7 @@ _CARD_COLUMNS = ("name", "aggregate", "actual", "target", "attainment", "score",
 # the other inputs and results (most of a large book) only have their fingerprints checked (``check_computed``).
 _REVIEW_INPUTS: dict[str, tuple[str, ...] | None] = {
     # small tables are read whole: what reviews and packs look up in them grows with every feature
-    "Settings": None, "Reps": None, "Regions": None, "Products": None, "RatingBands": None, "Recipients": None,
+    "Settings": None, "Reps": None, "Regions": None, "Products": None, "RatingBands": None,
     # the large ones for the columns used (doc_type: a credit note typed with a positive amount counts negative)
     "Deals": ("rep_id", "date", "product_id", "amount", "status", "doc_type")}
 _REVIEW_RESULTS: dict[str, tuple[str, ...] | None] = {
@@ -81,7 +81,8 @@ def review_reads(per: str | None, present: set[str]) -> tuple[dict[str, tuple[st
     return inputs, {n: c for n, c in results.items() if n in present}
 
 
-def load_review_data(path: str | Path, notes: list | None = None, per: str | None = None) -> ReviewData:
+def load_review_data(path: str | Path, notes: list | None = None, per: str | None = None,
+                     recipients: bool = False) -> ReviewData:
     """The inputs and results the reviews ``per`` (rep, region, company, scenarios; None: all) show, each
     read for the columns they use and checked as validation checks it; nothing else of the book is read.
 
@@ -92,6 +93,8 @@ def load_review_data(path: str | Path, notes: list | None = None, per: str | Non
         if notes is not None:
             notes.extend(stale)
         inputs, results = review_reads(per, set(book.table_names()))
+        if recipients:  # a protected run: who receives what, and with which password
+            inputs["Recipients"] = None
         loaded = load_columns(book, inputs)
         tables = dict(loaded.tables)
         for name, columns in results.items():

@@ -344,7 +344,7 @@ def build_protected(book_path: str | Path, out_dir: str | Path, **options: Any) 
     is written; a review that fails is listed, and the packs that need it are not made."""
     _check(options.get("per", "rep"), options.get("formats"), options.get("templates_dir"), options.get("lang"))
     notes: list = []
-    data = load_review_data(book_path, notes)
+    data = load_review_data(book_path, notes, recipients=True)
     result = protect_reviews(data, out_dir, **options)
     result.notes = [*notes, *result.notes]
     return result
