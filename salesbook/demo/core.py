@@ -136,10 +136,12 @@ def generate(ctx: DemoContext) -> dict[str, pd.DataFrame]:
                            strict=True))
     product_ids = products["product_id"].tolist()
     strength_total = seller_strength.sum()
+    # last year's sales grow with the deal count, so that a scaled book's targets and quotas match its deals
+    volume = ctx.scaled(20_000, minimum=200) / 20_000
     for year_back, growth in ((2, 0.88), (1, 1.0)):
         for month in range(1, 13):
             period = pd.Timestamp(fy - year_back, month, 1)
-            base = 480_000_000 * growth * season[month - 1]
+            base = 480_000_000 * volume * growth * season[month - 1]
             for s_idx, (rep_id, region_id, hired_on) in enumerate(seller_rows):
                 if hired_on > period:
                     continue
