@@ -10,6 +10,7 @@ instrumentation is switched on from outside, with callgrind_control, once the ch
     python scripts/instructions.py --default-path  # WeasyPrint's own path on the same reviews
     python scripts/instructions.py --plain svgtext # our renderer without one seam (or "all", or a,b);
                                                    # "colwidths": statements measure their own columns
+    python scripts/instructions.py --period 2026   # the fiscal year's review (what `report` makes by default)
 
 Needs valgrind (Debian package ``valgrind``); takes a minute or two.
 """
@@ -45,7 +46,7 @@ def without(plain: str) -> None:
         os.environ[ENV] = "1" if "all" in gated else ",".join(sorted(gated))
 
 
-def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -> None:
+def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path, period: str) -> None:
     from benches.reports import CREATED, PERIOD, font_files
 
     from salesbook.reports.api import plan
@@ -53,7 +54,7 @@ def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -
     from salesbook.reports.pdf import PdfOptions, PdfRenderer
     from salesbook.reports.templates import pdf_source
 
-    jobs, _ = plan(load_review_data(book), "rep", PERIOD, "zh")
+    jobs, _ = plan(load_review_data(book), "rep", period or PERIOD, "zh")
     jobs = jobs[5:6 + reviews]
     fonts = None if default_path else font_files(jobs)
     renderer = PdfRenderer(PdfOptions(fonts=fonts, default_path=default_path))
@@ -67,17 +68,20 @@ def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path) -
 
 
 def main() -> int:
+    from benches.reports import PERIOD
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviews", type=int, default=3)
     parser.add_argument("--default-path", action="store_true", help="WeasyPrint's default path instead of ours")
     parser.add_argument("--plain", default="", metavar="SEAMS",
                         help="seams to turn off: all, or names from salesbook/reports/weasy/ separated by commas")
+    parser.add_argument("--period", default="", help=f"review period (default {PERIOD}, the reports bench's)")
     parser.add_argument("--child", nargs=3, metavar=("BOOK", "READY", "GO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         book, ready, go = map(Path, args.child)
         without(args.plain)
-        child(book, args.reviews, args.default_path, ready, go)
+        child(book, args.reviews, args.default_path, ready, go, args.period)
         return 0
     missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
     if missing:
@@ -96,6 +100,8 @@ def main() -> int:
             command.insert(-4, "--default-path")
         if args.plain:
             command[-4:-4] = ["--plain", args.plain]
+        if args.period:
+            command[-4:-4] = ["--period", args.period]
         proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         while not ready.exists():
             if proc.poll() is not None:
@@ -111,7 +117,7 @@ def main() -> int:
             return 1
     path = "WeasyPrint default path" if args.default_path else "ours" + (f" without {args.plain}" if args.plain else "")
     print(f"{path}: {int(counted[1]) / args.reviews / 1e6:,.1f} M instructions per zh rep review "
-          f"({args.reviews} demo reviews, callgrind)")
+          f"({args.reviews} demo reviews of {args.period or PERIOD}, callgrind)")
     return 0
 
 

@@ -15,6 +15,7 @@ range validation accepts) is left to the cell-by-cell checks, column by column.
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import os
 import re
 import threading
@@ -33,6 +34,11 @@ try:  # optional: neither is available in every Python (xlwings Lite / Pyodide)
     import pyarrow.compute as pc
 except ImportError:  # pragma: no cover - exercised where fastexcel is not installed
     fastexcel = None  # type: ignore[assignment]
+else:
+    # fastexcel logs a warning for a column with no value ("Could not determine dtype for column 9, falling
+    # back to string"): an optional column left blank, which is fine. Without a logging set-up, Python's
+    # last-resort handler prints it on the user's console.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 TYPED_MIN_ROWS = 2_000  # smaller tables are read cell by cell: quick either way, and one reader fewer
 _RETRIES = 3  # mixed columns set aside one by one before the whole table is read cell by cell

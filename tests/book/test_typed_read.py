@@ -6,6 +6,7 @@ cell, and only that column."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import openpyxl
@@ -183,3 +184,19 @@ def test_without_typed_reads_every_table_is_read_cell_by_cell(tmp_path, base_she
     with FileBook(_book(tmp_path, base_sheets, _deals())) as book:
         assert not isinstance(book.read_raw("Deals"), TypedTable)
         assert len(load_book(book).tables["Deals"]) == 12
+
+
+
+
+def test_an_empty_column_logs_nothing_of_its_own(tmp_path, base_sheets, monkeypatch, caplog):
+    """fastexcel warns "Could not determine dtype for column 5, falling back to string" for a column with no
+    value (an optional column left blank); through Python's last-resort log handler that line would reach
+    the user's console. The column is read as empty, and nothing is logged."""
+    deals = [[*row, None] for row in _deals()]
+    path = _book(tmp_path, base_sheets, deals, headers=[*DEALS, "status_date"])
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1")
+    with caplog.at_level(logging.DEBUG), FileBook(path) as book:
+        raw = book.read_raw("Deals")
+    assert _typed_columns(raw) == [True] * 6
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("fastexcel")] == []
