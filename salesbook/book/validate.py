@@ -409,7 +409,16 @@ def parse_settings(frame: pd.DataFrame | None, sheet: str, warnings: list[Proble
                                     allowed_en=setting_allowed(setting, "en"), allowed_zh=setting_allowed(setting, "zh")))
             continue
         v = parsed.iloc[0]
-        if not _in_range(v, setting.min_value, setting.max_value):
+        hi = setting.max_value
+        if not _in_range(v, setting.min_value, hi) and hi is not None and _reads_as_whole_percent(float(v), col, hi):
+            problems.append(problem(
+                "setting '{k}': {v} is more than the largest possible {m}: did you mean {p}%? A percentage cell holds "
+                "{p}% as {f}; type it as {p}%.",
+                "参数“{k}”的值 {v} 超过了可能的最大值 {m}：是否应为 {p}%？百分比单元格中 {p}% 存为 {f}；请输入 {p}%。",
+                table="Settings", sheet=sheet, row=int(row), column="value", k=setting_name(setting.key),
+                v=_fmt(float(v)), m=_show(hi, col), p=_fmt(float(v)), f=_fmt(float(v) / 100)))
+            continue
+        if not _in_range(v, setting.min_value, hi):
             problems.append(problem("setting '{k}': {v} is outside the allowed range {allowed_en}.",
                                     "参数“{k}”的值 {v} 超出允许范围（{allowed_zh}）。", table="Settings", sheet=sheet,
                                     row=int(row), column="value", k=setting_name(setting.key), v=value,

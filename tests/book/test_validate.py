@@ -126,6 +126,25 @@ def test_numeric_settings_must_be_in_range(key, value, ok):
         assert "outside the allowed range" in p.render("en") and "超出允许范围" in p.render("zh")
 
 
+@pytest.mark.parametrize(("value", "ok"), [(200, False), (2, True), ("200%", True), (11, False)])
+def test_a_percentage_setting_typed_as_a_whole_number_asks_whether_it_meant_percent(value, ok):
+    """bonus_cap allows 0% to 1000%: 200 (a cell not formatted as %) is 20,000%, so it asks about 200%;
+    2 is 200% and accepted; 11 (1,100%) is also out of range, and 11% is what it asks about."""
+    from salesbook.book.validate import parse_settings
+
+    frame = pd.DataFrame({"key": ["bonus_cap"], "value": [value]}, index=[7])
+    settings, problems = parse_settings(frame, "Settings")
+    if ok:
+        assert not problems and settings["bonus_cap"] == 2
+        return
+    [p] = problems
+    assert (p.sheet, p.row, p.column) == ("Settings", 7, "value")
+    assert p.render("en").endswith(f"setting 'bonus_cap': {value} is more than the largest possible 1000%: did you "
+                                   f"mean {value}%? A percentage cell holds {value}% as {value / 100:g}; type it as "
+                                   f"{value}%.")
+    assert f"是否应为 {value}%" in p.render("zh")
+
+
 def test_rows_shorter_or_longer_than_the_header_read_as_padded_or_cut():
     raw = RawTable(name="Regions", sheet="Regions", headers=["region_id", "name"], header_row=3,
                    rows=[["EAST"], ["WEST", "West", "extra", 4], [], ["NORTH", "North"]])
