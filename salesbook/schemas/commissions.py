@@ -44,11 +44,11 @@ TABLES = (
               aliases=("base of commission", "pay on", "计提依据"),
               doc_en="What the plan pays on: amount (credited money, each tier's Rate a percentage of it) or quantity "
                      "(credited units, each tier's Per unit an amount of money for every unit). On a quantity plan the "
-                     "running totals, the tier lower bounds (Tiers on = amount) and the quota (Quota (units) in "
+                     "running totals, the tier lower bounds (Tiers on = amount) and the quota (Unit quota in "
                      "PlanAssignments) are in units; line caps, minimums, period caps and draws stay money, and "
                      "managers' Override rate stays a percentage of their reports' credited money.",
               doc_zh="方案按什么计提：金额（计入的销售额，各档填提成比例）或数量（计入的销售数量，各档填每单位提成金额）。"
-                     "按数量计提的方案，累计业绩、阶梯下限（阶梯依据 = 提成基数时）和配额（方案分配表的“配额（数量）”）"
+                     "按数量计提的方案，累计业绩、阶梯下限（阶梯依据 = 提成基数时）和配额（方案分配表的“数量配额”）"
                      "都以数量计；单笔封顶、单笔保底、期间封顶和预支仍为金额，管理提成仍按下属计入销售额的比例计提。"),
             C("measure", K.CHOICE, "阶梯依据", "Tiers on", default="amount",
               choices=(Choice("amount", "提成基数", ("金额", "base", "commission base", "计提基数")),
@@ -141,8 +141,8 @@ TABLES = (
             C("quota", K.MONEY, "配额", "Quota", min_value=0, aliases=("目标",),
               doc_en="Quota per commission period, in money (prorated for hires and leavers).",
               doc_zh="每个提成周期的金额配额（入离职按天折算）。"),
-            C("quota_quantity", K.NUMBER, "配额（数量）", "Quota (units)", min_value=0,
-              aliases=("unit quota", "quota units", "quantity quota", "数量配额", "配额数量"),
+            C("quota_quantity", K.NUMBER, "数量配额", "Unit quota", min_value=0,
+              aliases=("quota units", "quota in units", "quantity quota", "quota quantity", "配额数量", "单位配额"),
               doc_en="Quota per commission period in units, for a plan paying on quantity (prorated like Quota); "
                      "needed when that plan tiers on quota attainment or has a gate.",
               doc_zh="每个提成周期的数量配额，用于按数量计提的方案（与配额一样按天折算）；该方案按配额达成率分档或设有"
@@ -212,9 +212,9 @@ TABLES = (
             C("rep_id", K.ID, "销售代表编号", "Rep ID"), C("period", K.TEXT, "期间", "Period"),
             C("plan_id", K.ID, "方案编号", "Plan ID"), C("quota", K.MONEY, "配额", "Quota"),
             C("credited", K.MONEY, "业绩", "Credited"),
-            C("quota_quantity", K.NUMBER, "配额（数量）", "Quota (units)",
-              doc_en="The period's quota in units (Quota (units) of PlanAssignments, prorated).",
-              doc_zh="本期数量配额（方案分配表的“配额（数量）”，已折算）。"),
+            C("quota_quantity", K.NUMBER, "数量配额", "Unit quota",
+              doc_en="The period's quota in units (Unit quota of PlanAssignments, prorated).",
+              doc_zh="本期数量配额（方案分配表的“数量配额”，已折算）。"),
             C("credited_quantity", K.NUMBER, "计入数量", "Credited units",
               doc_en="Units credited in the period (deal quantity x share, net of credit notes; blank when no "
                      "credited deal of the period has a quantity).",
