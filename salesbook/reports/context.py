@@ -345,7 +345,7 @@ def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str
         if units and "plan_id" in st.columns else set()
     unit_cols = ["quota_quantity", "credited_quantity", *[c for c in cols if c != "quota"]] if by_units else cols
     sums = [c for c in cols if c != "attainment"] + (units if by_units else [])
-    agg = {c: (c, "sum") for c in sums}
+    agg = {c: (c, _sum_of_known if c in _UNIT_COLUMNS else "sum") for c in sums}
     if "attainment" in cols:
         agg["attainment"] = ("attainment", "mean")
     by = st.groupby(["rep_id", "period"], sort=True).agg(**agg)
@@ -360,10 +360,17 @@ def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str
     for sec in out.values():  # adjustments nobody had this period (often SPIFFs, clawbacks) are left out
         sec["columns"] = [c for c in sec["columns"] if c not in _OPTIONAL_PAY
                           or any(abs(r[c] or 0.0) > 0.005 for r in sec["rows"])]
+        sec["columns"] = [c for c in sec["columns"] if c != "quota_quantity"   # a plan paid per unit without a quota
+                          or any(r[c] is not None for r in sec["rows"])]
     return out
 
 
 _OPTIONAL_PAY = ("spiffs", "overrides", "clawbacks")
+
+
+def _sum_of_known(values: pd.Series) -> float:
+    """A sum that stays blank when nothing was known (no unit quota is not a quota of 0 units)."""
+    return values.sum(min_count=1)
 
 
 def _unit_plans(data: ReviewData) -> set[object]:
