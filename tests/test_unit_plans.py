@@ -30,7 +30,7 @@ from salesbook import cli
 from salesbook.book.template import write_book
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fidelity"))
-import fidelity_check as fc  # noqa: E402
+import fidelity_check as fc
 
 D = dt.date
 

@@ -131,8 +131,8 @@ def _scaled_quotas(tables: dict[str, pd.DataFrame], base_targets: pd.Series, tar
 
 def _refused(sc: Scenario, exc: InputError) -> InputError:
     """An engine's refusal of a scenario's tables, said at the scenario's row."""
-    def reasons(lang: str) -> str:
-        return ("；" if lang == "zh" else "; ").join(p.render(lang) for p in exc.problems[:3])
+    def reasons(lang: str) -> str:   # each as the user would read it on its own, without its full stop
+        return ("；" if lang == "zh" else "; ").join(p.render(lang).rstrip(".。") for p in exc.problems[:3])
 
     return InputError(problem("scenario {s} cannot be computed with its overrides: {why}.",
                               "情景 {s} 按其调整无法计算：{why}。", table="Scenarios", row=sc.row,
@@ -163,7 +163,7 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
             statements = runner.statements(tables) if changed & (COMMISSION_TABLES | TARGET_TABLES) else base_st
             bonus = runner.bonus(tables) if changed & KPI_TABLES and runner.kpi_in_use else base_bonus
         except InputError as exc:
-            raise _refused(sc, exc) from None
+            raise _refused(sc, exc.located(book.locator)) from None
         replays.append((sc, tables, Replay(statements, runner.periods, bonus, _unit_plans(tables["Plans"]))))
     return _priced(book, replays)
 
