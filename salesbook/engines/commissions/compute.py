@@ -8,7 +8,9 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    a line whose rep has no plan that day earns nothing (directors paid from the scorecard, for example).
 3. Lines are walked in date order per rep, period and plan; the running total (or, for ``tier_scope =
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
-   against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
+   against the quota prorated for hires, leavers and plan changes. A plan whose commission base is quantity
+   counts credited units instead (deal quantity x share, negative for a credit note), against its unit quota,
+   and its tiers pay money per unit; caps, minimums, draws and managers' overrides stay money.  A deal that crosses a bound pays each
    slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
    A credit note takes the running total back, reversing each slice it crosses at that
    slice's rate, in the period of its own date.
