@@ -103,6 +103,15 @@ def test_the_run_is_clean_and_the_book_valid(computed):
         assert fc.RULES[rule](pkg) == [], rule
 
 
+@pytest.mark.libreoffice
+def test_libreoffice_reads_back_every_cell(computed, soffice, tmp_path):
+    _lang, out, _ = computed
+    theirs = soffice(out, "xlsx", tmp_path / "lo")
+    ours_cells, their_cells = fc.cell_grid(out), fc.cell_grid(theirs)
+    assert fc.cell_differences(ours_cells, their_cells) == []
+    assert len(ours_cells["Out_Commissions"]) > 1
+
+
 def test_commission_lines_say_units_and_their_arithmetic(computed):
     lang, out, _ = computed
     lines = _sheet(out, "Out_Commissions")
