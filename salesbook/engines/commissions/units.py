@@ -15,27 +15,29 @@ from salesbook.engines.commissions.text import money, pct, unit_count, unit_mone
 from salesbook.engines.commissions.tiers import rate_at
 
 
-def terms(s0: float, s1: float, lowers: np.ndarray, rates: np.ndarray, method: str, boundary: str,
-          scale: float) -> list[tuple[float, float]]:
-    """(units, money per unit) of each slice from running total ``s0`` to ``s1`` (in the plan's tier units,
-    ``scale`` units each), signed, adding up to what the schedule pays between them; slices paid nothing are
-    left out."""
-    if method == "whole":
-        r0, r1 = (float(x) for x in rate_at(np.array([s0, s1]), lowers, rates, boundary))
-        out = [((s1 - s0) * scale, r1)] if r0 == r1 else [(s1 * scale, r1), (-s0 * scale, r0)]
+def terms(s0: np.ndarray, s1: np.ndarray, lowers: np.ndarray, rates: np.ndarray, method: str, boundary: str,
+          scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Units and money per unit of each slice of each line, from running totals ``s0`` to ``s1`` (in the plan's tier
+    units, ``scale`` units each): arrays (lines, slices), signed, adding up to what the schedule pays between them,
+    in the order a reader follows them (a credit note runs down the tiers: the top slice first); a slice paid
+    nothing holds 0 units."""
+    s0, s1, scale = (np.asarray(x, dtype=float) for x in (s0, s1, scale))
+    if method == "whole":   # G(s1) - G(s0): the units reached at their rate, less the units before at theirs
+        r0, r1 = rate_at(s0, lowers, rates, boundary), rate_at(s1, lowers, rates, boundary)
+        same = r0 == r1
+        q = np.stack([np.where(same, s1 - s0, s1), np.where(same, 0.0, -s0)], axis=1) * scale[:, None]
+        r = np.stack([r1, r0], axis=1)
     else:
-        lo, hi = min(s0, s1), max(s0, s1)
-        sign = 1.0 if s1 >= s0 else -1.0
-        out = []
-        for k in range(len(lowers)):
-            left = lowers[k] if (k or lowers[0] > 0) else -np.inf   # a first tier from 0 also covers what dips below
-            right = lowers[k + 1] if k + 1 < len(lowers) else np.inf
-            a, b = max(lo, left), min(hi, right)
-            if b > a:
-                out.append((sign * (b - a) * scale, float(rates[k])))
-        if sign < 0:
-            out.reverse()   # a credit note runs down the tiers: the top slice first
-    return [(q, r) for q, r in out if r != 0 and abs(q) > 1e-9]
+        left = np.where(np.arange(len(lowers)) == 0, lowers[0] if lowers[0] > 0 else -np.inf, lowers)
+        right = np.append(lowers[1:], np.inf)
+        lo, hi = np.minimum(s0, s1)[:, None], np.maximum(s0, s1)[:, None]
+        sign = np.where(s1 >= s0, 1.0, -1.0)[:, None]
+        q = sign * np.clip(np.minimum(hi, right) - np.maximum(lo, left), 0.0, None) * scale[:, None]
+        r = np.broadcast_to(rates, q.shape)
+        down = sign[:, 0] < 0
+        q[down], r = q[down][:, ::-1], np.where(down[:, None], r[:, ::-1], r)
+    q = np.where((r != 0) & (np.abs(q) > 1e-9), q, 0.0)
+    return q, np.asarray(r, dtype=float)
 
 
 def expression(parts: list[tuple[float, float]], T: dict) -> str:
@@ -49,22 +51,29 @@ def expression(parts: list[tuple[float, float]], T: dict) -> str:
 
 def booking_calcs(ev: dict, idx: np.ndarray, P, boundary: str, T: dict) -> tuple[np.ndarray, np.ndarray]:
     """For booking events ``idx`` of per-unit plans: each line's arithmetic ("" for a line paid nothing) and its
-    expression alone (for the clawback that may later reverse it)."""
+    expression alone (for the clawback that may later reverse it). Lines with the same slices share one text."""
     calc = np.full(len(idx), "", dtype=object)
     expr = np.full(len(idx), "", dtype=object)
-    for k, j in enumerate(idx):
-        p = int(ev["plan"][j])
+    known: dict[tuple, tuple[str, str]] = {}
+    plan = ev["plan"][idx]
+    for p in np.unique(plan):
+        k = np.flatnonzero(plan == p)
+        j = idx[k]
         lowers, rates = P.tiers[p]
-        scale = float(ev["scale"][j])
+        scale = ev["scale"][j]
         if P.scope[p] == "deal":
-            s0, s1 = 0.0, float(ev["units"][j]) / scale
+            s0, s1 = np.zeros(len(j)), ev["units"][j] / scale
         else:
-            s0, s1 = float(ev["start"][j]) / scale, float(ev["end"][j]) / scale
-        parts = terms(s0, s1, lowers, rates, P.method[p], boundary, scale)
-        if not parts:
-            continue
-        expr[k] = expression(parts, T)
-        calc[k] = T["u_calc"].format(expr=expr[k], amt=money(sum(q * r for q, r in parts)))
+            s0, s1 = ev["start"][j] / scale, ev["end"][j] / scale
+        q, r = terms(s0, s1, lowers, rates, P.method[p], boundary, scale)
+        for at, qs, rs in zip(k.tolist(), np.round(q, 9).tolist(), r.tolist(), strict=True):
+            parts = tuple((a, b) for a, b in zip(qs, rs, strict=True) if a != 0)
+            if not parts:
+                continue
+            if parts not in known:
+                e = expression(list(parts), T)
+                known[parts] = (e, T["u_calc"].format(expr=e, amt=money(sum(a * b for a, b in parts))))
+            expr[at], calc[at] = known[parts]
     return calc, expr
 
 
