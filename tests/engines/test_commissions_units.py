@@ -172,10 +172,28 @@ def test_a_clawback_reverses_at_the_original_rate_per_unit():
     claw = _line(r, "D2", "clawback")
     assert (claw["period"], claw["quantity"], claw["amount"]) == ("2026-02", -70, -(20 * 50.00 + 50 * 75.00))
     assert claw["per_unit"] == pytest.approx(4_750.00 / 70)
-    assert "reverses 20 units × 50.00 + 50 units × 75.00 = 4,750.00" in claw["explanation"]
+    assert claw["explanation"].endswith("at its original rate; that is 20 units × 50.00 + 50 units × 75.00 = 4,750.00")
     feb = _statement(r, "A", "2026-02")
     assert (feb["clawbacks"], feb["payable"], feb["credited_quantity"]) == (-4_750.00, -4_750.00, -70)
     _reconciles(r)
+
+
+def test_a_clawback_reverses_what_a_cap_let_through():
+    """January: 80 units 4,000.00, D2 70 units 4,750.00, D3 10 units 10 x 75.00 = 750.00: 9,500.00 against a period
+    cap of 6,000.00, so 6,000 / 9,500 of each line was paid. D2 returned in February: -4,750 x 6,000 / 9,500 =
+    -3,000.00. With a line cap of 4,000.00 instead, D2 was paid 4,000.00 and that is what comes back."""
+    deals = _deals([("D1", "2026-01-05", "A", 80.0, 8_000.0),
+                    ("D2", "2026-01-20", "A", 70.0, 7_000.0, "returned", "2026-02-10"),
+                    ("D3", "2026-01-21", "A", 10.0, 1_000.0)])
+    cut = compute_commissions(deals, _plans(cap_period=6_000.0), _tiers(*MARGINAL), _assign())
+    claw = _line(cut, "D2", "clawback")
+    assert claw["amount"] == round(-4_750 * 6_000 / 9_500, 2) == -3_000.00
+    assert "that is (20 units × 50.00 + 50 units × 75.00) × 63.16% = 3,000.00" in claw["explanation"]
+    capped = compute_commissions(deals, _plans(cap_line=4_000.0), _tiers(*MARGINAL), _assign())
+    claw = _line(capped, "D2", "clawback")
+    assert claw["amount"] == -4_000.00 and claw["explanation"].endswith("that is the 4,000.00 paid on 70 units")
+    _reconciles(cut)
+    _reconciles(capped)
 
 
 def test_credit_notes_take_units_back_through_the_tiers():

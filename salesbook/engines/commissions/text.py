@@ -61,7 +61,7 @@ TEXT = {
         "band_units": "{lo} to {hi} units", "band_units_top": "{lo} units and above",
         "u_rate": "{pu} per unit", "u_one": "{n} unit", "u_many": "{n} units", "u_term": "{q} × {pu}",
         "u_calc": "{expr} = {amt}",
-        "u_claw": "reverses {calc}", "u_claw_paid": "reverses the {amt} paid on {q}",
+        "u_claw": "that is {calc}", "u_claw_paid": "that is the {amt} paid on {q}",
         "u_cash": ("paid on cash: {q} paid for, at {pu} per unit (commission earned on booking in {period}, tier "
                    "{tier}), released pro rata to payments"),
         "st_units": "credited {q}; ", "st_units_quota": "credited {q} of a quota of {quota} ({att}); ",
@@ -109,7 +109,7 @@ TEXT = {
         "band_units": "{lo} 至 {hi} 单位", "band_units_top": "{lo} 单位及以上",
         "u_rate": "每单位 {pu}", "u_one": "{n} 单位", "u_many": "{n} 单位", "u_term": "{q} × {pu}",
         "u_calc": "{expr} = {amt}",
-        "u_claw": "冲回 {calc}", "u_claw_paid": "冲回 {q} 已付的 {amt}",
+        "u_claw": "即 {calc}", "u_claw_paid": "即 {q} 已付的 {amt}",
         "u_cash": "按回款计提：已回款 {q}，每单位 {pu}（{period} 成交时计提，第 {tier} 档），按回款比例发放",
         "st_units": "计入 {q}；", "st_units_quota": "计入 {q}，数量配额 {quota}（达成 {att}）；",
     },
