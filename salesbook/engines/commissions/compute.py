@@ -10,8 +10,8 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
    against the quota prorated for hires, leavers and plan changes. A plan whose commission base is quantity
    counts credited units instead (deal quantity x share, negative for a credit note), against its unit quota,
-   and its tiers pay money per unit; caps, minimums, draws and managers' overrides stay money.  A deal that crosses a bound pays each
-   slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
+   and its tiers pay money per unit; caps, minimums, draws and managers' overrides stay money. A deal that
+   crosses a bound pays each slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
    A credit note takes the running total back, reversing each slice it crosses at that
    slice's rate, in the period of its own date.
 4. Per line cap and per line minimum (lines with a positive amount), then per rep-period gate (nothing below a
@@ -163,9 +163,9 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     ev["pidx"] = period_code(ev["day"], grain) - led.p_first
     reduces = bool(clawback_reduces_attainment)
     ignored = ev["claw"] & (not reduces)
-    money, units = np.where(ignored, 0.0, ev["base"]), np.where(ignored, 0.0, ev["units"])
+    in_money, in_units = np.where(ignored, 0.0, ev["base"]), np.where(ignored, 0.0, ev["units"])
     ev["on_units"] = P.units[ev["plan"]]
-    ev["counts"] = np.where(ev["on_units"], units, money)   # what the running total counts: the plan's base
+    ev["counts"] = np.where(ev["on_units"], in_units, in_money)   # what the running total counts: the plan's base
     new = np.ones(len(order), dtype=bool)
     new[1:] = (ev["rep"][1:] != ev["rep"][:-1]) | (ev["plan"][1:] != ev["plan"][:-1]) | (ev["pidx"][1:] != ev["pidx"][:-1])
     gid = np.cumsum(new) - 1
@@ -175,8 +175,8 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     ev["end"] = np.round(running, 6)
     ev["S"] = ev["rep"] * led.n_periods + ev["pidx"]
     size = len(rep_index) * led.n_periods
-    led.credited = np.bincount(ev["S"], weights=money, minlength=size).reshape(len(rep_index), led.n_periods)
-    led.credited_qty = np.bincount(ev["S"], weights=units, minlength=size).reshape(led.credited.shape)
+    led.credited = np.bincount(ev["S"], weights=in_money, minlength=size).reshape(len(rep_index), led.n_periods)
+    led.credited_qty = np.bincount(ev["S"], weights=in_units, minlength=size).reshape(led.credited.shape)
     led.qty_seen = np.bincount(ev["S"], weights=ev["has_units"], minlength=size).reshape(led.credited.shape) > 0
     _tiers(ev, P, led, tier_boundary)
     _gate_and_cap(ev, new, P, led)
