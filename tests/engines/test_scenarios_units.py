@@ -83,6 +83,18 @@ def test_a_scenario_that_puts_a_rep_without_quantities_on_a_per_unit_plan_is_ref
     assert not p.text("en").endswith("..")
 
 
+def test_a_new_tier_of_a_per_unit_plan_needs_its_money_per_unit(tmp_path):
+    book = _book(tmp_path / "t.xlsx", [("TOP", "A top tier", "PlanTiers", "U / 200", "lower_bound", "200", "add"),
+                                       ("TOP", None, "PlanTiers", "M5 / 50000", "lower_bound", "50000", "add")])
+    with pytest.raises(InputError) as info:
+        model_book(book)
+    said = [p.render("en") for p in info.value.problems]
+    assert said == ["sheet 'Scenarios', row 2, column 'Row key (D)': the new row U / 200 of sheet 'PlanTiers' needs "
+                    "Per unit too (one row per column).",
+                    "sheet 'Scenarios', row 3, column 'Row key (D)': the new row M5 / 50000 of sheet 'PlanTiers' "
+                    "needs Rate too (one row per column)."]
+
+
 def test_the_simulated_mean_of_a_per_unit_plan_is_its_expectation():
     """One tier, 30.00 a unit: a year pays 30.00 x the units credited, and each simulated period draws one of the
     rep's own periods with equal chance, so E[year] = 30.00 x 12 x (mean units of the rep's periods), summed."""
