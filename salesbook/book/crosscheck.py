@@ -14,7 +14,7 @@ import pandas as pd
 
 from salesbook.book.headers import header_lookup, match_header
 from salesbook.errors import Problem, problem
-from salesbook.messages import Count, Words, choice_name, items
+from salesbook.messages import Count, Words, choice_name, column_name, items
 from salesbook.schemas import REGISTRY
 
 
@@ -132,6 +132,72 @@ def attainment_bounds(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, s
             sheet=sheets.get("PlanTiers", "PlanTiers"), row=int(row),
             column=shown.get(("PlanTiers", "lower_bound"), "Lower bound"), plan=tiers.at[row, "plan_id"],
             v=f"{v:g}", pct=f"{v * 100:g}", f=f"{v / 100:g}"))
+    return out
+
+
+def per_unit_warnings(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, str],
+                      shown: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """Warnings on plans paying per unit: money per unit that reads like a rate, or that pays at least a whole
+    unit's list price; a tier start below one unit that reads like quota attainment; a unit quota on a plan
+    paying on amounts, which nothing reads."""
+    plans, tiers = tables.get("Plans"), tables.get("PlanTiers")
+    if not (_has_rows(plans) and _has_rows(tiers)) or "commission_base" not in plans:
+        return []
+    base = plans["commission_base"].astype(object).fillna("amount")
+    on_units = set(plans.loc[base.eq("quantity").to_numpy(dtype=bool), "plan_id"].dropna())
+    on_amount = set(plans.loc[base.eq("amount").to_numpy(dtype=bool), "plan_id"].dropna())
+    by_count = set(plans.loc[plans["measure"].ne("attainment").to_numpy(dtype=bool), "plan_id"].dropna()) \
+        if "measure" in plans else set(plans["plan_id"].dropna())
+    products = tables.get("Products")
+    prices = pd.to_numeric(products["unit_price"], errors="coerce").dropna() \
+        if _has_rows(products) and "unit_price" in products else pd.Series(dtype=float)
+    top = float(prices.max()) if len(prices) else None
+    per_unit = pd.to_numeric(tiers["per_unit"], errors="coerce") if "per_unit" in tiers else None
+    bound = pd.to_numeric(tiers["lower_bound"], errors="coerce")
+    out: list[Problem] = []
+    for row in tiers.index:
+        plan = tiers.at[row, "plan_id"]
+        if plan not in on_units:
+            continue
+        v = float(per_unit[row]) if per_unit is not None and pd.notna(per_unit[row]) else None
+        where = {"sheet": sheets.get("PlanTiers", "PlanTiers"), "row": int(row)}
+        if v is not None and 0 < v < 1:
+            out.append(problem(
+                "plan {plan} pays {v} per unit, less than 1: if {v} is a rate (a percentage of amounts), set the plan's "
+                "{b} to {a} and type it as the tier's {r}.",
+                "方案 {plan} 每单位提成 {v}，小于 1：如果 {v} 是比例（金额的百分比），请把方案的{b}改为{a}，并填入该档的{r}。",
+                column=shown.get(("PlanTiers", "per_unit"), "Per unit"), plan=plan, v=f"{v:g}",
+                b=column_name("Plans", "commission_base"), a=choice_name("Plans", "commission_base", "amount"),
+                r=column_name("PlanTiers", "rate"), **where))
+        elif v is not None and top is not None and v >= top:
+            out.append(problem(
+                "plan {plan} pays {v} per unit, at least the highest unit price of any product ({top}): check it is "
+                "money per unit, not a total.",
+                "方案 {plan} 每单位提成 {v}，不低于所有产品中最高的单价（{top}）：请确认填写的是每单位金额，而不是总额。",
+                column=shown.get(("PlanTiers", "per_unit"), "Per unit"), plan=plan, v=f"{v:,.2f}", top=f"{top:,.2f}",
+                **where))
+        lb = bound[row]
+        if plan in by_count and pd.notna(lb) and 0 < lb < 1:
+            out.append(problem(
+                "plan {plan} pays per unit and tiers on the units themselves, so this tier starts at {v} of a unit; "
+                "for quota attainment ({pct}%) set the plan's {m} to {att}.",
+                "方案 {plan} 按数量计提、按数量本身分档，此档从 {v} 个单位开始；如果指的是配额达成率 {pct}%，请把方案的"
+                "{m}改为{att}。",
+                column=shown.get(("PlanTiers", "lower_bound"), "Lower bound"), plan=plan, v=f"{lb:g}",
+                pct=f"{lb * 100:g}", m=column_name("Plans", "measure"), att=choice_name("Plans", "measure", "attainment"),
+                **where))
+    assignments = tables.get("PlanAssignments")
+    if _has_rows(assignments) and "quota_quantity" in assignments:
+        unit_quota = pd.to_numeric(assignments["quota_quantity"], errors="coerce")
+        unused = assignments["plan_id"].isin(on_amount) & unit_quota.notna()
+        for row in assignments.index[unused.to_numpy(dtype=bool)]:
+            out.append(problem(
+                "plan {plan} pays on amounts, so this {qq} is only shown on the statements; attainment, tiers and the "
+                "gate use {q}.",
+                "方案 {plan} 按金额计提，此{qq}只显示在对账单上；达成率、阶梯和门槛使用{q}。",
+                sheet=sheets.get("PlanAssignments", "PlanAssignments"), row=int(row),
+                column=shown.get(("PlanAssignments", "quota_quantity"), "Unit quota"), plan=assignments.at[row, "plan_id"],
+                qq=column_name("PlanAssignments", "quota_quantity"), q=column_name("PlanAssignments", "quota")))
     return out
 
 

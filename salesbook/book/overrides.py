@@ -191,11 +191,22 @@ class _Check:
                       "方案 {plan} 按配额达成率分档，1 表示 100%：{v} 相当于 {pct}%。是否应为 {v}%？请输入 {v}%。", row,
                       "value", plan=key[0], v=f"{v:g}", pct=f"{v * 100:g}")
 
+    def tier_pay(self, key: tuple) -> str:
+        """The column a new tier of plan ``key[0]`` pays by: Per unit on a plan paying on quantity, else Rate."""
+        plans = self.tables.get("Plans")
+        if plans is None or not key or "commission_base" not in plans:
+            return "rate"
+        base = plans.loc[plans["plan_id"] == key[0], "commission_base"]
+        return "per_unit" if (base == "quantity").any() else "rate"
+
     def complete_adds(self) -> None:
-        """Every new row has its table's required cells."""
+        """Every new row has its table's required cells (a new tier: the rate, or the money per unit, its plan
+        pays by)."""
         for (_, table, key), group in self.added.items():
-            needed = [c.name for c in REGISTRY[table].columns
-                      if c.required and c.name not in REGISTRY[table].key and c.name not in self.group_cols[group]]
+            t = REGISTRY[table]
+            required = {c.name for c in t.columns if c.required} | ({self.tier_pay(key)} if table == "PlanTiers" else set())
+            needed = [c.name for c in t.columns
+                      if c.name in required and c.name not in t.key and c.name not in self.group_cols[group]]
             if needed:
                 self.fail("the new row {v} of sheet '{s}' needs {cols} too (one row per column).",
                           "工作表“{s}”的新增行 {v} 还须填写 {cols}（每列一行）。", self.group_row[group], "key",

@@ -487,6 +487,7 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     problems.extend(overrides.check_scenarios(tables, sheets, shown, warnings, _check_column))
     warnings.extend(crosscheck.check_roles(tables, sheets, shown))
     warnings.extend(crosscheck.engagement_warnings(tables, sheets, shown))
+    warnings.extend(crosscheck.per_unit_warnings(tables, sheets, shown))
     recipient_errors, recipient_warnings = recipients.check_recipients(tables, sheets, shown)
     problems.extend(recipient_errors)
     warnings.extend(recipient_warnings)

@@ -25,6 +25,7 @@ from salesbook.engines.scenarios import (
     apply_overrides,
     base_name,
     bootstrap,
+    bootstrap_units,
     plan_set,
     price,
     rep_table,
@@ -123,13 +124,15 @@ def _scaled_quotas(tables: dict[str, pd.DataFrame], base_targets: pd.Series, tar
     after = a["rep_id"].astype(object).map(targets).astype(float)
     ratio = np.where((before > 0) & np.isfinite(after), after / before, 1.0)
     a["quota"] = np.round(pd.to_numeric(a["quota"], errors="coerce") * ratio, 2)
+    if "quota_quantity" in a:   # a unit quota moves with the target too
+        a["quota_quantity"] = np.round(pd.to_numeric(a["quota_quantity"], errors="coerce") * ratio, 6)
     tables["PlanAssignments"] = a
 
 
 def _refused(sc: Scenario, exc: InputError) -> InputError:
     """An engine's refusal of a scenario's tables, said at the scenario's row."""
-    def reasons(lang: str) -> str:
-        return ("；" if lang == "zh" else "; ").join(p.render(lang) for p in exc.problems[:3])
+    def reasons(lang: str) -> str:   # each as the user would read it on its own, without its full stop
+        return ("；" if lang == "zh" else "; ").join(p.render(lang).rstrip(".。") for p in exc.problems[:3])
 
     return InputError(problem("scenario {s} cannot be computed with its overrides: {why}.",
                               "情景 {s} 按其调整无法计算：{why}。", table="Scenarios", row=sc.row,
@@ -149,7 +152,8 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         base_bonus = _bonus_by_rep(reuse["Out_Scorecards"]) if "Out_Scorecards" in reuse else runner.bonus(t)
     need_targets = runner.targets_in_use and any(touched(sc.overrides) & TARGET_TABLES for sc in specs)
     base_targets = runner.rep_targets(t) if need_targets else None
-    replays = [(Scenario(BASE, base_name(lang), [], 0), t, Replay(base_st, runner.periods, base_bonus))]
+    replays = [(Scenario(BASE, base_name(lang), [], 0), t,
+                Replay(base_st, runner.periods, base_bonus, _unit_plans(t["Plans"])))]
     for sc in specs:
         tables = apply_overrides(t, sc.overrides, {name: REGISTRY[name].key for name in OVERRIDABLE})
         changed = touched(sc.overrides)
@@ -159,8 +163,8 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
             statements = runner.statements(tables) if changed & (COMMISSION_TABLES | TARGET_TABLES) else base_st
             bonus = runner.bonus(tables) if changed & KPI_TABLES and runner.kpi_in_use else base_bonus
         except InputError as exc:
-            raise _refused(sc, exc) from None
-        replays.append((sc, tables, Replay(statements, runner.periods, bonus)))
+            raise _refused(sc, exc.located(book.locator)) from None
+        replays.append((sc, tables, Replay(statements, runner.periods, bonus, _unit_plans(tables["Plans"]))))
     return _priced(book, replays)
 
 
@@ -178,11 +182,12 @@ def _priced(book: LoadedBook, replays: list[tuple[Scenario, dict[str, pd.DataFra
     base_plans = plan_set(t["Plans"], t["PlanTiers"])
     base_year = replay_year(replays[0][2].statements, reps, replays[0][2].periods, base_plans)
     credited = bootstrap(base_year, draws, seed)
+    units = bootstrap_units(base_year, draws, seed) if any(_plans_on_units(tables) for _, tables, _ in replays) else None
     outcomes = []
     for sc, tables, rp in replays:
         plans = base_plans if tables is t else plan_set(tables["Plans"], tables["PlanTiers"])
         year = replay_year(rp.statements, reps, rp.periods, plans)
-        priced = price(credited, slots(year, base_year, plans, lines, managers, boundary), plans, boundary)
+        priced = price(credited, slots(year, base_year, plans, lines, managers, boundary), plans, boundary, units)
         outcomes.append(Outcome(sc.id, sc.name, rp, priced, _plan_at_end(rp)))
     out = {"Out_Scenarios": scenario_table(outcomes, draws=draws, seed=seed, lang=lang, names=measure_names(lang)),
            "Out_ScenarioReps": rep_table(outcomes, reps, names, lang=lang)}
@@ -190,12 +195,27 @@ def _priced(book: LoadedBook, replays: list[tuple[Scenario, dict[str, pd.DataFra
 
 
 def _deal_lines(t: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Credited deal lines of booked deals (rep and amount credited), whose sizes price per-deal tier plans."""
+    """Credited deal lines of booked deals (rep, amount and units credited), whose sizes price per-deal tier plans
+    and line caps (units for plans paying per unit)."""
     deals = t["Deals"]
     lines = credit_lines(deals, t.get("Credits"))
     booked = lines["status"].fillna("booked").astype(str).eq("booked") if "status" in lines else True
-    base = pd.to_numeric(lines["amount"], errors="coerce").fillna(0.0) * lines["credit_share"].astype(float)
-    return pd.DataFrame({"rep_id": lines["rep_id"].astype(object), "base": base})[booked]
+    share = lines["credit_share"].astype(float)
+    amount = pd.to_numeric(lines["amount"], errors="coerce").fillna(0.0)
+    qty = pd.to_numeric(lines["quantity"], errors="coerce").fillna(0.0) if "quantity" in lines else 0.0 * amount
+    units = qty.abs().where(amount >= 0, -qty.abs()) * share   # a credit note's units count negative
+    return pd.DataFrame({"rep_id": lines["rep_id"].astype(object), "base": amount * share, "units": units})[booked]
+
+
+def _unit_plans(plans: pd.DataFrame) -> frozenset:
+    """The plans paying per unit (their statements hold units to the unit quota)."""
+    if "commission_base" not in plans:
+        return frozenset()
+    return frozenset(plans.loc[plans["commission_base"].astype(object).eq("quantity").to_numpy(dtype=bool), "plan_id"])
+
+
+def _plans_on_units(tables: Mapping[str, pd.DataFrame]) -> bool:
+    return bool(_unit_plans(tables["Plans"]))
 
 
 def _plan_at_end(rp: Replay) -> dict[str, str]:

@@ -45,6 +45,7 @@ class ReviewData:
 
 
 _PAY_COLUMNS = ("quota", "credited", "attainment", "earned", "spiffs", "overrides", "clawbacks", "payable")
+_UNIT_COLUMNS = ("quota_quantity", "credited_quantity")   # a statement of a plan paying per unit
 _CARD_COLUMNS = ("name", "aggregate", "actual", "target", "attainment", "score", "weight", "weighted_score", "total",
                  "rating", "bonus", "bonus_formula", "bonus_basis", "bonus_count", "rank_in_region", "rank_of", "through", "months")
 
@@ -54,10 +55,12 @@ _REVIEW_INPUTS: dict[str, tuple[str, ...] | None] = {
     # small tables are read whole: what reviews and packs look up in them grows with every feature
     "Settings": None, "Reps": None, "Regions": None, "Products": None, "RatingBands": None,
     # the large ones for the columns used (doc_type: a credit note typed with a positive amount counts negative)
-    "Deals": ("rep_id", "date", "product_id", "amount", "status", "doc_type")}
+    "Deals": ("rep_id", "date", "product_id", "amount", "status", "doc_type"),
+    # which plans pay per unit: their statements show units
+    "Plans": ("plan_id", "commission_base")}
 _REVIEW_RESULTS: dict[str, tuple[str, ...] | None] = {
     "Out_TargetReview": ("rep_id", "period", "measure", "target", "actual"),
-    "Out_Statements": ("rep_id", "period", *_PAY_COLUMNS),
+    "Out_Statements": ("rep_id", "period", "plan_id", *_PAY_COLUMNS, *_UNIT_COLUMNS),
     "Out_PeriodScorecards": ("period_kind", "period", "rep_id", *_CARD_COLUMNS),
     "Out_Scorecards": ("rep_id", "period", *_CARD_COLUMNS),   # only from a book without Out_PeriodScorecards
     "Out_LeadScores": ("assigned_rep", "grade", "overdue")}
@@ -336,25 +339,46 @@ def _commission_index(data: ReviewData, months: list[str]) -> dict[str, dict[str
     st = st[st["period"].isin(months)]
     cols = [c for c in ("quota", "credited", "attainment", "earned", "spiffs", "overrides", "clawbacks", "payable")
             if c in st.columns]
-    sums = [c for c in cols if c != "attainment"]
-    agg = {c: (c, "sum") for c in sums}
+    units = [c for c in _UNIT_COLUMNS if c in st.columns]
+    # reps paid per unit: their quota and attainment are in units, shown beside the money credited
+    by_units = set(st.loc[st["plan_id"].isin(_unit_plans(data)), "rep_id"].astype(str)) \
+        if units and "plan_id" in st.columns else set()
+    unit_cols = ["quota_quantity", "credited_quantity", *[c for c in cols if c != "quota"]] if by_units else cols
+    sums = [c for c in cols if c != "attainment"] + (units if by_units else [])
+    agg = {c: (c, _sum_of_known if c in _UNIT_COLUMNS else "sum") for c in sums}
     if "attainment" in cols:
         agg["attainment"] = ("attainment", "mean")
     by = st.groupby(["rep_id", "period"], sort=True).agg(**agg)
     out: dict[str, dict[str, Any]] = {}
     for (rep, period), row in by.iterrows():
-        sec = out.setdefault(str(rep), {"rows": [], "columns": cols, "total": dict.fromkeys(
-            [c for c in cols if c not in ("attainment", "quota")], 0.0)})
-        sec["rows"].append({"period": str(period), **{c: _f(row[c]) for c in cols}})
+        shown = unit_cols if str(rep) in by_units else cols
+        sec = out.setdefault(str(rep), {"rows": [], "columns": shown, "total": dict.fromkeys(
+            [c for c in shown if c not in ("attainment", "quota", "quota_quantity")], 0.0)})
+        sec["rows"].append({"period": str(period), **{c: _f(row[c]) for c in shown}})
         for c in sec["total"]:
             sec["total"][c] += _f(row[c]) or 0.0
     for sec in out.values():  # adjustments nobody had this period (often SPIFFs, clawbacks) are left out
         sec["columns"] = [c for c in sec["columns"] if c not in _OPTIONAL_PAY
                           or any(abs(r[c] or 0.0) > 0.005 for r in sec["rows"])]
+        sec["columns"] = [c for c in sec["columns"] if c != "quota_quantity"   # a plan paid per unit without a quota
+                          or any(r[c] is not None for r in sec["rows"])]
     return out
 
 
 _OPTIONAL_PAY = ("spiffs", "overrides", "clawbacks")
+
+
+def _sum_of_known(values: pd.Series) -> float:
+    """A sum that stays blank when nothing was known (no unit quota is not a quota of 0 units)."""
+    return values.sum(min_count=1)
+
+
+def _unit_plans(data: ReviewData) -> set[object]:
+    """Plans paying per unit (Plans' commission base = quantity)."""
+    plans = data.tables.get("Plans")
+    if plans is None or not len(plans) or "commission_base" not in plans:
+        return set()
+    return set(plans.loc[plans["commission_base"].astype(object).eq("quantity").to_numpy(dtype=bool), "plan_id"])
 
 
 def _series(ix: PeriodIndex, rep_ids: list[str], months: list[str], done: set[str]) -> dict[str, Any] | None:

@@ -38,6 +38,13 @@ class Formatter:
             return self.dash
         return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
 
+    def units(self, value: object) -> str:
+        """A count of units: thousands separators, at most two decimals, none when whole (120, 12.5)."""
+        if _missing(value):
+            return self.dash
+        text = f"{float(value):,.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+        return "0" if text == "-0" else text
+
     def money(self, value: object, digits: int = 2) -> str:
         if _missing(value):
             return self.dash

@@ -171,6 +171,7 @@ def _month(context: jinja2.runtime.Context, value: object) -> str:
 # -- tables --------------------------------------------------------------------------------------
 # The commission statement on A4 (210 mm less report.css's 14 mm page margins) at 7.5 pt, 1 mm cell padding.
 STATEMENT_MM, STATEMENT_PT, STATEMENT_PADDING_MM = 182.0, 7.5, 2.0
+UNIT_COLUMNS = ("quota_quantity", "credited_quantity")
 
 
 @jinja2.pass_context
@@ -180,9 +181,11 @@ def _statement(context: jinja2.runtime.Context, commission: Mapping[str, Any]) -
     cols = commission["columns"]
     total = commission.get("total") or {}
     head = [t.get("month", "month"), *(t.get(c, c) for c in cols)]
-    rows = [[fmt.month(str(r["period"])), *(fmt.percent(r[c]) if c == "attainment" else fmt.money(r[c]) for c in cols)]
-            for r in commission["rows"]]
-    foot = [t.get("total", "total"), *(fmt.money(total[c]) if c in total else "" for c in cols)]
+    def cell(c: str, v: object) -> str:   # units of a plan paying per unit are counted, not money
+        return fmt.percent(v) if c == "attainment" else fmt.units(v) if c in UNIT_COLUMNS else fmt.money(v)
+
+    rows = [[fmt.month(str(r["period"])), *(cell(c, r[c]) for c in cols)] for r in commission["rows"]]
+    foot = [t.get("total", "total"), *(cell(c, total[c]) if c in total else "" for c in cols)]
     widths = colwidths.fixed_widths(head, [*rows, foot], font_pt=STATEMENT_PT, table_mm=STATEMENT_MM,
                                     padding_mm=STATEMENT_PADDING_MM)
     return {"head": head, "rows": rows, "total": foot, "widths": widths}

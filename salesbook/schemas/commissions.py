@@ -38,10 +38,26 @@ TABLES = (
               choices=(Choice("marginal", "超额累进", ("分段",)), Choice("whole", "全额累进", ("整档",))),
               doc_en="marginal (each slice at its rate) or whole (whole base at the tier reached).",
               doc_zh="超额累进（每段按各自费率）或全额累进（全部按达到档位的费率）。"),
+            C("commission_base", K.CHOICE, "提成基数", "Commission base", default="amount",
+              choices=(Choice("amount", "金额", ("money", "按金额", "销售额")),
+                       Choice("quantity", "数量", ("units", "unit", "qty", "per unit", "按数量", "销量", "件数"))),
+              aliases=("base of commission", "pay on", "计提依据"),
+              doc_en="What the plan pays on: amount (credited money, each tier's Rate a percentage of it) or quantity "
+                     "(credited units, each tier's Per unit an amount of money for every unit). On a quantity plan the "
+                     "running totals, the tier lower bounds (Tiers on = amount) and the quota (Unit quota in "
+                     "PlanAssignments) are in units; line caps, minimums, period caps and draws stay money, and "
+                     "managers' Override rate stays a percentage of their reports' credited money.",
+              doc_zh="方案按什么计提：金额（计入的销售额，各档填提成比例）或数量（计入的销售数量，各档填每单位提成金额）。"
+                     "按数量计提的方案，累计业绩、阶梯下限（阶梯依据 = 提成基数时）和配额（方案分配表的“数量配额”）"
+                     "都以数量计；单笔封顶、单笔保底、期间封顶和预支仍为金额，管理提成仍按下属计入销售额的比例计提。"),
             C("measure", K.CHOICE, "阶梯依据", "Tiers on", default="amount",
-              choices=(Choice("amount", "金额"), Choice("attainment", "配额达成率", ("quota attainment",))),
-              doc_en="Tier bounds are amounts, or quota attainment (1 = 100%; accelerators above 1).",
-              doc_zh="阶梯下限为金额，或配额达成率（1 = 100%；超过 1 为加速）。"),
+              choices=(Choice("amount", "提成基数", ("金额", "base", "commission base", "计提基数")),
+                       Choice("attainment", "配额达成率", ("quota attainment",))),
+              doc_en="amount: tier bounds are the plan's commission base itself (money, or units on a quantity plan); "
+                     "attainment: quota attainment (1 = 100%; accelerators above 1), of the money quota, or of the "
+                     "unit quota on a quantity plan.",
+              doc_zh="提成基数：阶梯下限就是方案的提成基数（金额；按数量计提的方案为数量）；配额达成率：按配额达成率分档"
+                     "（1 = 100%；超过 1 为加速），按数量计提的方案用数量配额。"),
             C("tier_scope", K.CHOICE, "阶梯范围", "Tier scope", default="period",
               choices=(Choice("period", "期间累计", ("running total",)), Choice("deal", "单笔", ("per deal",))),
               doc_en="period: tiers on the period's running total; deal: tiers reset for every deal.",
@@ -63,7 +79,9 @@ TABLES = (
               doc_en="Most commission per period.", doc_zh="每期提成上限。"),
             C("override_rate", K.PERCENT, "管理提成比例", "Override rate", min_value=0, max_value=1,
               plausible=(0, 0.2),
-              doc_en="For managers: rate on their direct reports' credited amounts.", doc_zh="管理者：按直属下属业绩计提的比例。"),
+              doc_en="For managers: rate on their direct reports' credited amounts (money, also when a report's plan "
+                     "pays on quantity).",
+              doc_zh="管理者：按直属下属计入销售额计提的比例（下属的方案按数量计提时也按金额）。"),
             C("draw_amount", K.MONEY, "预支金额", "Draw", min_value=0,
               doc_en="Guaranteed minimum per period (top-up), prorated for part periods.",
               doc_zh="每期保底预支（补足），不满一期按天折算。"),
@@ -88,12 +106,23 @@ TABLES = (
             C("plan_id", K.ID, "方案编号", "Plan ID", required=True, ref="Plans.plan_id", aliases=("plan",),
               doc_en="Plan.", doc_zh="方案。"),
             C("lower_bound", K.NUMBER, "下限", "Lower bound", required=True, min_value=0, aliases=("from", "起点"),
-              doc_en="Where the tier starts (amount, or attainment as a fraction: 1 = 100%); whether a value exactly on "
-                     "the bound is in this tier or the one below is the Settings key tier_boundary.",
-              doc_zh="档位起点（金额或达成率，1 = 100%）；恰好等于下限时归哪一档由参数 tier_boundary 决定。"),
-            C("rate", K.PERCENT, "提成比例", "Rate", required=True, min_value=0, max_value=1, plausible=(0, 0.5),
+              doc_en="Where the tier starts (an amount, units on a plan paying on quantity, or attainment as a fraction: "
+                     "1 = 100%); whether a value exactly on the bound is in this tier or the one below is the Settings "
+                     "key tier_boundary.",
+              doc_zh="档位起点（金额，按数量计提的方案为数量，或达成率，1 = 100%）；恰好等于下限时归哪一档由参数 "
+                     "tier_boundary 决定。"),
+            C("rate", K.PERCENT, "提成比例", "Rate", min_value=0, max_value=1, plausible=(0, 0.5),
               aliases=("费率",),
-              doc_en="Commission rate in this tier.", doc_zh="该档提成比例。"),
+              doc_en="Commission rate in this tier, on a plan paying on amounts (required there; blank on a plan "
+                     "paying on quantity).",
+              doc_zh="该档提成比例，用于按金额计提的方案（必填；按数量计提的方案留空）。"),
+            C("per_unit", K.MONEY, "每单位提成", "Per unit", min_value=0, aliases=("per unit rate", "单位提成", "每件提成"),
+              doc_en="Money per credited unit in this tier, on a plan paying on quantity (required there; blank on a "
+                     "plan paying on amounts). Marginal: 50.00 from 0 and 75.00 from 100 pays units 1-100 at 50.00 "
+                     "and every unit above at 75.00; whole: all the period's units at the rate of the tier reached.",
+              doc_zh="该档每计入一个单位的提成金额，用于按数量计提的方案（必填；按金额计提的方案留空）。超额累进：下限 0 "
+                     "填 50.00、下限 100 填 75.00，即第 1-100 个单位每个 50.00，超出部分每个 75.00；全额累进：本期全部"
+                     "数量按达到档位的金额计提。"),
         ),
         doc_en="Tier tables of each plan, ascending.", doc_zh="各方案的阶梯，按下限升序。",
         key=("plan_id", "lower_bound"), domain="commissions",
@@ -110,7 +139,14 @@ TABLES = (
             C("end_date", K.DATE, "失效日期", "End date", aliases=("to",),
               doc_en="Last day (blank = open).", doc_zh="方案最后适用日（留空为长期）。"),
             C("quota", K.MONEY, "配额", "Quota", min_value=0, aliases=("目标",),
-              doc_en="Quota per commission period (prorated for hires and leavers).", doc_zh="每个提成周期的配额（入离职按天折算）。"),
+              doc_en="Quota per commission period, in money (prorated for hires and leavers).",
+              doc_zh="每个提成周期的金额配额（入离职按天折算）。"),
+            C("quota_quantity", K.NUMBER, "数量配额", "Unit quota", min_value=0,
+              aliases=("quota units", "quota in units", "quantity quota", "quota quantity", "配额数量", "单位配额"),
+              doc_en="Quota per commission period in units, for a plan paying on quantity (prorated like Quota); "
+                     "needed when that plan tiers on quota attainment or has a gate.",
+              doc_zh="每个提成周期的数量配额，用于按数量计提的方案（与配额一样按天折算）；该方案按配额达成率分档或设有"
+                     "门槛时必填。"),
         ),
         doc_en="Which plan applies to which rep, effective-dated.", doc_zh="销售代表适用的方案（按生效日期）。",
         key=("rep_id", "start_date"), domain="commissions",
@@ -138,15 +174,28 @@ TABLES = (
             C("credit_share", K.PERCENT, "分配比例", "Credit share"), C("base", K.MONEY, "计提基数", "Base",
               doc_en="Credited amount (deal x share; for pay-on-cash lines the cash credited).",
               doc_zh="计提业绩（订单金额 × 分配比例；按回款计提时为回款业绩）。"),
+            C("quantity", K.NUMBER, "数量", "Quantity",
+              doc_en="Credited units of a line on a plan paying on quantity (deal quantity x share; negative for a "
+                     "credit note or a clawback; for pay-on-cash lines the units the cash released). Blank on plans "
+                     "paying on amounts.",
+              doc_zh="按数量计提方案的计入数量（订单数量 × 分配比例；贷项通知单与追回为负数；按回款计提时为回款对应的"
+                     "数量）。按金额计提的方案留空。"),
             C("running_from", K.MONEY, "累计起点", "Running total from",
-              doc_en="The period's credited running total before this line (what places it on the tiers).",
-              doc_zh="本行之前本期累计业绩（决定所在档位）。"),
-            C("running_to", K.MONEY, "累计终点", "Running total to", doc_en="The running total after this line.",
-              doc_zh="本行之后的本期累计业绩。"),
+              doc_en="The period's credited running total before this line (what places it on the tiers): money, or "
+                     "units on a plan paying on quantity.",
+              doc_zh="本行之前本期累计业绩（决定所在档位）：金额；按数量计提的方案为数量。"),
+            C("running_to", K.MONEY, "累计终点", "Running total to",
+              doc_en="The running total after this line (money, or units on a plan paying on quantity).",
+              doc_zh="本行之后的本期累计业绩（金额；按数量计提的方案为数量）。"),
             C("tier", K.INT, "档位", "Tier", doc_en="Tier the line ends in (blank for non-tier lines).",
               doc_zh="本行所在（结束）档位（非阶梯项目留空）。"),
-            C("rate", K.PERCENT, "费率", "Rate", doc_en="Effective rate: amount / base before rounding.",
-              doc_zh="实际费率：取整前金额 / 计提基数。"),
+            C("rate", K.PERCENT, "费率", "Rate", doc_en="Effective rate: amount / base before rounding (blank on plans "
+              "paying on quantity).",
+              doc_zh="实际费率：取整前金额 / 计提基数（按数量计提的方案留空）。"),
+            C("per_unit", K.MONEY, "每单位提成", "Per unit",
+              doc_en="Effective money per unit on a plan paying on quantity: amount / quantity before rounding (blank "
+                     "on plans paying on amounts).",
+              doc_zh="按数量计提方案的实际每单位提成：取整前金额 / 数量（按金额计提的方案留空）。"),
             C("amount", K.MONEY, "金额", "Amount",
               doc_en="Rounded so the lines of a rep-period sum exactly to the statement's payable.",
               doc_zh="已取整，每人每期的明细合计恰好等于对账单应付。"),
@@ -162,7 +211,17 @@ TABLES = (
         (
             C("rep_id", K.ID, "销售代表编号", "Rep ID"), C("period", K.TEXT, "期间", "Period"),
             C("plan_id", K.ID, "方案编号", "Plan ID"), C("quota", K.MONEY, "配额", "Quota"),
-            C("credited", K.MONEY, "业绩", "Credited"), C("attainment", K.PERCENT, "达成率", "Attainment"),
+            C("credited", K.MONEY, "业绩", "Credited"),
+            C("quota_quantity", K.NUMBER, "数量配额", "Unit quota",
+              doc_en="The period's quota in units (Unit quota of PlanAssignments, prorated).",
+              doc_zh="本期数量配额（方案分配表的“数量配额”，已折算）。"),
+            C("credited_quantity", K.NUMBER, "计入数量", "Credited units",
+              doc_en="Units credited in the period (deal quantity x share, net of credit notes; blank when no "
+                     "credited deal of the period has a quantity).",
+              doc_zh="本期计入的销售数量（订单数量 × 分配比例，已扣减贷项通知单；本期业绩订单都未填数量时留空）。"),
+            C("attainment", K.PERCENT, "达成率", "Attainment",
+              doc_en="Credited / quota; on a plan paying on quantity, credited units / quota in units.",
+              doc_zh="业绩 / 配额；按数量计提的方案为计入数量 / 数量配额。"),
             C("earned", K.MONEY, "提成", "Earned"), C("spiffs", K.MONEY, "专项奖励", "SPIFFs"),
             C("overrides", K.MONEY, "管理提成", "Overrides"), C("clawbacks", K.MONEY, "追回", "Clawbacks"),
             C("cap_adjustment", K.MONEY, "封顶调整", "Cap adjustment"), C("gate_adjustment", K.MONEY, "门槛调整", "Gate adjustment"),

@@ -17,8 +17,8 @@ K = Kind
 # growth, padding or split method; KPI weighting and rating multipliers)
 OVERRIDABLE: dict[str, tuple[str, ...]] = {
     "Plans": ("tier_method", "gate", "cap_line", "cap_period", "override_rate", "draw_amount"),
-    "PlanTiers": ("lower_bound", "rate"),
-    "PlanAssignments": ("plan_id", "quota"),
+    "PlanTiers": ("lower_bound", "rate", "per_unit"),
+    "PlanAssignments": ("plan_id", "quota", "quota_quantity"),
     "CompanyTarget": ("target", "growth"),
     "TargetLevels": ("method", "weight_column", "blend", "padding"),
     "KPIWeights": ("weight",),

@@ -67,7 +67,7 @@ def test_a_report_reads_only_the_tables_its_reviews_use(computed_zh, monkeypatch
     read = _tables_read(monkeypatch)
     result = build_reports(computed_zh, tmp_path, per="company", formats=("html",), workers=1, progress=False)
     assert result.ok and not result.notes
-    assert set(read) == {"Out_RunInfo", "Settings", "Reps", "Regions", "Products", "Deals", "RatingBands",
+    assert set(read) == {"Out_RunInfo", "Settings", "Reps", "Regions", "Products", "Deals", "RatingBands", "Plans",
                          "Out_TargetReview", "Out_Statements", "Out_PeriodScorecards", "Out_LeadScores"}
     with FileBook(computed_zh) as book:   # most of the book is never opened: other inputs, other results
         assert {"Leads", "LeadEvents", "Payments", "History", "Out_Commissions", "Out_Scorecards"} <= \

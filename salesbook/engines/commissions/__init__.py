@@ -1,9 +1,11 @@
 """Commissions: credited lines, tiers, caps, gates, SPIFFs, overrides, clawbacks, draws, pay on cash and
 statements that add up exactly.
 
-``compute`` walks the deals through a plan's rules; ``prep`` turns tables into arrays (plans, assignments,
-periods); ``tiers`` is the tier arithmetic shared with the worksheet functions; ``pay`` assembles lines,
-statements and accruals; ``text`` writes the explanations; ``result`` is what the engine returns.
+``compute`` walks the deals through a plan's rules, on credited money or, for a plan whose commission base is
+quantity, on credited units; ``prep`` turns tables into arrays (plans, assignments, periods); ``tiers`` is the
+tier arithmetic shared with the worksheet functions; ``pay`` assembles lines, statements and accruals;
+``explain`` writes each line's explanation and ``units`` the arithmetic of a per-unit line, in the words of
+``text``; ``result`` is what the engine returns.
 """
 
 from salesbook.engines.commissions.compute import compute_commissions, credit_lines

@@ -8,8 +8,10 @@ How a period is paid (each step is a component line in ``Out_Commissions``):
    a line whose rep has no plan that day earns nothing (directors paid from the scorecard, for example).
 3. Lines are walked in date order per rep, period and plan; the running total (or, for ``tier_scope =
    deal``, the deal alone) places each line on the plan's tiers - as an amount, or as quota attainment
-   against the quota prorated for hires, leavers and plan changes.  A deal that crosses a bound pays each
-   slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
+   against the quota prorated for hires, leavers and plan changes. A plan whose commission base is quantity
+   counts credited units instead (deal quantity x share, negative for a credit note), against its unit quota,
+   and its tiers pay money per unit; caps, minimums, draws and managers' overrides stay money. A deal that
+   crosses a bound pays each slice at its rate (marginal) or moves the whole period to the new rate (whole-tier).
    A credit note takes the running total back, reversing each slice it crosses at that
    slice's rate, in the period of its own date.
 4. Per line cap and per line minimum (lines with a positive amount), then per rep-period gate (nothing below a
@@ -35,11 +37,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from salesbook.engines.commissions.explain import cash_explanations, commission_explanations
 from salesbook.engines.commissions.pay import Ledger, assemble
 from salesbook.engines.commissions.prep import (
     FAR_DAY,
     GRAINS,
     NO_DAY,
+    col,
     coverage,
     credit_arrays,
     days,
@@ -51,10 +55,10 @@ from salesbook.engines.commissions.prep import (
     text,
 )
 from salesbook.engines.commissions.result import CommissionResult
-from salesbook.engines.commissions.text import TEXT, band, by_category, money, pct, texts
+from salesbook.engines.commissions.text import TEXT, money, pct, texts
 from salesbook.engines.commissions.tiers import BOUNDARY_RULES, cumulative, rate_at, tier_index
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import items, setting_choice_name, setting_name, sheet_name
+from salesbook.messages import column_name, items, setting_choice_name, setting_name, sheet_name
 
 __all__ = ["TEXT", "CommissionResult", "compute_commissions", "credit_lines"]
 
@@ -109,6 +113,8 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     # --- deal attributes by deal position, credited lines with a plan -------------------------------------
     d_day = days(deals["date"])
     d_amount = np.nan_to_num(deals["amount"].to_numpy(dtype=float, na_value=np.nan))
+    d_qty = col(deals, "quantity")
+    d_units = np.where(d_amount < 0, -np.abs(d_qty), d_qty)   # a credit note credits its units back (negative)
     d_status = text(deals, "status", "booked")
     d_sday = days(deals["status_date"]) if "status_date" in deals else np.full(len(deals), NO_DAY)
     led.deal_ids = deals["deal_id"].astype(object).to_numpy()
@@ -121,6 +127,8 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     l_deal, l_rep, l_share = cr.deal[L], line_rep[L].astype(np.int64), cr.share[L]
     l_plan, l_day, l_overlay = A.plan[a_idx[L]], l_day[L], cr.overlay[L]
     l_base = d_amount[l_deal] * l_share
+    l_units = d_units[l_deal] * l_share      # NaN where the deal has no quantity
+    _units_needed(deals, np.isnan(l_units) & P.units[l_plan], l_deal, l_plan, rep_index[l_rep], P)
     gone = np.isin(d_status[l_deal], ("cancelled", "returned")) & (d_sday[l_deal] != NO_DAY)
     lag = d_sday[l_deal] - l_day
     l_claw = gone & (lag >= 0) & (lag <= int(clawback_days))
@@ -146,13 +154,18 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
         "plan": np.concatenate([l_plan, l_plan[claw]]),
         "day": np.concatenate([l_day, d_sday[l_deal][claw]]),
         "base": np.concatenate([l_base, -l_base[claw]]),
+        "units": np.nan_to_num(np.concatenate([l_units, -l_units[claw]])),
+        "has_units": np.isfinite(np.concatenate([l_units, l_units[claw]])),
         "claw": np.concatenate([np.zeros(n_book, dtype=bool), np.ones(len(claw), dtype=bool)]),
     }
     order = sort_order(ev["rep"], ev["plan"], ev["day"], ev["line"], ev["claw"])
     ev = {k: v[order] for k, v in ev.items()}
     ev["pidx"] = period_code(ev["day"], grain) - led.p_first
     reduces = bool(clawback_reduces_attainment)
-    ev["counts"] = np.where(ev["claw"] & (not reduces), 0.0, ev["base"])
+    ignored = ev["claw"] & (not reduces)
+    in_money, in_units = np.where(ignored, 0.0, ev["base"]), np.where(ignored, 0.0, ev["units"])
+    ev["on_units"] = P.units[ev["plan"]]
+    ev["counts"] = np.where(ev["on_units"], in_units, in_money)   # what the running total counts: the plan's base
     new = np.ones(len(order), dtype=bool)
     new[1:] = (ev["rep"][1:] != ev["rep"][:-1]) | (ev["plan"][1:] != ev["plan"][:-1]) | (ev["pidx"][1:] != ev["pidx"][:-1])
     gid = np.cumsum(new) - 1
@@ -161,8 +174,10 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     ev["start"] = np.round(running - ev["counts"], 6)
     ev["end"] = np.round(running, 6)
     ev["S"] = ev["rep"] * led.n_periods + ev["pidx"]
-    credited = np.bincount(ev["S"], weights=ev["counts"], minlength=len(rep_index) * led.n_periods)
-    led.credited = credited.reshape(len(rep_index), led.n_periods)
+    size = len(rep_index) * led.n_periods
+    led.credited = np.bincount(ev["S"], weights=in_money, minlength=size).reshape(len(rep_index), led.n_periods)
+    led.credited_qty = np.bincount(ev["S"], weights=in_units, minlength=size).reshape(led.credited.shape)
+    led.qty_seen = np.bincount(ev["S"], weights=ev["has_units"], minlength=size).reshape(led.credited.shape) > 0
     _tiers(ev, P, led, tier_boundary)
     _gate_and_cap(ev, new, P, led)
     src = np.empty(len(order), dtype=np.int64)
@@ -181,9 +196,25 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
             status=d_status, amount=d_amount)
     _overrides(reps, A, led)
     led.assignments = A
+    led.boundary = tier_boundary
     led.ev_expl = commission_explanations(ev, led)
     led.cash_expl = cash_explanations(led) if led.cash is not None else None
     return replace(assemble(led, ev), unplanned=unplanned)
+
+
+def _units_needed(deals: pd.DataFrame, blank: np.ndarray, l_deal: np.ndarray, l_plan: np.ndarray,
+                  l_rep: np.ndarray, P) -> None:
+    """A deal credited on a plan paying per unit needs its quantity: a blank is not read as 0 units."""
+    lines = np.flatnonzero(blank)
+    if len(lines) == 0:
+        return
+    first = lines[np.unique(l_deal[lines], return_index=True)[1]]
+    raise InputError([problem("deal {d} is credited to rep {r} on plan {p}, which pays per unit, so it needs a "
+                              "{q}; a blank is not read as 0 units.",
+                              "订单 {d} 计入销售代表 {r} 的方案 {p}，该方案按数量计提，需要填写{q}；留空不会按 0 计。",
+                              table="Deals", row=row_number(deals.index[l_deal[i]]), column="quantity",
+                              d=deals["deal_id"].iloc[l_deal[i]], r=l_rep[i], p=P.ids[l_plan[i]],
+                              q=column_name("Deals", "quantity")) for i in first])
 
 
 def _hire_leave(led: Ledger, reps: pd.DataFrame | None) -> None:
@@ -214,6 +245,10 @@ def _dense_quota_and_draws(led: Ledger, A, cov: np.ndarray) -> None:
     q = np.nan_to_num(A.quota)
     np.add.at(led.quota, A.rep, cov * q[:, None])
     np.add.at(has, A.rep, cov * (q > 0)[:, None])
+    led.quota_qty, has_qty, qq = np.zeros(shape), np.zeros(shape), np.nan_to_num(A.quota_qty)
+    np.add.at(led.quota_qty, A.rep, cov * qq[:, None])
+    np.add.at(has_qty, A.rep, cov * (qq > 0)[:, None])
+    led.quota_qty = np.where(has_qty > 0, np.round(led.quota_qty, 9), np.nan)
     draw = led.P.draw[A.plan]
     np.add.at(led.draw, A.rep, cov * draw[:, None])
     np.add.at(led.recoverable, A.rep, cov * ((draw > 0) & led.P.recoverable[A.plan])[:, None])
@@ -250,23 +285,26 @@ def _guarantee_periods(led: Ledger, A, cov: np.ndarray) -> None:
 def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
     """Amount, tier and effective rate of every booking event from its plan's schedule."""
     n = len(ev["base"])
-    amount, rate = np.zeros(n), np.zeros(n)
+    amount, rate, per_unit = np.zeros(n), np.zeros(n), np.full(n, np.nan)
     t_first, t_last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     capped, floored = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     credit = ~ev["claw"] & (ev["base"] < 0)   # a credit note: a negative amount that is not a clawback
-    quota = led.quota.ravel()[ev["S"]]
+    quota, quota_qty = led.quota.ravel()[ev["S"]], led.quota_qty.ravel()[ev["S"]]
+    ev["scale"] = np.ones(n)
     for p in np.unique(ev["plan"]):
         m = ev["plan"] == p
         lowers, rates = P.tiers[p]
         f = cumulative(P.method[p])
         per_deal = P.scope[p] == "deal"
+        units = bool(P.units[p])   # tiers on credited units, each tier's "rate" money per unit
         s0 = np.zeros(int(m.sum())) if per_deal else ev["start"][m]
-        s1 = ev["base"][m] if per_deal else ev["end"][m]
+        s1 = (ev["units"] if units else ev["base"])[m] if per_deal else ev["end"][m]
         scale = np.ones(len(s0))
         if P.measure[p] == "attainment":
-            q = quota[m]
+            q = (quota_qty if units else quota)[m]
             scale = np.where(q > 0, q, np.nan)
             s0, s1 = np.round(s0 / scale, 9), np.round(s1 / scale, 9)
+        ev["scale"][m] = scale
         amt = np.nan_to_num((f(s1, lowers, rates, boundary) - f(s0, lowers, rates, boundary)) * scale)
         lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
         if P.method[p] == "marginal":
@@ -287,10 +325,16 @@ def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
             floored[m] = low
             amt = np.where(low, least, amt)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(base != 0, amt / base, rate_at(np.nan_to_num(hi), lowers, rates, boundary))
+            if units:   # money per unit; the money rate is only kept for the arithmetic of cash and clawbacks
+                u = ev["units"][m]
+                per_unit[m] = np.where(u != 0, amt / u, rate_at(np.nan_to_num(hi), lowers, rates, boundary))
+                r = np.where(base != 0, amt / base, 0.0)
+            else:
+                r = np.where(base != 0, amt / base, rate_at(np.nan_to_num(hi), lowers, rates, boundary))
         c = credit[m]   # a credit note starts in the higher tier and ends in the lower one
         amount[m], rate[m], t_first[m], t_last[m] = amt, r, np.where(c, b, a), np.where(c, a, b)
-    ev.update(amount=amount, rate=rate, t_first=t_first, tier=t_last, capped=capped, floored=floored, credit=credit)
+    ev.update(amount=amount, rate=rate, per_unit=per_unit, t_first=t_first, tier=t_last, capped=capped,
+              floored=floored, credit=credit)
 
 
 def _gate_and_cap(ev: dict, new: np.ndarray, P, led: Ledger) -> None:
@@ -305,7 +349,8 @@ def _gate_and_cap(ev: dict, new: np.ndarray, P, led: Ledger) -> None:
     comm = np.bincount(ev["gid"], weights=np.where(ev["claw"], 0.0, ev["amount"]), minlength=G)
     with np.errstate(divide="ignore", invalid="ignore"):
         att = np.round(led.credited.ravel() / led.quota.ravel(), 9)
-    g_att = att[g_S]
+        att_units = np.round(led.credited_qty.ravel() / led.quota_qty.ravel(), 9)
+    g_att = np.where(P.units[g_plan], att_units[g_S], att[g_S])   # a plan paying per unit: units over its unit quota
     gate = P.gate[g_plan]
     hit = ~np.isnan(gate) & (np.nan_to_num(g_att, nan=0.0) < gate)
     after = np.where(hit, 0.0, comm)
@@ -328,6 +373,7 @@ def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger
     f = ev["factor"][orig_pos]
     ev["amount"][claw_pos] = -ev["amount"][orig_pos] * f
     ev["rate"][claw_pos] = ev["rate"][orig_pos] * f
+    ev["per_unit"][claw_pos] = ev["per_unit"][orig_pos] * f
     ev["tier"][claw_pos] = ev["tier"][orig_pos]
     ev["t_first"][claw_pos] = ev["tier"][orig_pos]
     ev["capped"][claw_pos] = False
@@ -387,6 +433,7 @@ def _cash(ev: dict, pay: dict | None, led: Ledger, l_deal: np.ndarray, d_amount:
     day = np.maximum(pay["day"][k], ev["day"][rep_e])
     led.cash = {"event": rep_e, "day": day, "pidx": period_code(day, led.grain) - led.p_first,
                 "base": ev["base"][rep_e] * rel, "rate": ev["rate"][rep_e] * ev["factor"][rep_e],
+                "units": ev["units"][rep_e] * rel, "per_unit": ev["per_unit"][rep_e] * ev["factor"][rep_e],
                 "amount": ev["amount"][rep_e] * ev["factor"][rep_e] * rel, "cash": pay["cash"][k],
                 "release": rel}
 
@@ -471,114 +518,3 @@ def _overrides(reps: pd.DataFrame | None, A, led: Ledger) -> None:
                     "amount": base * rate, "report": r,
                     "expl": np.array([led.T["override"].format(rate=pct(x), rep=names[y], base=money(b))
                                       for x, y, b in zip(rate, r, base, strict=True)], dtype=object)}
-
-
-def commission_explanations(ev: dict, led: Ledger) -> np.ndarray:
-    """Sentence of every booking and clawback event, shared by lines with the same reason.
-
-    The reason of a booking line is its plan, the tiers it starts and ends in, its credit share and
-    whether the line cap applied; the line's own numbers are in its columns (base, running totals,
-    rate, amount), so a million lines need only a few hundred distinct sentences.
-    """
-    T, P = led.T, led.P
-    n = len(ev["base"])
-    out = np.empty(n, dtype=object)
-    share_vals, share_code = np.unique(np.round(led.ev_share, 4), return_inverse=True)
-    ns = len(share_vals)
-    ntier = max(len(t[0]) for t in P.tiers) + 1
-    claw = ev["claw"]
-    b = np.flatnonzero(~claw)
-    key = ((((((ev["plan"][b] * ntier + ev["t_first"][b]) * ntier + ev["tier"][b]) * ns + share_code[b]) * 2
-             + led.ev_overlay[b]) * 2 + ev["capped"][b]) * 2 + ev["floored"][b]) * 2 + ev["credit"][b]
-
-    def booking_text(k: int) -> str:
-        k, credit = divmod(k, 2)
-        k, floored = divmod(k, 2)
-        k, capped = divmod(k, 2)
-        k, overlay = divmod(k, 2)
-        k, s = divmod(k, ns)
-        k, t1 = divmod(k, ntier)
-        plan, t0 = divmod(k, ntier)
-        out_ = _credit_text(plan, t0, t1, led) if credit else _tier_text(plan, t0, t1, led)
-        if P.scope[plan] == "deal":
-            out_ += T["sep"] + T["per_deal"]
-        if capped:
-            out_ += T["cap_line"].format(cap=money(P.cap_line[plan]))
-        if floored:
-            out_ += T["min_line"].format(m=money(P.min_line[plan]))
-        if overlay:
-            return out_ + T["sep"] + T["overlay"]
-        return out_ + (T["sep"] + T["share"].format(s=pct(share_vals[s])) if share_vals[s] != 1 else "")
-
-    out[b] = by_category(key, booking_text)
-    cl = np.flatnonzero(claw)
-    if len(cl):
-        src = ev["src"][cl]
-        status = np.where(led.ev_status[cl] == "cancelled", 0, 1)
-        f = ev["factor"][src]
-        same = f == 1
-        key = status * led.n_periods + ev["pidx"][src]
-
-        def claw_text(k: int) -> str:
-            s, p = divmod(k, led.n_periods)
-            return T["claw"].format(status=T["cancelled" if s == 0 else "returned"], days=led.claw_days,
-                                    period=led.label(p))
-
-        out[cl[same]] = by_category(key[same], claw_text)
-        for j in np.flatnonzero(~same):
-            out[cl[j]] = claw_text(int(key[j])) + T["claw_factor"].format(f=pct(f[j]))
-    return out
-
-
-def _tier_text(plan: int, t0: int, t1: int, led: Ledger) -> str:
-    """Which tier a line is paid in, or which bound it crosses and how the crossing is paid."""
-    T, P = led.T, led.P
-    lowers, rates = P.tiers[plan]
-    att = P.measure[plan] == "attainment"
-    if t1 == 0:
-        return T["below"]
-    if t0 == t1 or t0 > t1:
-        return T["line"].format(how=T[P.method[plan]], tier=t1, band=band(lowers, t1, att, T), rate=pct(rates[t1 - 1]))
-    if P.method[plan] == "marginal":
-        slices = [T["slice"].format(amt=T["tier_word"].format(t=t), rate=pct(rates[t - 1])) for t in range(max(t0, 1), t1 + 1)]
-        at = (pct if att else money)(lowers[t1 - 1])
-        return T["cross_marginal"].format(t0=t0, t1=t1, at=at, slices=" + ".join(slices))
-    return T["cross_whole"].format(t1=t1, rate=pct(rates[t1 - 1]))
-
-
-def _credit_text(plan: int, t0: int, t1: int, led: Ledger) -> str:
-    """A credit note takes the running total back from tier ``t0`` (where it starts) to ``t1`` (where it ends)."""
-    T, P = led.T, led.P
-    lowers, rates = P.tiers[plan]
-    att = P.measure[plan] == "attainment"
-    if t0 == 0:
-        return T["credit_below"]
-    if t0 == t1:
-        return T["credit_line"].format(how=T[P.method[plan]], tier=t1, band=band(lowers, t1, att, T),
-                                       rate=pct(rates[t1 - 1]))
-    into = T["tier_word"].format(t=t1) if t1 else T["below_first"]
-    if P.method[plan] == "marginal":
-        slices = [T["slice"].format(amt=T["tier_word"].format(t=t), rate=pct(rates[t - 1])) for t in range(max(t1, 1), t0 + 1)]
-        at = (pct if att else money)(lowers[t0 - 1])
-        return T["credit_cross_marginal"].format(t0=t0, into=into, at=at, slices=" + ".join(slices))
-    return T["credit_cross_whole"].format(into=into, rate=pct(rates[t1 - 1]) if t1 else pct(0.0))
-
-
-def cash_explanations(led: Ledger) -> np.ndarray:
-    c, ev = led.cash, led.events
-    e = c["event"]
-    same = ev["factor"][e] == 1
-    ntier = max(len(t[0]) for t in led.P.tiers) + 1
-    rate_vals, rate_code = np.unique(np.round(ev["rate"][e], 8), return_inverse=True)
-    key = ((ev["pidx"][e] * ntier + ev["tier"][e]) * len(rate_vals)) + rate_code
-
-    def make(k: int) -> str:
-        k, r = divmod(k, len(rate_vals))
-        p, tier = divmod(k, ntier)
-        return led.T["cash"].format(rate=pct(rate_vals[r]), period=led.label(p), tier=tier)
-
-    out = np.empty(len(e), dtype=object)
-    out[same] = by_category(key[same], make)
-    for j in np.flatnonzero(~same):
-        out[j] = make(int(key[j])) + led.T["cash_factor"].format(f=pct(ev["factor"][e[j]]))
-    return out

@@ -15,16 +15,17 @@ import pandas as pd
 
 from salesbook.engines.commissions.prep import period_bounds, period_label, sort_order
 from salesbook.engines.commissions.result import CommissionResult
-from salesbook.engines.commissions.text import money, pct
+from salesbook.engines.commissions.text import money, pct, unit_count
 from salesbook.engines.money import round_array
 from salesbook.errors import InputError, problem
 from salesbook.messages import Words
 
-LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "running_from",
-                "running_to", "tier", "rate", "amount", "explanation"]
-STATEMENT_COLUMNS = ["rep_id", "period", "plan_id", "quota", "credited", "attainment", "earned", "spiffs", "overrides",
-                     "clawbacks", "gate_adjustment", "cap_adjustment", "draw_paid", "draw_recovered", "balance_carried",
-                     "awaiting_cash", "rounding_carried", "payable", "explanation"]
+LINE_COLUMNS = ["rep_id", "period", "date", "deal_id", "component", "plan_id", "credit_share", "base", "quantity",
+                "running_from", "running_to", "tier", "rate", "per_unit", "amount", "explanation"]
+STATEMENT_COLUMNS = ["rep_id", "period", "plan_id", "quota", "credited", "quota_quantity", "credited_quantity",
+                     "attainment", "earned", "spiffs", "overrides", "clawbacks", "gate_adjustment", "cap_adjustment",
+                     "draw_paid", "draw_recovered", "balance_carried", "awaiting_cash", "rounding_carried", "payable",
+                     "explanation"]
 ACCRUAL_COLUMNS = ["period", "accrued", "earned", "spiffs", "overrides", "clawbacks", "draws", "recovered", "payable",
                    "carried", "awaiting_cash", "rounding_carried", "explanation"]
 
@@ -63,7 +64,9 @@ class Ledger:
         return str(period_label(np.array([pidx + self.p_first]), self.grain)[0])
 
 
-def _part(comp, rep, pidx, day, deal, plan, share, base, rfrom, rto, tier, rate, amount, expl) -> dict:
+def _part(comp, rep, pidx, day, deal, plan, share, base, rfrom, rto, tier, rate, amount, expl, *, qty=None,
+          per_unit=None) -> dict:
+    """One kind of line as arrays; ``qty`` and ``per_unit`` only for lines of plans paying per unit (NaN elsewhere)."""
     n = len(rep)
     full = np.full
     return {"comp": np.broadcast_to(comp, (n,)).astype(np.int64), "rep": np.asarray(rep, dtype=np.int64),
@@ -73,7 +76,8 @@ def _part(comp, rep, pidx, day, deal, plan, share, base, rfrom, rto, tier, rate,
             "base": base if base is not None else full(n, np.nan), "rfrom": rfrom if rfrom is not None else full(n, np.nan),
             "rto": rto if rto is not None else full(n, np.nan), "tier": tier if tier is not None else full(n, -1),
             "rate": rate if rate is not None else full(n, np.nan), "amount": np.asarray(amount, dtype=float),
-            "expl": expl}
+            "expl": expl, "qty": qty if qty is not None else full(n, np.nan),
+            "pu": per_unit if per_unit is not None else full(n, np.nan)}
 
 
 def _concat(parts: list[dict]) -> dict:
@@ -90,13 +94,17 @@ def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
     parts = []
     booking = P.basis[ev["plan"]] == "booking"
     b = np.flatnonzero(booking)
+    on_units = ev["on_units"][b]
     parts.append(_part(np.where(ev["claw"][b], CLAW, COMM), ev["rep"][b], ev["pidx"][b], ev["day"][b], led.ev_deal[b],
                        ev["plan"][b], led.ev_share[b], ev["base"][b], ev["start"][b], ev["end"][b], ev["tier"][b],
-                       ev["rate"][b], ev["amount"][b], led.ev_expl[b]))
+                       np.where(on_units, np.nan, ev["rate"][b]), ev["amount"][b], led.ev_expl[b],
+                       qty=np.where(on_units, ev["units"][b], np.nan), per_unit=ev["per_unit"][b]))
     if led.cash is not None and len(led.cash["event"]):
         c, e = led.cash, led.cash["event"]
+        on_units = ev["on_units"][e]
         parts.append(_part(CASH, ev["rep"][e], c["pidx"], c["day"], led.ev_deal[e], ev["plan"][e], led.ev_share[e],
-                           c["base"], None, None, ev["tier"][e], c["rate"], c["amount"], led.cash_expl))
+                           c["base"], None, None, ev["tier"][e], np.where(on_units, np.nan, c["rate"]), c["amount"],
+                           led.cash_expl, qty=np.where(on_units, c["units"], np.nan), per_unit=c["per_unit"]))
     if led.spiff is not None:
         s = led.spiff
         parts.append(_part(np.where(s["claw"], SPIFF_CLAW, SPIFF), s["rep"], s["pidx"], s["day"], s["deal"], s["plan"],
@@ -166,6 +174,7 @@ def _gate_cap_parts(led: Ledger) -> list[dict]:
 
 def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
     """Unrounded statement components per rep-period (rows in rep, period order)."""
+    P = led.P
     n = len(Sk)
     row = lines["row"] = np.searchsorted(Sk, lines["S"])
     sums = np.zeros((len(COMPONENTS), n))
@@ -179,8 +188,8 @@ def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
     st["gross"] = st["earned"] + sums[SPIFF] + sums[OVERRIDE] + sums[CLAW] + sums[SPIFF_CLAW]
     st["quota"] = led.quota.ravel()[Sk]
     st["credited"] = led.credited.ravel()[Sk]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        st["attainment"] = np.where(st["quota"] > 0, st["credited"] / st["quota"], np.nan)
+    st["quota_qty"] = led.quota_qty.ravel()[Sk]
+    st["credited_qty"] = np.where(led.qty_seen.ravel()[Sk], led.credited_qty.ravel()[Sk], np.nan)
     # the plan shown on a statement: the one in force at the period end, else at its start, else any used
     start, end = period_bounds(pidx + led.p_first, led.grain)
     A = led.assignments
@@ -191,6 +200,11 @@ def _statements(led: Ledger, ev: dict, lines: dict, Sk: np.ndarray) -> dict:
     fallback[np.searchsorted(Sk, led.groups["S"])] = led.groups["plan"]
     st["plan"] = np.where(plan >= 0, plan, fallback)
     st["end"] = end
+    # attainment of the statement's plan: credited units over the unit quota on a plan paying per unit
+    st["units"] = (st["plan"] >= 0) & P.units[np.clip(st["plan"], 0, None)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        st["attainment"] = np.where(st["units"], np.where(st["quota_qty"] > 0, st["credited_qty"] / st["quota_qty"], np.nan),
+                                    np.where(st["quota"] > 0, st["credited"] / st["quota"], np.nan))
     # commission earned on booking by pay-on-cash plans and not yet released, cumulative per rep
     wait = np.zeros(led.quota.shape)
     e = led.cash_earned
@@ -325,6 +339,11 @@ def _restate(st: dict, lines: dict, led: Ledger) -> None:
         shown = np.flatnonzero(st[name] != 0)
         expl[shown] += _amount_texts(f" + {label} ", st[name][shown])
     expl += _amount_texts(f" = {T['st_payable']} ", st["payable"])
+    for i in np.flatnonzero(st["units"]):   # a plan paying per unit: the units credited come first
+        q = unit_count(float(np.nan_to_num(st["credited_qty"][i])), T)
+        quota = st["quota_qty"][i]
+        expl[i] = (T["st_units_quota"].format(q=q, quota=unit_count(float(quota), T), att=pct(st["attainment"][i]))
+                   if quota > 0 else T["st_units"].format(q=q)) + expl[i]
     carried = np.flatnonzero(np.abs(st["rounding_carried"]) >= 5e-7)
     expl[carried] += np.array([T["carry"].format(x=f"{x:+.4f}") for x in st["rounding_carried"][carried]],
                               dtype=object)
@@ -355,10 +374,12 @@ def _line_frame(led: Ledger, lines: dict) -> pd.DataFrame:
         "plan_id": _take(led.P.ids, lines["plan"]),
         "credit_share": lines["share"],
         "base": np.round(lines["base"].astype(float), 2),
+        "quantity": np.round(lines["qty"].astype(float), 6),
         "running_from": np.round(lines["rfrom"].astype(float), 2),
         "running_to": np.round(lines["rto"].astype(float), 2),
         "tier": tier,
         "rate": lines["rate"].astype(float),
+        "per_unit": lines["pu"].astype(float),
         "amount": lines["amount"],
         "explanation": lines["expl"],
     }, columns=LINE_COLUMNS)
@@ -373,6 +394,7 @@ def _statement_frame(led: Ledger, st: dict) -> pd.DataFrame:
         "period": labels[st["pidx"]],
         "plan_id": _take(led.P.ids, st["plan"]),
         "quota": np.round(st["quota"], 2), "credited": np.round(st["credited"], 2),
+        "quota_quantity": np.round(st["quota_qty"], 6), "credited_quantity": np.round(st["credited_qty"], 6),
         "attainment": np.round(st["attainment"], 6),
         **{k: st[k] for k in ("earned", "spiffs", "overrides", "clawbacks", "gate_adjustment", "cap_adjustment",
                               "draw_paid", "draw_recovered")},

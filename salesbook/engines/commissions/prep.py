@@ -13,7 +13,7 @@ import pandas as pd
 
 from salesbook.engines.commissions.tiers import TierError, check_tiers
 from salesbook.errors import InputError, Problem, problem, row_number
-from salesbook.messages import choice_name, items, reason, sheet_name
+from salesbook.messages import Words, choice_name, column_name, items, reason, sheet_name
 
 NO_DAY = np.iinfo(np.int64).min // 4     # a missing start-type date
 FAR_DAY = np.iinfo(np.int64).max // 4    # a missing end-type date (open-ended)
@@ -97,6 +97,7 @@ class Plans:
     ids: np.ndarray
     method: np.ndarray
     measure: np.ndarray
+    units: np.ndarray           # True: the plan pays on credited units (commission_base = quantity), tiers per unit
     scope: np.ndarray
     basis: np.ndarray
     gate: np.ndarray
@@ -115,8 +116,9 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
     """Plan arrays plus tier tables; a plan with no usable tiers is a located problem."""
     ids = plans["plan_id"].astype(object).to_numpy()
     index = pd.Index(ids)
+    base = text(plans, "commission_base", "amount")
     p = Plans(ids=ids, method=text(plans, "tier_method", "marginal"), measure=text(plans, "measure", "amount"),
-              scope=text(plans, "tier_scope", "period"), basis=text(plans, "basis", "booking"),
+              units=base == "quantity", scope=text(plans, "tier_scope", "period"), basis=text(plans, "basis", "booking"),
               gate=col(plans, "gate"), cap_line=col(plans, "cap_line"), min_line=col(plans, "min_line"),
               cap_period=col(plans, "cap_period"), override=np.nan_to_num(col(plans, "override_rate")),
               draw=np.nan_to_num(col(plans, "draw_amount")),
@@ -124,6 +126,7 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
               recovery_from=col(plans, "recovery_from_period"), tiers=[], index=index)
     for i, row in enumerate(plans.index):
         for name, value, allowed in (("tier_method", p.method[i], ("marginal", "whole")),
+                                     ("commission_base", base[i], ("amount", "quantity")),
                                      ("measure", p.measure[i], ("amount", "attainment")),
                                      ("tier_scope", p.scope[i], ("period", "deal")),
                                      ("basis", p.basis[i], ("booking", "cash"))):
@@ -138,13 +141,21 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
                                 row=row_number(plans.index[i]), column="min_line", p=ids[i],
                                 m=f"{p.min_line[i]:,.2f}", c=f"{p.cap_line[i]:,.2f}"))
     t_plan = tiers["plan_id"].astype(object).to_numpy() if len(tiers) else np.array([], dtype=object)
+    t_rate, t_unit = col(tiers, "rate"), col(tiers, "per_unit")
     for i, plan_id in enumerate(ids):
-        sel = tiers[t_plan == plan_id]
+        rows = np.flatnonzero(t_plan == plan_id)
+        sel = tiers.iloc[rows]
         if sel.empty and (p.override[i] > 0 or p.draw[i] > 0):
             p.tiers.append((np.array([0.0]), np.array([0.0])))  # an override-only or draw-only plan
             continue
+        found = _tier_pay_problems(plan_id, bool(p.units[i]), tiers.index[rows], t_rate[rows], t_unit[rows])
+        if found:
+            problems.extend(found)
+            p.tiers.append((np.array([0.0]), np.array([0.0])))
+            continue
+        pay = t_unit[rows] if p.units[i] else t_rate[rows]
         try:
-            p.tiers.append(check_tiers(list(zip(sel["lower_bound"], sel["rate"], strict=True))))
+            p.tiers.append(check_tiers(list(zip(sel["lower_bound"], pay, strict=True))))
         except TierError as exc:
             p.tiers.append((np.array([0.0]), np.array([0.0])))
             row = row_number(sel.index[0]) if len(sel) else None
@@ -152,6 +163,47 @@ def load_plans(plans: pd.DataFrame, tiers: pd.DataFrame, problems: list[Problem]
                                     row=row if len(sel) else row_number(plans.index[i]),
                                     column="lower_bound" if len(sel) else "plan_id", p=plan_id, e=reason(exc)))
     return p
+
+
+def _tier_pay_problems(plan_id: object, units: bool, rows: pd.Index, rate: np.ndarray,
+                       per_unit: np.ndarray) -> list[Problem]:
+    """Each tier pays by the column its plan's commission base reads: Rate on amounts, Per unit on quantity.
+
+    A value in the other column would be ignored without a word, so it is an error naming the cell."""
+    out = []
+    b, r_, u_ = (column_name("Plans", "commission_base"), column_name("PlanTiers", "rate"),
+                 column_name("PlanTiers", "per_unit"))
+    q, a = choice_name("Plans", "commission_base", "quantity"), choice_name("Plans", "commission_base", "amount")
+    for label, r, u in zip(rows, rate, per_unit, strict=True):
+        has_r, has_u, row = not np.isnan(r), not np.isnan(u), row_number(label)
+        if units and not has_u and has_r:
+            out.append(problem(
+                "plan {p} pays on quantity ({b} = {q}), so each tier needs {u}, an amount of money per unit; {r} is a "
+                "percentage of amounts and is not used here: type the money per unit in {u}, or set {b} to {a}.",
+                "方案 {p} 按数量计提（{b} = {q}），每一档都需要填写{u}（每单位的金额）；{r}是金额的百分比，此处不使用："
+                "请在{u}中填写每单位金额，或将{b}改为{a}。",
+                table="PlanTiers", row=row, column="per_unit", p=plan_id, b=b, q=q, u=u_, r=r_, a=a))
+        elif units and not has_u:
+            out.append(problem("plan {p} pays on quantity ({b} = {q}), so each tier needs {u}, an amount of money per "
+                               "unit.",
+                               "方案 {p} 按数量计提（{b} = {q}），每一档都需要填写{u}（每单位的金额）。",
+                               table="PlanTiers", row=row, column="per_unit", p=plan_id, b=b, q=q, u=u_))
+        elif units and has_r:
+            out.append(problem("plan {p} pays on quantity ({b} = {q}): {r} is not used on its tiers; clear it and keep "
+                               "{u}.",
+                               "方案 {p} 按数量计提（{b} = {q}）：其阶梯不使用{r}；请清空该单元格，保留{u}。",
+                               table="PlanTiers", row=row, column="rate", p=plan_id, b=b, q=q, r=r_, u=u_))
+        elif not units and has_u:
+            out.append(problem("plan {p} pays on amounts ({b} = {a}): {u} is used only by plans paying on quantity; "
+                               "clear it and give a {r}, or set {b} to {q} to pay per unit.",
+                               "方案 {p} 按金额计提（{b} = {a}）：{u}只用于按数量计提的方案；请清空该单元格并填写{r}，"
+                               "或将{b}改为{q}以按单位计提。",
+                               table="PlanTiers", row=row, column="per_unit", p=plan_id, b=b, a=a, u=u_, r=r_, q=q))
+        elif not units and not has_r:
+            out.append(problem("plan {p} pays on amounts ({b} = {a}), so each tier needs a {r}.",
+                               "方案 {p} 按金额计提（{b} = {a}），每一档都需要填写{r}。",
+                               table="PlanTiers", row=row, column="rate", p=plan_id, b=b, a=a, r=r_))
+    return out
 
 
 @dataclass
@@ -217,6 +269,7 @@ class Assignments:
     start: np.ndarray
     end: np.ndarray
     quota: np.ndarray
+    quota_qty: np.ndarray       # quota in units (plans paying on quantity)
 
     def plan_at(self, rep: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Index of the assignment in force for each (rep, day), -1 where none applies."""
@@ -241,6 +294,7 @@ def load_assignments(assignments: pd.DataFrame, rep_index: pd.Index, plans: Plan
     start = days(a["start_date"])
     end = days(a["end_date"], FAR_DAY) if "end_date" in a else np.full(len(a), FAR_DAY)
     quota = col(a, "quota")
+    quota_qty = col(a, "quota_quantity")
     rows = [row_number(r) for r in a.index]
     for i in np.flatnonzero(plan < 0):
         problems.append(problem("plan {p} is not in sheet '{s}'.", "方案 {p} 不在工作表“{s}”中。", table="PlanAssignments",
@@ -253,12 +307,22 @@ def load_assignments(assignments: pd.DataFrame, rep_index: pd.Index, plans: Plan
         problems.append(problem("end date is before the start date.", "失效日期早于生效日期。", table="PlanAssignments",
                                 row=rows[i], column="end_date"))
     need_quota = np.zeros(len(a), dtype=bool)
+    on_units = np.zeros(len(a), dtype=bool)
     ok_plan = plan >= 0
     need_quota[ok_plan] = (plans.measure[plan[ok_plan]] == "attainment") | ~np.isnan(plans.gate[plan[ok_plan]])
-    for i in np.flatnonzero(need_quota & ~(quota > 0)):
+    on_units[ok_plan] = plans.units[plan[ok_plan]]
+    for i in np.flatnonzero(need_quota & ~on_units & ~(quota > 0)):
         problems.append(problem("plan {p} pays on quota attainment or has a gate, so a quota above 0 is needed.",
                                 "方案 {p} 按配额达成率计提或设有门槛，需要填写大于 0 的配额。", table="PlanAssignments",
                                 row=rows[i], column="quota", p=a["plan_id"].iloc[i]))
+    for i in np.flatnonzero(on_units & ~(quota_qty > 0) & (need_quota | (quota > 0))):
+        why = (Words("pays per unit and tiers on quota attainment or has a gate, so a quota in units above 0 is needed",
+                     "按数量计提，且按配额达成率分档或设有门槛，需要填写大于 0 的数量配额") if need_quota[i] else
+               Words("pays per unit, so its quota is counted in units; the money quota alone is not used",
+                     "按数量计提，配额按数量计算；只填金额配额不会被使用"))
+        problems.append(problem("plan {p} {why}: give {qq}.", "方案 {p} {why}：请填写{qq}。", table="PlanAssignments",
+                                row=rows[i], column="quota_quantity", p=a["plan_id"].iloc[i], why=why,
+                                qq=column_name("PlanAssignments", "quota_quantity")))
     order = np.lexsort((start, rep))
     rs, ss, es = rep[order], start[order], end[order]
     clash = np.flatnonzero((rs[1:] == rs[:-1]) & (ss[1:] <= es[:-1]))
@@ -268,7 +332,7 @@ def load_assignments(assignments: pd.DataFrame, rep_index: pd.Index, plans: Plan
                                 table="PlanAssignments", row=rows[order[k + 1]], column="start_date",
                                 r=rows[order[k]], rep=a["rep_id"].iloc[order[k + 1]]))
     keep = order[(rep[order] >= 0) & (plan[order] >= 0)]
-    return Assignments(rep[keep].astype(np.int64), plan[keep], start[keep], end[keep], quota[keep])
+    return Assignments(rep[keep].astype(np.int64), plan[keep], start[keep], end[keep], quota[keep], quota_qty[keep])
 
 
 def coverage(asg: Assignments, hire: np.ndarray, leave: np.ndarray, p_first: int, n_periods: int,

@@ -53,6 +53,18 @@ TEXT = {
         "carry": "; rounding remainder {x} carried to the next period",
         "accrual": ("accrued {a} (earned {e}, SPIFFs {s}, overrides {o}, clawbacks {c}); payable {p}; "
                     "draw balance {b}; awaiting cash {w}"),
+        "u_line": "{how}: tier {tier} ({band}) at {rate}",
+        "u_credit_line": "credit note: {how}, reversed in tier {tier} ({band}) at {rate}",
+        "u_cross_marginal": "marginal: crosses from tier {t0} into tier {t1} at {at}, each slice at its own tier's rate",
+        "u_credit_cross_marginal": ("credit note: takes the running total back across {at} from tier {t0} into {into}, "
+                                    "each slice reversed at its own tier's rate"),
+        "band_units": "{lo} to {hi} units", "band_units_top": "{lo} units and above",
+        "u_rate": "{pu} per unit", "u_one": "{n} unit", "u_many": "{n} units", "u_term": "{q} × {pu}",
+        "u_calc": "{expr} = {amt}",
+        "u_claw": "that is {calc}", "u_claw_paid": "that is the {amt} paid on {q}",
+        "u_cash": ("paid on cash: {q} paid for, at {pu} per unit (commission earned on booking in {period}, tier "
+                   "{tier}), released pro rata to payments"),
+        "st_units": "credited {q}; ", "st_units_quota": "credited {q} of a quota of {quota} ({att}); ",
     },
     "zh": {
         "sep": "；", "marginal": "超额累进", "whole": "全额累进",
@@ -90,6 +102,16 @@ TEXT = {
         "st_draw": "预支补足", "st_recovered": "预支冲回", "st_payable": "应付",
         "carry": "；取整余数 {x} 结转下期",
         "accrual": "计提 {a}（提成 {e}、专项奖励 {s}、管理提成 {o}、追回 {c}）；应付 {p}；预支余额 {b}；待回款 {w}",
+        "u_line": "{how}：第 {tier} 档（{band}），{rate}",
+        "u_credit_line": "贷项通知单（红字）：{how}，按第 {tier} 档（{band}）{rate} 冲减",
+        "u_cross_marginal": "超额累进：在 {at}处由第 {t0} 档跨入第 {t1} 档，各段按各自档位计算",
+        "u_credit_cross_marginal": "贷项通知单（红字）：累计数量在 {at}处由第 {t0} 档回落至{into}，各段按各自档位冲减",
+        "band_units": "{lo} 至 {hi} 单位", "band_units_top": "{lo} 单位及以上",
+        "u_rate": "每单位 {pu}", "u_one": "{n} 单位", "u_many": "{n} 单位", "u_term": "{q} × {pu}",
+        "u_calc": "{expr} = {amt}",
+        "u_claw": "即 {calc}", "u_claw_paid": "即 {q} 已付的 {amt}",
+        "u_cash": "按回款计提：已回款 {q}，每单位 {pu}（{period} 成交时计提，第 {tier} 档），按回款比例发放",
+        "st_units": "计入 {q}；", "st_units_quota": "计入 {q}，数量配额 {quota}（达成 {att}）；",
     },
 }
 
@@ -106,13 +128,31 @@ def pct(x: float) -> str:
     return f"{x:.2%}".replace(".00%", "%")
 
 
-def band(lowers: np.ndarray, tier: int, attainment: bool, T: dict) -> str:
-    """Text of tier ``tier`` (1-based): its bounds as amounts or as shares of quota."""
-    fmt = pct if attainment else money
+def band(lowers: np.ndarray, tier: int, attainment: bool, T: dict, units: bool = False) -> str:
+    """Text of tier ``tier`` (1-based): its bounds as amounts, as units or as shares of quota."""
+    fmt = pct if attainment else number if units else money
+    kind = "band_att" if attainment else "band_units" if units else "band_amount"
     lo = fmt(lowers[tier - 1])
     if tier == len(lowers):
-        return T["band_att_top" if attainment else "band_amount_top"].format(lo=lo)
-    return T["band_att" if attainment else "band_amount"].format(lo=lo, hi=fmt(lowers[tier]))
+        return T[f"{kind}_top"].format(lo=lo)
+    return T[kind].format(lo=lo, hi=fmt(lowers[tier]))
+
+
+def number(x: float) -> str:
+    """A count of units as typed: thousands separators, no trailing zeros (120, 0.5, 1,250.25)."""
+    text = f"{x:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def unit_count(x: float, T: dict) -> str:
+    """``x`` units in words: "1 unit", "120 units" ("120 单位")."""
+    return T["u_one" if abs(x) == 1 else "u_many"].format(n=number(x))
+
+
+def unit_money(x: float) -> str:
+    """Money per unit: cents, or as many decimals (up to 6) as the figure has, so the arithmetic shown is exact."""
+    text = f"{x:,.6f}".rstrip("0")
+    return text + "0" * max(0, 2 - len(text.split(".")[1]))
 
 
 def by_category(keys: np.ndarray, make) -> np.ndarray:

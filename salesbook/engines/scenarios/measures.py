@@ -29,17 +29,27 @@ class Replay:
     statements: pd.DataFrame
     periods: Sequence[str]
     bonus: pd.Series | None = None          # rep -> KPI bonus of the year
+    unit_plans: frozenset = frozenset()     # plans paying per unit: their statements hold units to the unit quota
 
     @property
     def payable(self) -> pd.Series:
         return self.statements.groupby("rep_id")["payable"].sum()
 
     def above_quota(self) -> tuple[int, int]:
-        """(reps whose year's credited reached the year's quota, reps with a quota), in the fiscal year."""
+        """(reps whose year's credited reached the year's quota, reps with a quota), in the fiscal year: credited
+        money against the quota, or, on a plan paying per unit, credited units against the unit quota (a rep with
+        both reaches quota when each is reached)."""
         st = self.statements[self.statements["period"].astype(str).isin(list(self.periods))]
-        st = st[pd.to_numeric(st["quota"], errors="coerce") > 0]
-        year = st.groupby("rep_id")[["credited", "quota"]].sum()
-        return int((year["credited"] >= year["quota"]).sum()), len(year)
+        on_units = st["plan_id"].isin(self.unit_plans).to_numpy(dtype=bool)
+        money = st[~on_units & (pd.to_numeric(st["quota"], errors="coerce") > 0).to_numpy(dtype=bool)]
+        year = money.groupby("rep_id")[["credited", "quota"]].sum()
+        reached = year["credited"] >= year["quota"]
+        if on_units.any():
+            units = st[on_units & (pd.to_numeric(st["quota_quantity"], errors="coerce") > 0).to_numpy(dtype=bool)]
+            in_units = units.groupby("rep_id")[["credited_quantity", "quota_quantity"]].sum()
+            by_units = in_units["credited_quantity"] >= in_units["quota_quantity"]
+            reached = pd.concat([reached, by_units]).groupby(level=0).all()
+        return int(reached.sum()), len(reached)
 
 
 @dataclass

@@ -5,7 +5,8 @@ payout curve, one attainment every rep reaches). The plan arithmetic is the comm
 to a whole period's credited amount: the tiers (marginal or whole, on the amount or on quota
 attainment), the gate, the period cap, managers' overrides on their direct reports and draws (a
 non-recoverable one tops up, a recoverable one is recovered from later earnings above it). It runs per
-plan and per period, never per draw.
+plan and per period, never per draw. A plan paying per unit runs the same arithmetic on the credited units
+(its tiers are money per unit, its quota in units); overrides stay on the credited money.
 
 What a year of period totals cannot know comes from the replay on the real deals and is said so: per-deal
 tier plans pay the rep's effective rate on their own deal lines, a line cap cuts what the rep's deal sizes
@@ -32,6 +33,7 @@ class PlanSet:
     ids: list[str]
     method: np.ndarray
     measure: np.ndarray
+    units: np.ndarray          # True: the plan pays per credited unit (its tiers' rates are money per unit)
     scope: np.ndarray
     gate: np.ndarray
     cap_line: np.ndarray
@@ -61,16 +63,19 @@ def _num(frame: pd.DataFrame, name: str) -> np.ndarray:
 def plan_set(plans: pd.DataFrame, tiers: pd.DataFrame) -> PlanSet:
     """Plans and their tiers (a plan the engine accepted has usable tiers; one without pays nothing here)."""
     ids = [str(p) for p in plans["plan_id"]]
+    units = _text(plans, "commission_base", "amount") == "quantity"
     table = []
     t_plan = tiers["plan_id"].astype(str).to_numpy() if len(tiers) else np.array([], dtype=object)
-    for pid in ids:
+    for pid, on_units in zip(ids, units, strict=True):
         sel = tiers[t_plan == pid]
+        pay = _num(sel, "per_unit" if on_units else "rate")
         try:
-            table.append(check_tiers(list(zip(sel["lower_bound"], sel["rate"], strict=True))))
+            table.append(check_tiers(list(zip(sel["lower_bound"], pay, strict=True))))
         except TierError:
             table.append((np.array([0.0]), np.array([0.0])))
     draw_type = _text(plans, "draw_type", "recoverable")
     return PlanSet(ids=ids, method=_text(plans, "tier_method", "marginal"), measure=_text(plans, "measure", "amount"),
+                   units=units,
                    scope=_text(plans, "tier_scope", "period"), gate=_num(plans, "gate"), cap_line=_num(plans, "cap_line"),
                    cap_period=_num(plans, "cap_period"), override=np.nan_to_num(_num(plans, "override_rate")),
                    draw=np.nan_to_num(_num(plans, "draw_amount")), recoverable=draw_type != "non_recoverable",
@@ -106,6 +111,16 @@ class Slots:
     fixed: np.ndarray
     ref: np.ndarray
     deals: list[np.ndarray] | None = None   # per rep: the sizes of their credited deal lines, ascending
+    # plans paying per unit: the unit quota (NaN where none), the units 100% attainment means, the lines' units
+    unit_quota: np.ndarray | None = None
+    ref_units: np.ndarray | None = None
+    unit_deals: list[np.ndarray] | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit_quota is None:
+            self.unit_quota = np.full(self.plan.shape, np.nan)
+        if self.ref_units is None:
+            self.ref_units = np.zeros(self.plan.shape)
 
 
 @dataclass
@@ -113,23 +128,36 @@ class YearPay:
     """Per draw and rep: commission of the year (with the fixed parts), credited amount, quota."""
 
     pay: np.ndarray       # (draws, reps)
-    credited: np.ndarray  # (draws, reps)
-    quota: np.ndarray     # (reps,) the year's quota of the slots that have one (NaN: none)
+    credited: np.ndarray  # (draws, reps) money
+    quota: np.ndarray     # (reps,) the year's quota of the slots that have one (NaN: none), in ``measured``'s terms
+    measured: np.ndarray  # (draws, reps) what the quota is held against: money, or units for a rep paid per unit
 
 
-def year_pay(credited: np.ndarray, slots: Slots, plans: PlanSet, boundary: str = "upper") -> YearPay:
-    """Commission of every rep in every draw for the credited amounts (draws, reps, periods)."""
+def year_pay(credited: np.ndarray, slots: Slots, plans: PlanSet, boundary: str = "upper",
+             units: np.ndarray | None = None) -> YearPay:
+    """Commission of every rep in every draw for the credited amounts (draws, reps, periods) and, for slots of
+    plans paying per unit, the credited units (same shape)."""
     paid = slots.plan >= 0
     c = np.where(paid[None], credited, 0.0)
+    u = np.where(paid[None], units, 0.0) if units is not None else np.zeros_like(c)
     gross = np.zeros_like(c)
     for p in np.unique(slots.plan[paid]):
         m = slots.plan == p
-        gross[:, m] = _plan_pay(c[:, m], slots.quota[m], slots.deal_rate[m], np.nonzero(m)[0], slots.deals, plans,
-                                int(p), boundary)
+        if plans.units[p]:
+            gross[:, m] = _plan_pay(u[:, m], slots.unit_quota[m], slots.deal_rate[m], np.nonzero(m)[0],
+                                    slots.unit_deals, plans, int(p), boundary)
+        else:
+            gross[:, m] = _plan_pay(c[:, m], slots.quota[m], slots.deal_rate[m], np.nonzero(m)[0], slots.deals, plans,
+                                    int(p), boundary)
     gross += _overrides(c, slots, plans)
     total = _draws(gross, slots, plans).sum(axis=2) + slots.fixed[None, :]
-    quota = np.where(paid & (slots.quota > 0), slots.quota, 0.0).sum(axis=1)
-    return YearPay(pay=total, credited=c.sum(axis=2), quota=np.where(quota > 0, quota, np.nan))
+    on_units = paid & plans.units[np.clip(slots.plan, 0, None)]
+    by_units = (on_units & (slots.unit_quota > 0)).any(axis=1)   # a rep paid per unit is held to the unit quota
+    quota = np.where(by_units, np.where(on_units & (slots.unit_quota > 0), slots.unit_quota, 0.0).sum(axis=1),
+                     np.where(paid & ~on_units & (slots.quota > 0), slots.quota, 0.0).sum(axis=1))
+    measured = np.where(by_units[None], np.where(on_units[None], u, 0.0).sum(axis=2),
+                        np.where(on_units[None], 0.0, c).sum(axis=2))
+    return YearPay(pay=total, credited=c.sum(axis=2), quota=np.where(quota > 0, quota, np.nan), measured=measured)
 
 
 def _plan_pay(c: np.ndarray, quota: np.ndarray, deal_rate: np.ndarray, rep_of: np.ndarray,
@@ -222,22 +250,28 @@ def _draws(gross: np.ndarray, slots: Slots, plans: PlanSet) -> np.ndarray:
 
 
 def deal_rates(lines: pd.DataFrame, reps: Sequence[str], plan_of: np.ndarray, quota: np.ndarray, plans: PlanSet,
-               boundary: str = "upper") -> np.ndarray:
+               boundary: str = "upper", unit_quota: np.ndarray | None = None) -> np.ndarray:
     """Effective rate of each per-deal slot: the rep's credited deal lines of the year paid one by one on
-    the slot's plan (line cap included) over their total. ``lines``: rep_id and base (credited amount)."""
+    the slot's plan (line cap included) over their total. ``lines``: rep_id, base (credited amount) and, for plans
+    paying per unit, units (credited units: the rate is then money per unit)."""
     out = np.zeros(plan_of.shape)
     per_deal = [p for p in np.unique(plan_of[plan_of >= 0]) if plans.scope[p] == "deal"]
     if not per_deal or not len(lines):
         return out
     pos = pd.Index(list(reps)).get_indexer(lines["rep_id"].astype(object).to_numpy())
-    base = pd.to_numeric(lines["base"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
     keep = pos >= 0
-    pos, base = pos[keep], base[keep]
-    total = np.bincount(pos, weights=base, minlength=len(reps))
+    pos = pos[keep]
     for p in per_deal:
+        on_units = bool(plans.units[p])
+        column = "units" if on_units else "base"
+        base = pd.to_numeric(lines[column], errors="coerce").to_numpy(dtype=float, na_value=0.0)[keep] \
+            if column in lines else np.zeros(len(pos))
+        base = np.nan_to_num(base)
+        total = np.bincount(pos, weights=base, minlength=len(reps))
         lowers, rates = plans.tiers[p]
+        q_of = unit_quota if on_units and unit_quota is not None else quota
         with np.errstate(invalid="ignore", divide="ignore"):
-            q = np.nanmean(np.where(quota > 0, quota, np.nan), axis=1)[pos] if plans.measure[p] == "attainment" else 1.0
+            q = np.nanmean(np.where(q_of > 0, q_of, np.nan), axis=1)[pos] if plans.measure[p] == "attainment" else 1.0
             x = base / q
         amount = np.nan_to_num(tier_value(x, lowers, rates, plans.method[p], boundary) * q)
         if np.isfinite(plans.cap_line[p]):

@@ -4,7 +4,9 @@ One simulated year draws, for every rep and every period of the fiscal year, one
 periods of the replay (credited over quota, or over the rep's mean period where there is no quota), with
 replacement; a rep with fewer than ``MIN_HISTORY`` such periods draws from every rep's. The draws are made
 once, seeded, in the base's terms (an amount credited), so every scenario is priced on the same simulated
-years and differences between scenarios are the plans', not the dice's.
+years and differences between scenarios are the plans', not the dice's. The units credited in a drawn period
+come with it (``bootstrap_units``: the same periods drawn), for plans paying per unit; a rep paid per unit in
+the base year is drawn from their periods' unit attainment (units over the unit quota, or over their mean).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ GRID = np.round(np.arange(0.0, 2.0001, 0.05), 2)             # the payout curve'
 
 @dataclass
 class Year:
-    """The replay's fiscal year as (reps, periods) arrays: plan number, quota, credited (NaN: no statement)."""
+    """The replay's fiscal year as (reps, periods) arrays: plan number, quota, credited (NaN: no statement); for
+    plans paying per unit the units credited and the unit quota, and which reps such a plan pays."""
 
     reps: list[str]
     periods: list[str]
@@ -32,6 +35,21 @@ class Year:
     quota: np.ndarray
     credited: np.ndarray
     fixed: np.ndarray
+    units: np.ndarray | None = None
+    unit_quota: np.ndarray | None = None
+    on_units: np.ndarray | None = None     # (reps,) paid per unit in some period of the year
+
+    def __post_init__(self) -> None:
+        shape = np.shape(self.credited)
+        self.units = np.full(shape, np.nan) if self.units is None else self.units
+        self.unit_quota = np.full(shape, np.nan) if self.unit_quota is None else self.unit_quota
+        self.on_units = np.zeros(shape[0], dtype=bool) if self.on_units is None else self.on_units
+
+
+def _numbers(statements: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in statements:
+        return np.full(len(statements), np.nan)
+    return pd.to_numeric(statements[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def replay_year(statements: pd.DataFrame, reps: Sequence[str], periods: Sequence[str], plans: PlanSet) -> Year:
@@ -39,6 +57,7 @@ def replay_year(statements: pd.DataFrame, reps: Sequence[str], periods: Sequence
     r_index, p_index = pd.Index(list(reps)), pd.Index(list(periods))
     shape = (len(reps), len(periods))
     plan, quota, credited = np.full(shape, -1), np.full(shape, np.nan), np.full(shape, np.nan)
+    units, unit_quota = np.full(shape, np.nan), np.full(shape, np.nan)
     rep = r_index.get_indexer(statements["rep_id"].astype(object).to_numpy())
     fixed = np.zeros(len(reps))
     # SPIFFs as replayed; clawbacks are not added again: the credited amounts are already net of returns
@@ -50,13 +69,17 @@ def replay_year(statements: pd.DataFrame, reps: Sequence[str], periods: Sequence
     plan[r, p] = [plans.number(x) for x in statements["plan_id"].astype(object).to_numpy()[ok]]
     quota[r, p] = pd.to_numeric(statements["quota"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[ok]
     credited[r, p] = pd.to_numeric(statements["credited"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[ok]
-    return Year(list(reps), list(periods), plan, quota, credited, fixed)
+    units[r, p] = _numbers(statements, "credited_quantity")[ok]
+    unit_quota[r, p] = _numbers(statements, "quota_quantity")[ok]
+    on_units = ((plan >= 0) & plans.units[np.clip(plan, 0, None)]).any(axis=1) if len(plans.ids) else None
+    return Year(list(reps), list(periods), plan, quota, credited, fixed, units, unit_quota, on_units)
 
 
-def mean_period(year: Year) -> np.ndarray:
-    """Each rep's mean credited period of the year (NaN for a rep without a positive one)."""
-    seen = np.isfinite(year.credited)
-    total = np.where(seen, year.credited, 0.0).sum(axis=1)
+def mean_period(year: Year, units: bool = False) -> np.ndarray:
+    """Each rep's mean credited period of the year, in money or in units (NaN for a rep without a positive one)."""
+    values = year.units if units else year.credited
+    seen = np.isfinite(values)
+    total = np.where(seen, values, 0.0).sum(axis=1)
     count = seen.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
@@ -72,15 +95,18 @@ def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers:
           boundary: str = "upper") -> Slots:
     """A scenario's year (its plans and quotas) with what the simulation needs around it."""
     ref = reference(year.quota, mean_period(base))
-    rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary)
+    rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary, unit_quota=year.unit_quota)
+    ref_units = reference(year.unit_quota, mean_period(base, units=True))
     return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
-                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps))
+                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps), unit_quota=year.unit_quota,
+                 ref_units=np.nan_to_num(ref_units),
+                 unit_deals=deal_sizes(lines, year.reps, "units") if "units" in lines else None)
 
 
-def deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> list[np.ndarray]:
-    """Each rep's positive credited deal line sizes, ascending."""
+def deal_sizes(lines: pd.DataFrame, reps: Sequence[str], column: str = "base") -> list[np.ndarray]:
+    """Each rep's positive credited deal line sizes (money, or ``column`` = units), ascending."""
     pos = pd.Index(list(reps)).get_indexer(lines["rep_id"].astype(object).to_numpy())
-    base = pd.to_numeric(lines["base"], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+    base = pd.to_numeric(lines[column], errors="coerce").to_numpy(dtype=float, na_value=0.0)
     keep = (pos >= 0) & (base > 0)
     order = np.lexsort((base[keep], pos[keep]))
     pos, base = pos[keep][order], base[keep][order]
@@ -88,28 +114,58 @@ def deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> list[np.ndarray]:
     return [base[bounds[i]:bounds[i + 1]] for i in range(len(reps))]
 
 
-def bootstrap(base: Year, draws: int, seed: int) -> np.ndarray:
-    """Credited amounts (draws, reps, periods): each a period of the rep's own history times its reference."""
-    ref = reference(base.quota, mean_period(base))
+def _ratios(base: Year, units: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(attainment of every rep-period, the reference it is of): credited over quota or over the rep's mean,
+    in money or in units."""
+    ref = reference(base.unit_quota, mean_period(base, True)) if units else reference(base.quota, mean_period(base))
+    values = base.units if units else base.credited
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(np.isfinite(base.credited) & (ref > 0), base.credited / ref, np.nan)
-    counts = np.isfinite(ratio).sum(axis=1)
-    pool = ratio[np.isfinite(ratio)]
-    n_reps, n_periods = ratio.shape
+        return np.where(np.isfinite(values) & (ref > 0), values / ref, np.nan), ref
+
+
+def _sources(base: Year, draws: int, seed: int) -> np.ndarray | None:
+    """The rep-period of the base each simulated rep-period is drawn from (flat positions, (draws, reps, periods)).
+
+    A rep's own periods count where their attainment is known: in money, or in units for a rep paid per unit in
+    the base year; None when no rep-period has one."""
+    money, _ = _ratios(base, False)
+    units, _ = _ratios(base, True)
+    known = np.where(base.on_units[:, None], np.isfinite(units), np.isfinite(money))
+    counts = known.sum(axis=1)
+    pool = np.flatnonzero(known)
+    n_reps, n_periods = known.shape
     if len(pool) == 0:
-        return np.zeros((draws, n_reps, n_periods))
+        return None
     width = max(int(counts.max()), len(pool))
-    table = np.zeros((n_reps, width))
+    table = np.zeros((n_reps, width), dtype=np.int64)
     lengths = np.empty(n_reps, dtype=np.int64)
     for r in range(n_reps):
-        own = ratio[r][np.isfinite(ratio[r])]
+        own = r * n_periods + np.flatnonzero(known[r])
         row = own if len(own) >= MIN_HISTORY else pool
         table[r, :len(row)] = row
         lengths[r] = len(row)
     rng = np.random.default_rng(seed)
     pick = (rng.random((draws, n_reps, n_periods)) * lengths[None, :, None]).astype(np.int64)
-    drawn = table[np.arange(n_reps)[None, :, None], pick]
-    return drawn * np.nan_to_num(ref)[None]
+    return table[np.arange(n_reps)[None, :, None], pick]
+
+
+def bootstrap(base: Year, draws: int, seed: int) -> np.ndarray:
+    """Credited amounts (draws, reps, periods): each a period of the rep's own history times its reference."""
+    ratio, ref = _ratios(base, False)
+    src = _sources(base, draws, seed)
+    if src is None:
+        return np.zeros((draws, *ratio.shape))
+    return np.nan_to_num(ratio.ravel()[src]) * np.nan_to_num(ref)[None]
+
+
+def bootstrap_units(base: Year, draws: int, seed: int) -> np.ndarray:
+    """Credited units (draws, reps, periods) of the periods ``bootstrap`` draws with the same seed: each the unit
+    attainment of the period drawn times the rep's unit reference (0 where units are not known)."""
+    ratio, ref = _ratios(base, True)
+    src = _sources(base, draws, seed)
+    if src is None:
+        return np.zeros((draws, *ratio.shape))
+    return np.nan_to_num(ratio.ravel()[src]) * np.nan_to_num(ref)[None]
 
 
 @dataclass
@@ -125,15 +181,18 @@ class Priced:
     curve: np.ndarray           # at GRID
 
 
-def price(credited: np.ndarray, s: Slots, plans: PlanSet, boundary: str = "upper") -> Priced:
-    year: YearPay = year_pay(credited, s, plans, boundary)
+def price(credited: np.ndarray, s: Slots, plans: PlanSet, boundary: str = "upper",
+          units: np.ndarray | None = None) -> Priced:
+    """A scenario's cost on the simulated years (``units``: the units credited with them, for plans paying per
+    unit) and its payout curve."""
+    year: YearPay = year_pay(credited, s, plans, boundary, units)
     totals = year.pay.sum(axis=1)
     sales = year.credited.sum(axis=1)
     with_quota = np.isfinite(year.quota)
-    above = (year.credited[:, with_quota] >= year.quota[with_quota][None, :]).mean(axis=1) if with_quota.any() \
+    above = (year.measured[:, with_quota] >= year.quota[with_quota][None, :]).mean(axis=1) if with_quota.any() \
         else np.full(len(totals), np.nan)
     grid = GRID[:, None, None] * s.ref[None]
-    curve = year_pay(grid, s, plans, boundary).pay.sum(axis=1) - s.fixed.sum()
+    curve = year_pay(grid, s, plans, boundary, GRID[:, None, None] * s.ref_units[None]).pay.sum(axis=1) - s.fixed.sum()
     mean_sales = float(sales.mean())
     return Priced(totals=totals, per_rep=year.pay.mean(axis=0), expected=float(totals.mean()),
                   quantiles=np.quantile(totals, PROBABILITIES), cost_of_sales=float(totals.mean()) / mean_sales
