@@ -195,9 +195,9 @@ def _overrides(c: np.ndarray, slots: Slots, plans: PlanSet) -> np.ndarray:
     has = slots.manager >= 0
     if not np.any(rate > 0) or not has.any():
         return np.zeros_like(c)
-    reports = np.zeros((len(slots.manager), len(slots.manager)))
-    reports[np.flatnonzero(has), slots.manager[has]] = 1.0
-    team = np.einsum("nrp,rm->nmp", c, reports)  # each manager: the credited amounts of their direct reports
+    team = np.zeros_like(c)  # each manager: the credited amounts of their direct reports, added in rep order
+    for r in np.flatnonzero(has):  # one pass per rep, not a (reps x reps) product: linear in the team's size
+        team[:, slots.manager[r]] += c[:, r]
     return team * rate[None]
 
 
