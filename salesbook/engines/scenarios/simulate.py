@@ -69,12 +69,13 @@ def reference(quota: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers: np.ndarray,
-          boundary: str = "upper") -> Slots:
-    """A scenario's year (its plans and quotas) with what the simulation needs around it."""
+          boundary: str = "upper", sizes: list[np.ndarray] | None = None) -> Slots:
+    """A scenario's year (its plans and quotas) with what the simulation needs around it; ``sizes``: the
+    reps' ``deal_sizes``, the same for every scenario (worked out here when not given)."""
     ref = reference(year.quota, mean_period(base))
     rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary)
     return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
-                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps))
+                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps) if sizes is None else sizes)
 
 
 def deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> list[np.ndarray]:
@@ -125,8 +126,14 @@ class Priced:
     curve: np.ndarray           # at GRID
 
 
+DRAWS_AT_ONCE = 100  # simulated years priced together: every draw is priced on its own, so this only bounds
+# the size of the (draws, reps, periods) temporaries, which at 1,000 reps then stay small enough to be quick
+
+
 def price(credited: np.ndarray, s: Slots, plans: PlanSet, boundary: str = "upper") -> Priced:
-    year: YearPay = year_pay(credited, s, plans, boundary)
+    parts = [year_pay(credited[k:k + DRAWS_AT_ONCE], s, plans, boundary) for k in range(0, len(credited), DRAWS_AT_ONCE)]
+    year = YearPay(pay=np.concatenate([p.pay for p in parts]), credited=np.concatenate([p.credited for p in parts]),
+                   quota=parts[0].quota) if len(parts) != 1 else parts[0]
     totals = year.pay.sum(axis=1)
     sales = year.credited.sum(axis=1)
     with_quota = np.isfinite(year.quota)
