@@ -13,6 +13,7 @@ import pandas as pd
 from salesbook.book.base import Book
 from salesbook.book.dashboard import dashboard_for
 from salesbook.book.file_book import FileBook
+from salesbook.book.memory import release_memory
 from salesbook.book.runinfo import RUNINFO, input_fingerprints, runinfo_frame
 from salesbook.book.save import SaveReport, write_outputs
 from salesbook.book.validate import LoadedBook, load_book
@@ -108,6 +109,7 @@ def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None =
             raise exc.located(loaded.locator) from None
         outputs.update(result)
         loaded.tables.update(result)  # later jobs may read earlier outputs (e.g. targets for commissions)
+        release_memory()  # what the job let go of, for the next one's peak not to stand on it
     return outputs
 
 
@@ -169,6 +171,8 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
         jobs, skipped = plan_jobs(book, only, also)
         loaded = _load(book, jobs, lang)
         prints = input_fingerprints(book)
+    del book  # closed: its cells are no longer needed, only the tables made from them
+    release_memory()
     outputs = _compute(loaded, jobs, lang, strict, progress)
     if progress:
         progress("保存" if lang == "zh" else "save")

@@ -413,8 +413,12 @@ class FileBook:
         self.outputs[name] = frame
 
     def close(self) -> None:
+        """Close the file and let go of what was read from it (a large book's cells are hundreds of
+        megabytes; the tables made from them live on in whatever the caller kept)."""
         if self._typed:
             self._typed.close()
+        self._typed = None
+        self._raw_cache.clear()
         self._wb.close()
 
     def __enter__(self) -> FileBook:

@@ -24,6 +24,12 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
+try:  # optional (not built for Pyodide): Arrow's string kernels assemble the rows of large sheets in C++
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - exercised where pyarrow is not installed
+    pa = None  # type: ignore[assignment]
+
 from salesbook.book import xmlparts
 from salesbook.book.dashboard.model import Dashboard
 from salesbook.book.dashboard.parts import dashboard_parts, has_print_area, print_area_name
@@ -253,16 +259,49 @@ _NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A
 
 
 @dataclass
+class _Coded:
+    """A per-row piece given as codes into a few distinct texts (code -1: the last text, a spare one)."""
+
+    texts: np.ndarray   # object array of str
+    codes: np.ndarray   # one per row
+    _arrow: Any = None
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        return self.texts[self.codes[start:stop]]
+
+    def arrow_rows(self, start: int, stop: int) -> Any:
+        if self._arrow is None:
+            self._arrow = (pa.array(self.texts, type=pa.large_string()),
+                           np.where(self.codes < 0, len(self.texts) - 1, self.codes))
+        texts, codes = self._arrow
+        return texts.take(pa.array(codes[start:stop]))
+
+
+@dataclass
+class _Numbers:
+    """A per-row piece: the column's numbers as Excel writes them (``_number_texts``; NaN rows are blanked)."""
+
+    values: np.ndarray
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        return _number_texts(self.values[start:stop])
+
+    def arrow_rows(self, start: int, stop: int) -> Any:
+        return _arrow_number_texts(self.values[start:stop])
+
+
+@dataclass
 class _Cells:
     """One column's cells, each the concatenation of the same sequence of pieces.
 
-    A piece is a str (the same in every row) or an object array holding one str per row.  Keeping the
+    A piece is a str (the same in every row), an object array holding one str per row, a ``_Coded`` or a
+    ``_Numbers``.  Keeping the
     pieces apart lets a whole block of rows be assembled by a single C-level join (``_row_chunks``)
     instead of a Python string operation per cell, the cost that dominated writing large outputs.
     ``blank`` marks rows without a cell; ``max_bytes`` bounds one cell's UTF-8 size.
     """
 
-    pieces: list[str | np.ndarray]
+    pieces: list[str | np.ndarray | _Coded | _Numbers]
     blank: np.ndarray | None
     max_bytes: int
 
@@ -298,11 +337,45 @@ def _number_texts(numbers: np.ndarray) -> np.ndarray:
     return out
 
 
+_CENTS_BELOW = 2.0 ** 43  # doubles there are closer than a thousandth: a number of whole cents has one shortest repr
+
+
+def _arrow_number_texts(numbers: np.ndarray) -> Any:
+    """``_number_texts`` as an Arrow array (null where not finite), without a Python string for whole numbers
+    or for amounts in whole cents, the bulk of the outputs.
+
+    A double x equal to c / 100 (c whole, |x| < 2**43, where doubles lie less than 0.002 apart) is the double
+    nearest that decimal, and no decimal with fewer digits lands on it (every one differs from c / 100 by a
+    cent or more), so repr(x), the shortest text that reads back as x, is c / 100 written out with its trailing
+    zeros dropped: Arrow's text of the decimal c / 100, right-trimmed of zeros. Any other number goes through
+    repr itself."""
+    n = len(numbers)
+    text = pa.large_string()
+    finite = np.isfinite(numbers)
+    whole = finite & (np.abs(numbers) < 1e15) & (numbers == np.trunc(numbers))
+    with np.errstate(invalid="ignore", over="ignore"):
+        cents = np.round(numbers * 100.0)
+        exact = finite & ~whole & (np.abs(numbers) < _CENTS_BELOW) & (cents / 100.0 == numbers)
+    other = finite & ~whole & ~exact
+    iw, ic, io = np.flatnonzero(whole), np.flatnonzero(exact), np.flatnonzero(other)
+    unscaled = np.empty((len(ic), 2), dtype=np.int64)  # decimal128: 16-byte two's complement, little-endian
+    unscaled[:, 0] = cents[ic].astype(np.int64)
+    unscaled[:, 1] = np.where(unscaled[:, 0] < 0, -1, 0)
+    decimals = pa.Array.from_buffers(pa.decimal128(18, 2), len(ic), [None, pa.py_buffer(unscaled)])
+    parts = [pa.array(numbers[iw].astype(np.int64)).cast(text), pc.utf8_rtrim(decimals.cast(text), "0"),
+             pa.array(list(map(float.__repr__, numbers[io].tolist())), type=text), pa.nulls(1, text)]
+    where = np.full(n, len(iw) + len(ic) + len(io), dtype=np.int64)   # not finite: the null at the end
+    where[iw] = np.arange(len(iw))
+    where[ic] = len(iw) + np.arange(len(ic))
+    where[io] = len(iw) + len(ic) + np.arange(len(io))
+    return pa.concat_arrays(parts).take(pa.array(where))
+
+
 def _number_cells(numbers: np.ndarray, ref: _Ref, style: int | None) -> _Cells:
     """Number cells (NaN and infinities are blanks) with the column's number format, if any."""
     style_attr = f' s="{style}"' if style is not None else ""
     head, tail = f'"{style_attr}><v>', "</v></c>"
-    return _Cells([*ref.pieces(), head, _number_texts(numbers), tail], ~np.isfinite(numbers),
+    return _Cells([*ref.pieces(), head, _Numbers(numbers), tail], ~np.isfinite(numbers),
                   ref.max_bytes() + len(head) + _NUMBER_BYTES + len(tail))
 
 
@@ -328,7 +401,7 @@ def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles,
     tail = "</t></is></c>"
     # a spare last entry for code -1, whose pieces are blanked anyway
     head_arr, body_arr = np.array([*head_of, ""], dtype=object), np.array([*texts, ""], dtype=object)
-    return _Cells([*ref.pieces(), head_arr[codes], body_arr[codes], tail], codes < 0,
+    return _Cells([*ref.pieces(), _Coded(head_arr, codes), _Coded(body_arr, codes), tail], codes < 0,
                   ref.max_bytes() + max(map(len, head_of), default=0) + _max_bytes(texts) + len(tail))
 
 
@@ -366,11 +439,44 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
     return _mixed_cells(series, ref, style, styles, cut)
 
 
-def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
-    """The sheet's <row> elements, a block of rows per string.
+def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str | bytes]:
+    """The sheet's <row> elements, a block of rows per string (UTF-8 bytes when Arrow assembles them)."""
+    return _arrow_row_chunks(columns, rows) if pa is not None else _grid_row_chunks(columns, rows)
 
-    Each block is a grid with one row per sheet row and one column per piece, filled column by
-    column (constants broadcast, per-row pieces sliced), blanked where a column has no cell, and
+
+def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes]:
+    """The rows joined by Arrow's element-wise string join: each cell the join of its pieces (an empty text
+    where the column has no cell), each row the join of its cells; the block's bytes are then the string
+    array's data, already UTF-8, without a Python string per cell, so no text is encoded afterwards."""
+    def arrow(piece: str | np.ndarray | _Coded | _Numbers, start: int, stop: int) -> Any:
+        if isinstance(piece, str):
+            return pa.scalar(piece, pa.large_string())
+        if isinstance(piece, _Coded | _Numbers):
+            return piece.arrow_rows(start, stop)
+        if piece is rows:  # every column's reference ends with the row number: converted once per block
+            return row_numbers
+        return pa.array(piece[start:stop], type=pa.large_string())
+
+    empty = pa.scalar("", pa.large_string())
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        stop = min(start + _CHUNK_ROWS, len(rows))
+        row_numbers = pa.array(rows[start:stop], type=pa.large_string())
+        parts = [arrow('<row r="', start, stop), row_numbers, arrow('">', start, stop)]
+        for col in columns:
+            cell = pc.binary_join_element_wise(*(arrow(p, start, stop) for p in col.pieces), empty)
+            if col.blank is not None:
+                cell = pc.if_else(pa.array(col.blank[start:stop]), empty, cell)
+            parts.append(cell)
+        parts.append(arrow("</row>", start, stop))
+        block = pc.binary_join_element_wise(*parts, empty)
+        offsets = np.frombuffer(block.buffers()[1], dtype=np.int64)
+        first, last = offsets[block.offset], offsets[block.offset + len(block)]
+        yield block.buffers()[2].to_pybytes()[first:last] if first else block.buffers()[2][:last].to_pybytes()
+
+
+def _grid_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
+    """Without Arrow: each block is a grid with one row per sheet row and one column per piece, filled column
+    by column (constants broadcast, per-row pieces sliced), blanked where a column has no cell, and
     joined in row-major order: every byte of the sheet is copied once, by C code.
     """
     width = 4 + sum(len(c.pieces) for c in columns)
@@ -382,7 +488,8 @@ def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
         for col in columns:
             first = k
             for piece in col.pieces:
-                grid[:, k] = piece if isinstance(piece, str) else piece[start:stop]
+                grid[:, k] = piece if isinstance(piece, str) else (
+                    piece.rows(start, stop) if isinstance(piece, _Coded | _Numbers) else piece[start:stop])
                 k += 1
             if col.blank is not None:
                 grid[col.blank[start:stop], first:k] = ""

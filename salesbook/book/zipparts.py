@@ -36,8 +36,9 @@ def write_part(zout: zipfile.ZipFile, part: str, data: bytes) -> None:
     zout.writestr(new_info(part), data)
 
 
-def write_streamed(zout: zipfile.ZipFile, part: str, chunks: Iterable[str], max_bytes: int) -> None:
-    """Write text given block by block, deflating each block while the next one is produced.
+def write_streamed(zout: zipfile.ZipFile, part: str, chunks: Iterable[str | bytes], max_bytes: int) -> None:
+    """Write text given block by block (str, or bytes already UTF-8), deflating each block while the next one
+    is produced.
 
     zlib (or ISA-L's deflate, when installed) and crc32 release the GIL, so with a free core compression
     overlaps the producer; the bytes are those of a single write.  ``max_bytes`` bounds the encoded size: zip64 sizes are used
@@ -50,7 +51,7 @@ def write_streamed(zout: zipfile.ZipFile, part: str, chunks: Iterable[str], max_
             dst._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
         pending: concurrent.futures.Future | None = None
         for chunk in chunks:
-            data = chunk.encode("utf-8")
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
             if pending is not None:
                 pending.result()
             pending = pool.submit(dst.write, data)

@@ -26,6 +26,7 @@ from salesbook.engines.scenarios import (
     base_name,
     bootstrap,
     bootstrap_units,
+    deal_sizes,
     plan_set,
     price,
     rep_table,
@@ -97,7 +98,7 @@ class _Runner:
         return commission_job.run(self._loaded(tables))["Out_Statements"]
 
     def rep_targets(self, tables: dict[str, pd.DataFrame]) -> pd.Series:
-        by_month = target_job.run(self._loaded(dict(tables)))["Out_TargetsByMonth"]
+        by_month = target_job.run(self._loaded(dict(tables)), review=False)["Out_TargetsByMonth"]
         rows = by_month[by_month["rep_id"].notna()]
         return pd.to_numeric(rows["total"], errors="coerce").groupby(rows["rep_id"].astype(object)).sum()
 
@@ -183,11 +184,13 @@ def _priced(book: LoadedBook, replays: list[tuple[Scenario, dict[str, pd.DataFra
     base_year = replay_year(replays[0][2].statements, reps, replays[0][2].periods, base_plans)
     credited = bootstrap(base_year, draws, seed)
     units = bootstrap_units(base_year, draws, seed) if any(_plans_on_units(tables) for _, tables, _ in replays) else None
+    sizes = deal_sizes(lines, reps)
     outcomes = []
     for sc, tables, rp in replays:
         plans = base_plans if tables is t else plan_set(tables["Plans"], tables["PlanTiers"])
         year = replay_year(rp.statements, reps, rp.periods, plans)
-        priced = price(credited, slots(year, base_year, plans, lines, managers, boundary), plans, boundary, units)
+        priced = price(credited, slots(year, base_year, plans, lines, managers, boundary, sizes), plans, boundary,
+                       units)
         outcomes.append(Outcome(sc.id, sc.name, rp, priced, _plan_at_end(rp)))
     out = {"Out_Scenarios": scenario_table(outcomes, draws=draws, seed=seed, lang=lang, names=measure_names(lang)),
            "Out_ScenarioReps": rep_table(outcomes, reps, names, lang=lang)}

@@ -63,7 +63,9 @@ def levels_from(frame: pd.DataFrame | None, hierarchy: str) -> tuple[Level, ...]
                  for row, r, m in zip(rows.index, rows.itertuples(), measure, strict=True))
 
 
-def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
+def run(book: LoadedBook, review: bool = True) -> dict[str, pd.DataFrame]:
+    """The targets and their companion sheets; ``review`` False leaves the actuals against them out (empty
+    Out_TargetReview and Out_TargetVariance: plan modeling asks only for the targets)."""
     t = book.tables
     s = book.settings
     fy = int(s["fiscal_year"])
@@ -84,7 +86,7 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
     growth = row["growth"].iloc[0] if "growth" in row else None
     target = row["target"].iloc[0]
     try:
-        result = _decompose(t, s, fy, target, growth, ramp_shares)
+        result = _decompose(t, s, fy, target, growth, ramp_shares, review)
     except TooManyUnits:
         raise InputError(problem(
             "the targets are too large to split exactly in units of {u} (check the company target, growth and "
@@ -97,7 +99,7 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
 
 
 def _decompose(t: dict[str, pd.DataFrame], s: dict[str, object], fy: int, target: object, growth: object,
-               ramp_shares: list[float]):
+               ramp_shares: list[float], review: bool = True):
     return decompose_targets(
         None if pd.isna(target) else float(target), growth=None if pd.isna(growth) else float(growth),
         products=t["Products"], regions=t["Regions"], reps=t["Reps"],
@@ -107,7 +109,7 @@ def _decompose(t: dict[str, pd.DataFrame], s: dict[str, object], fy: int, target
         adjustments=t.get("TargetAdjustments"), ramp=ramp_shares, freed=str(s.get("target_freed", "redistribute")),
         proration=str(s.get("target_proration", "days")), deals=t.get("Deals"), credits=t.get("Credits"),
         commitments=t.get("Commitments"), quantity_unit=float(s.get("quantity_unit") or 1),
-        as_of=_as_of(s.get("as_of_date")), lang=str(s["language"]))
+        as_of=_as_of(s.get("as_of_date")), lang=str(s["language"]), review=review)
 
 
 def _as_of(value: object) -> pd.Timestamp:

@@ -79,22 +79,30 @@ def test_numbers_are_written_round_tripping_and_whole_numbers_without_a_point(gr
         assert row[1] == (x if math.isfinite(x) else "")
 
 
+def _text(chunks) -> str:
+    """A sheet's XML from its blocks: text, or UTF-8 bytes where Arrow assembled them."""
+    return "".join(c if isinstance(c, str) else c.decode("utf-8") for c in chunks)
+
+
 def test_zh_choice_labels_and_registered_formats():
     frame = pd.DataFrame({"rep_id": ["R1", "R2"], "role": ["manager", None]})
     styles = graft._Styles(header=1, text=2, quoted=3, by_format={})
-    xml = "".join(graft._sheet_xml(frame, REGISTRY["Reps"], "zh", styles, "rId1", choices_zh=True).chunks)
+    xml = _text(graft._sheet_xml(frame, REGISTRY["Reps"], "zh", styles, "rId1", choices_zh=True).chunks)
     label = REGISTRY["Reps"].column("role").choice_label("manager", "zh")
     assert label != "manager" and f"<t>{label}</t>" in xml and 'r="B3"' not in xml
 
 
+@pytest.mark.parametrize("arrow", [True, False])
 @pytest.mark.parametrize("rows", [0, 1, 5, 64])
-def test_sheet_xml_does_not_depend_on_the_block_size(monkeypatch, rows):
+def test_sheet_xml_does_not_depend_on_the_block_size(monkeypatch, rows, arrow):
     frame = pd.concat([_mixed_frame()] * 5, ignore_index=True).head(rows)
     styles = graft._Styles(header=1, text=2, quoted=3, by_format={})
+    if not arrow:
+        monkeypatch.setattr(graft, "pa", None)
 
     def xml() -> tuple[str, int]:
         sheet = graft._sheet_xml(frame, None, "en", styles, "rId1", choices_zh=False)
-        return "".join(sheet.chunks), sheet.max_bytes
+        return _text(sheet.chunks), sheet.max_bytes
 
     whole, bound = xml()
     monkeypatch.setattr(graft, "_CHUNK_ROWS", 3)
@@ -181,3 +189,28 @@ def test_sheet_tags_counted_inside_and_outside_the_cell_data():
     naive = {k: len(p.findall(xml)) for k, p in _COUNTED_TAGS.items()}
     assert {k: v for k, v in count_sheet_tags(xml).items() if v} == {k: v for k, v in naive.items() if v}
     assert naive["formulas"] == 2 and naive["data validations"] == 2
+
+
+def test_arrow_and_python_assembly_write_the_same_bytes(monkeypatch):
+    """Where pyarrow is installed the rows are joined by Arrow (numbers in whole cents and whole numbers
+    written without Python's repr); without it by Python: the sheet must be the same, byte for byte."""
+    rng = np.random.default_rng(3)
+    n = 3_000
+    frame = pd.concat([_mixed_frame()] * 4, ignore_index=True)
+    numbers = np.concatenate([np.round(rng.uniform(-1e6, 1e6, n), 2), np.round(rng.uniform(-9e12, 9e12, n), 2),
+                              rng.uniform(-1, 1, n), np.round(rng.uniform(-1, 1, n), 4), rng.lognormal(0, 9, n),
+                              [2.0**43 - 0.01, 2.0**43 + 0.5, -0.05, 0.1, 1e15 - 0.5, 1e-5, 5e-324, -0.0]])
+    frame = frame.reindex(range(len(numbers))).assign(amount=numbers, text=[f"line {i} & <{i % 7}>" for i in
+                                                                           range(len(numbers))])
+    styles = graft._Styles(header=1, text=2, quoted=3, by_format={})
+    monkeypatch.setattr(graft, "_CHUNK_ROWS", 1_000)
+
+    def xml() -> bytes:
+        return b"".join(c.encode("utf-8") if isinstance(c, str) else c
+                        for c in graft._sheet_xml(frame, None, "en", styles, "rId1", choices_zh=False).chunks)
+
+    assert graft.pa is not None
+    by_arrow = xml()
+    monkeypatch.setattr(graft, "pa", None)
+    assert xml() == by_arrow
+    assert b'<v>0.1</v>' in by_arrow and b'<v>-0.05</v>' in by_arrow and b"line 7 &amp; &lt;0&gt;" in by_arrow

@@ -167,3 +167,36 @@ def test_the_draws_are_seeded_and_shared_by_every_scenario():
     assert np.array_equal(one, two)
     assert set(np.unique(np.round(one, 6))) <= {100.0, 200.0, 400.0}   # only the rep's own periods are drawn
     assert not np.array_equal(one, bootstrap(year, 50, seed=4))
+
+
+def test_pricing_the_draws_in_blocks_gives_the_same_figures_as_all_at_once(monkeypatch):
+    """Every simulated year is priced on its own, so pricing them a block at a time (what bounds the memory of a
+    1,000-rep book) must give the very same numbers, on plans that use every part of the arithmetic: line caps
+    over the reps' deal sizes, a manager's override, a recoverable draw, a gate and a period cap."""
+    import salesbook.engines.scenarios.simulate as simulate
+
+    plans = plan_set(pd.DataFrame({"plan_id": ["CAP", "MGR"], "tier_method": ["marginal", "whole"],
+                                   "measure": ["amount", "attainment"], "tier_scope": ["period", "period"],
+                                   "gate": [np.nan, 0.5], "cap_line": [900.0, np.nan], "cap_period": [np.nan, 5_000.0],
+                                   "override_rate": [0.0, 0.01], "draw_amount": [300.0, 0.0],
+                                   "draw_type": ["recoverable", "recoverable"]}),
+                     pd.DataFrame({"plan_id": ["CAP", "CAP", "MGR", "MGR"], "lower_bound": [0.0, 8_000.0, 0.0, 1.0],
+                                   "rate": [0.05, 0.08, 0.02, 0.04]}))
+    rng = np.random.default_rng(7)
+    plan = np.zeros((5, 12), int)
+    plan[4] = 1                                                     # rep e manages a to d on the MGR plan
+    plan[2, :3] = -1                                                # rep c joins in April
+    year = Year(reps=list("abcde"), periods=[f"2026-{m:02d}" for m in range(1, 13)], plan=plan,
+                quota=np.where(plan == 1, 20_000.0, np.nan), credited=rng.lognormal(9, 0.6, (5, 12)), fixed=np.zeros(5))
+    lines = pd.DataFrame({"rep_id": rng.choice(list("abcde"), 400), "base": rng.lognormal(7, 1.0, 400)})
+    s = slots(year, year, plans, lines, np.array([4, 4, 4, 4, -1]))
+    credited = bootstrap(year, 230, seed=2)
+    monkeypatch.setattr(simulate, "DRAWS_AT_ONCE", 10_000)
+    whole = price(credited, s, plans)
+    monkeypatch.setattr(simulate, "DRAWS_AT_ONCE", 7)
+    blocks = price(credited, s, plans)
+    assert whole.expected > 0
+    for name in ("totals", "per_rep", "quantiles", "curve"):
+        assert np.array_equal(getattr(whole, name), getattr(blocks, name)), name
+    assert (whole.expected, whole.cost_of_sales, whole.above_quota) == (blocks.expected, blocks.cost_of_sales,
+                                                                         blocks.above_quota)

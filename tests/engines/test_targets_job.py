@@ -96,3 +96,13 @@ def test_job_errors_are_located(loaded_en):
         run(dataclasses.replace(loaded_en, tables=bad))
     p = info.value.problems[0]
     assert p.table == "Seasonality" and "not 100%" in info.value.render("en")
+
+
+def test_targets_without_the_review_are_the_same_targets(loaded_en, out_en):
+    """Plan modeling asks for the targets only: the same Out_Targets and months, the actuals left out."""
+    lean = run(loaded_en, review=False)
+    for name in ("Out_Targets", "Out_TargetsByMonth", "Out_TargetCheck"):
+        assert lean[name].equals(out_en[name]), name
+    assert len(out_en["Out_TargetReview"]) > 0 and len(out_en["Out_TargetVariance"]) > 0
+    assert lean["Out_TargetReview"].empty and lean["Out_TargetVariance"].empty
+    assert list(lean["Out_TargetReview"].columns) == REGISTRY["Out_TargetReview"].column_names

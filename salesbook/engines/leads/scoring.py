@@ -313,28 +313,39 @@ def route(leads: pd.DataFrame, reps: pd.DataFrame, as_of: pd.Timestamp, lang: st
     line = leads["product_line"].astype(object).to_numpy()
     ind = leads["industry"].astype(object).to_numpy()
     day = leads["created_date"].to_numpy()
+    seller_region = sellers["region_id"].to_numpy()
+    seller_ids = sellers["rep_id"].to_numpy()
+    no_leave = pd.isna(leave)
+    # who covers a (region, line, industry): the same for every lead that names them, so worked out once; the
+    # loop below then looks only at those reps (their positions ascending, so ties still go to the lower rep_id)
+    covering: dict[tuple[object, object, object], np.ndarray] = {}
     for i in todo:
+        key = (region[i] if pd.notna(region[i]) else None, line[i] if pd.notna(line[i]) else None,
+               str(ind[i]).casefold() if pd.notna(ind[i]) else None)
+        cand = covering.get(key)
+        if cand is None:
+            ok = np.ones(len(sellers), dtype=bool)
+            if key[0] is not None:
+                ok &= seller_region == key[0]
+            if key[1] is not None:
+                ok &= np.array([s is None or key[1] in s for s in lines], dtype=bool)
+            if key[2] is not None:
+                ok &= np.array([s is None or key[2] in s for s in inds], dtype=bool)
+            cand = covering[key] = np.flatnonzero(ok)
         when = day[i]
-        ok = (hire <= when) & (pd.isna(leave) | (leave >= when))
-        if pd.notna(region[i]):
-            ok &= sellers["region_id"].to_numpy() == region[i]
-        if pd.notna(line[i]):
-            ok &= np.array([s is None or line[i] in s for s in lines], dtype=bool)
-        if pd.notna(ind[i]):
-            ok &= np.array([s is None or str(ind[i]).casefold() in s for s in inds], dtype=bool)
-        if not ok.any():
+        cand = cand[(hire[cand] <= when) & (no_leave[cand] | (leave[cand] >= when))]
+        if not len(cand):
             reason[i] = "无符合区域/产品线/行业且在岗的代表" if zh else "no active rep covers this region, product line and industry"
             continue
-        room = ok & (cur < max_open)
-        if not room.any():
+        room = cand[cur[cand] < max_open[cand]]
+        if not len(room):
             reason[i] = "符合条件的代表均已达到线索上限" if zh else "every eligible rep is at their open-lead maximum"
             continue
-        ratio = np.where(room, (cur + 1) / cap_w, np.inf)
-        j = int(np.argmin(ratio))
-        owner[i] = sellers["rep_id"].iat[j]
+        j = int(room[np.argmin((cur[room] + 1) / cap_w[room])])
+        owner[i] = seller_ids[j]
         cur[j] += 1
-        reason[i] = (f"轮询分配：{int(ok.sum())} 名合格代表中负荷最低" if zh
-                     else f"round robin: lowest load among {int(ok.sum())} eligible reps")
+        reason[i] = (f"轮询分配：{len(cand)} 名合格代表中负荷最低" if zh
+                     else f"round robin: lowest load among {len(cand)} eligible reps")
     return owner, reason
 
 

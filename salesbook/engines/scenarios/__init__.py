@@ -26,6 +26,7 @@ from salesbook.engines.scenarios.simulate import (
     Year,
     bootstrap,
     bootstrap_units,
+    deal_sizes,
     price,
     replay_year,
     slots,
@@ -34,5 +35,6 @@ from salesbook.engines.scenarios.text import BASE, KINDS
 
 __all__ = ["BASE", "GRID", "KINDS", "MIN_HISTORY", "PROBABILITIES", "REP_COLUMNS", "SCENARIO_COLUMNS", "Outcome",
            "Override", "PlanSet", "Priced", "Replay", "Slots", "Year", "YearPay", "apply_overrides", "base_name",
-           "bootstrap", "bootstrap_units", "plan_set", "price", "rep_table", "replay_year", "scenario_table", "slots",
+           "bootstrap", "bootstrap_units", "deal_sizes", "plan_set", "price", "rep_table", "replay_year",
+           "scenario_table", "slots",
            "tier_value", "touched", "year_pay"]

@@ -203,17 +203,20 @@ def _line_capped(amount: np.ndarray, c: np.ndarray, rep_of: np.ndarray, deals: l
     With the rep's line sizes b ascending and the slot's rate r = amount / credited, the lines pay
     r * (sum of b up to cap / r) + cap * (lines above it); that over r * (sum of b) is the share kept."""
     out = amount.copy()
-    for r in np.unique(rep_of):
+    order = np.argsort(rep_of, kind="stable")  # each rep's slots side by side (year_pay passes them so already)
+    reps, starts = np.unique(rep_of[order], return_index=True)
+    in_order = bool(np.all(order == np.arange(len(order))))
+    for r, start, stop in zip(reps.tolist(), starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
         b = deals[r]
         if len(b) == 0:
             continue
-        cols = rep_of == r
+        cols = slice(start, stop) if in_order else order[start:stop]
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(c[:, cols] > 0, amount[:, cols] / c[:, cols], 0.0)
             cum = np.concatenate([[0.0], np.cumsum(b)])
             k = np.searchsorted(b, np.where(rate > 0, cap / rate, np.inf), side="right")
             kept = np.where(rate > 0, (rate * cum[k] + cap * (len(b) - k)) / (rate * cum[-1]), 1.0)
-        out[:, cols] = amount[:, cols] * np.clip(np.nan_to_num(kept, nan=1.0), 0.0, 1.0)
+        out[:, cols] = amount[:, cols] * np.clip(np.where(np.isnan(kept), 1.0, kept), 0.0, 1.0)  # +-inf: clipped
     return out
 
 
@@ -223,9 +226,9 @@ def _overrides(c: np.ndarray, slots: Slots, plans: PlanSet) -> np.ndarray:
     has = slots.manager >= 0
     if not np.any(rate > 0) or not has.any():
         return np.zeros_like(c)
-    reports = np.zeros((len(slots.manager), len(slots.manager)))
-    reports[np.flatnonzero(has), slots.manager[has]] = 1.0
-    team = np.einsum("nrp,rm->nmp", c, reports)  # each manager: the credited amounts of their direct reports
+    team = np.zeros_like(c)  # each manager: the credited amounts of their direct reports, added in rep order
+    for r in np.flatnonzero(has):  # one pass per rep, not a (reps x reps) product: linear in the team's size
+        team[:, slots.manager[r]] += c[:, r]
     return team * rate[None]
 
 
@@ -237,16 +240,16 @@ def _draws(gross: np.ndarray, slots: Slots, plans: PlanSet) -> np.ndarray:
     if not np.any(draw > 0):
         return gross
     recoverable = (slots.plan >= 0) & plans.recoverable[plan]
-    out = gross.copy()
+    by_period = np.moveaxis(gross, 2, 0).copy()  # (periods, draws, reps): each period's slice contiguous
     balance = np.zeros(gross.shape[:2])
     for t in range(gross.shape[2]):
-        g, d = gross[:, :, t], draw[None, :, t]
+        g, d = by_period[t], draw[None, :, t]
         top = (d > 0) & (g < d)
         paid = np.where(top, d - g, 0.0)
         back = np.where(~top & (balance > 0) & (g > d), np.minimum(balance, g - d), 0.0)
         balance = balance + np.where(top & recoverable[None, :, t], paid, 0.0) - back
-        out[:, :, t] = g + paid - back
-    return out
+        by_period[t] = g + paid - back
+    return np.ascontiguousarray(np.moveaxis(by_period, 0, 2))
 
 
 def deal_rates(lines: pd.DataFrame, reps: Sequence[str], plan_of: np.ndarray, quota: np.ndarray, plans: PlanSet,

@@ -92,14 +92,15 @@ def reference(quota: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers: np.ndarray,
-          boundary: str = "upper") -> Slots:
-    """A scenario's year (its plans and quotas) with what the simulation needs around it."""
+          boundary: str = "upper", sizes: list[np.ndarray] | None = None) -> Slots:
+    """A scenario's year (its plans and quotas) with what the simulation needs around it; ``sizes``: the
+    reps' ``deal_sizes``, the same for every scenario (worked out here when not given)."""
     ref = reference(year.quota, mean_period(base))
     rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary, unit_quota=year.unit_quota)
     ref_units = reference(year.unit_quota, mean_period(base, units=True))
     return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
-                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps), unit_quota=year.unit_quota,
-                 ref_units=np.nan_to_num(ref_units),
+                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps) if sizes is None else sizes,
+                 unit_quota=year.unit_quota, ref_units=np.nan_to_num(ref_units),
                  unit_deals=deal_sizes(lines, year.reps, "units") if "units" in lines else None)
 
 
@@ -181,11 +182,20 @@ class Priced:
     curve: np.ndarray           # at GRID
 
 
+DRAWS_AT_ONCE = 100  # simulated years priced together: every draw is priced on its own, so this only bounds
+# the size of the (draws, reps, periods) temporaries, which at 1,000 reps then stay small enough to be quick
+
+
 def price(credited: np.ndarray, s: Slots, plans: PlanSet, boundary: str = "upper",
           units: np.ndarray | None = None) -> Priced:
     """A scenario's cost on the simulated years (``units``: the units credited with them, for plans paying per
     unit) and its payout curve."""
-    year: YearPay = year_pay(credited, s, plans, boundary, units)
+    parts = [year_pay(credited[k:k + DRAWS_AT_ONCE], s, plans, boundary,
+                      None if units is None else units[k:k + DRAWS_AT_ONCE])
+             for k in range(0, len(credited), DRAWS_AT_ONCE)]
+    year = YearPay(pay=np.concatenate([p.pay for p in parts]), credited=np.concatenate([p.credited for p in parts]),
+                   quota=parts[0].quota, measured=np.concatenate([p.measured for p in parts])) \
+        if len(parts) != 1 else parts[0]
     totals = year.pay.sum(axis=1)
     sales = year.credited.sum(axis=1)
     with_quota = np.isfinite(year.quota)

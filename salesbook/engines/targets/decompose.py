@@ -31,7 +31,7 @@ from salesbook.engines.targets.plan import (
     Tier,
     check_levels,
 )
-from salesbook.engines.targets.review import check_table, variance_table
+from salesbook.engines.targets.review import check_table, commitments_of, variance_table
 from salesbook.engines.targets.seasons import (
     PRORATION,
     check_seasonality,
@@ -92,6 +92,7 @@ def decompose_targets(
     quantity_unit: float = 1.0,
     as_of: pd.Timestamp | None = None,
     lang: str = "en",
+    review: bool = True,
 ) -> TargetResult:
     """Run the whole plan from DataFrames (canonical columns as in the schema registry).
 
@@ -100,6 +101,8 @@ def decompose_targets(
     "redistribute" to colleagues under the same parent, or "unassigned" (an explicit node).
     A level whose ``measure`` is quantity (and every level below it) is also targeted in units, rounded to
     ``quantity_unit`` (see ``units``).  ``as_of`` ends the to-date columns of the FY rows (None: the year).
+    ``review`` False leaves Out_TargetReview and Out_TargetVariance empty (plan modeling needs only the
+    targets: actuals against them would be the same deals matched again), commitments still checked.
     """
     levels = tuple(levels)
     check_levels(levels)
@@ -145,9 +148,14 @@ def decompose_targets(
     exact = leaf_exact(tiers[-1], dims, data, season, av, freed_pieces, lang, month_adj, float(u), node_name)
     round_months(tiers, exact, lambda tier: season_rows(tier.frame, season))
     upto = sum(1 for m in months if as_of is None or m <= pd.Timestamp(as_of))
-    act = credited(deals, credits, data, months)
+    act = credited(deals, credits, data, months) if review else None
     targets = long_form(tiers, dims, months, float(u), lang, data, season, av)
-    review, variance = variance_table(tiers, dims, months, float(u), act, commitments, lang, targets, upto)
+    if review:
+        review_rows, variance = variance_table(tiers, dims, months, float(u), act, commitments, lang, targets, upto)
+    else:
+        review_rows, variance = pd.DataFrame(), pd.DataFrame()
+        if commitments is not None and len(commitments):
+            commitments_of(tiers[-1], dims, commitments, float(u))  # refused as in a run with the review
     check = check_table(tiers, float(u), lang)
     first = first_quantity_level(levels)
     if first is not None:
@@ -157,14 +165,15 @@ def decompose_targets(
                                      column="value", k=setting_name("quantity_unit")))
         qt = quantity_tiers(tiers, first, levels, dims, data, adj, season, av, freed, float(u), uq, lang)
         q_targets = long_form(qt, dims, months, uq, lang, data, season, av, measure="quantity", first=first)
-        q_review, q_variance = variance_table(qt, dims, months, uq, act, None, lang, q_targets, upto, "quantity",
-                                              first)
+        if review:
+            q_review, q_variance = variance_table(qt, dims, months, uq, act, None, lang, q_targets, upto,
+                                                  "quantity", first)
+            review_rows = pd.concat([review_rows, q_review], ignore_index=True)
+            variance = pd.concat([variance, q_variance], ignore_index=True)
         targets = pd.concat([targets, q_targets], ignore_index=True)
-        review = pd.concat([review, q_review], ignore_index=True)
-        variance = pd.concat([variance, q_variance], ignore_index=True)
         check = pd.concat([check, check_table(qt, uq, lang, "quantity", first)], ignore_index=True)
-    return TargetResult(targets=targets, by_month=wide_form(tiers[-1], dims, data, float(u), lang), review=review,
-                        variance=variance, check=check)
+    return TargetResult(targets=targets, by_month=wide_form(tiers[-1], dims, data, float(u), lang),
+                        review=review_rows, variance=variance, check=check)
 
 def _plan_data(products: pd.DataFrame, regions: pd.DataFrame, reps: pd.DataFrame, history: pd.DataFrame,
                months: list[pd.Timestamp], lang: str) -> PlanData:
