@@ -445,7 +445,7 @@ def rep_context(data: ReviewData, rep_id: str, period: Period, lang: str) -> dic
     region_id = rep["region_id"]
     mine = ix.totals.get(rep_id)
     peers = None
-    if mine is not None:
+    if mine is not None and mine.get("rank") is not None:  # no target, no achievement: nothing to rank by
         order = mine["peers"]
         at = order.index(rep_id)
         keep = sorted(set(range(min(3, len(order)))) | {i for i in (at - 1, at, at + 1) if 0 <= i < len(order)})
