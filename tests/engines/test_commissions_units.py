@@ -161,6 +161,24 @@ def test_attainment_on_a_unit_quota_with_a_gate_and_a_prorated_quota():
     _reconciles(r)
 
 
+def test_tier_bounds_on_a_unit_quota_come_to_whole_units_and_whole_cents():
+    """Unit quota 30, tiers from 0%, 80%, 100% and 120% at 15.00, 25.00, 40.00 and 60.00 a unit; 34 units in the month
+    (113.3%): the bounds are 24, 30 and 36 units, so 24 x 15.00 + 6 x 25.00 + 4 x 40.00 = 360 + 150 + 160 = 670.00
+    exactly, and nothing is left over for the next month (in attainment terms, 0.8 x 30 and 34 / 30 are not exact in
+    floating point: the rounding carried was -0.0000004)."""
+    plans = _plans(measure="attainment")
+    tiers = _tiers((0, 15.00), (0.8, 25.00), (1.0, 40.00), (1.2, 60.00))
+    deals = _deals([("D1", "2026-02-09", "A", 2.0, 2_000.0), ("D2", "2026-02-11", "A", 16.0, 16_000.0),
+                    ("D3", "2026-02-28", "A", 16.0, 16_000.0)])
+    r = compute_commissions(deals, plans, tiers, _assign(quota_quantity=30.0))
+    st = _statement(r, "A", "2026-02")
+    assert st["payable"] == 24 * 15.00 + 6 * 25.00 + 4 * 40.00 == 670.00
+    assert st["rounding_carried"] == 0.0
+    assert _line(r, "D3")["amount"] == 6 * 15.00 + 6 * 25.00 + 4 * 40.00   # from 18 to 34 units
+    assert "6 units × 15.00 + 6 units × 25.00 + 4 units × 40.00 = 400.00" in _line(r, "D3")["explanation"]
+    _reconciles(r)
+
+
 def test_a_clawback_reverses_at_the_original_rate_per_unit():
     """January: 80 units, 4,000.00, then 70 units from 80 to 150: 20 x 50.00 + 50 x 75.00 = 4,750.00 (8,750.00).
     D2 is returned on 10 February (within 90 days): the clawback in February reverses what it was paid,

@@ -282,6 +282,21 @@ def _guarantee_periods(led: Ledger, A, cov: np.ndarray) -> None:
         led.recovery_from[A.rep[use[k]], cols] = int(n_from[use[k]])
 
 
+def _per_unit_on_quota(f, ev: dict, m: np.ndarray, per_deal: bool, scale: np.ndarray, lowers: np.ndarray,
+                       rates: np.ndarray, boundary: str) -> np.ndarray:
+    """A per-unit plan tiered on unit-quota attainment, paid in units: its bounds turned into units for each unit
+    quota (80% of 30 units = 24 units), so whole units at money per unit come to whole cents. Working in attainment
+    (34 / 30 units) and back would leave a float remainder (669.9999996) in the statement's rounding carried."""
+    u1 = ev["units"][m] if per_deal else ev["end"][m]
+    u0 = np.zeros(len(u1)) if per_deal else ev["start"][m]
+    amt = np.zeros(len(u1))
+    for q in np.unique(scale[np.isfinite(scale)]):
+        k = scale == q
+        bounds = np.round(lowers * q, 9)
+        amt[k] = f(u1[k], bounds, rates, boundary) - f(u0[k], bounds, rates, boundary)
+    return amt
+
+
 def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
     """Amount, tier and effective rate of every booking event from its plan's schedule."""
     n = len(ev["base"])
@@ -305,7 +320,10 @@ def _tiers(ev: dict, P, led: Ledger, boundary: str) -> None:
             scale = np.where(q > 0, q, np.nan)
             s0, s1 = np.round(s0 / scale, 9), np.round(s1 / scale, 9)
         ev["scale"][m] = scale
-        amt = np.nan_to_num((f(s1, lowers, rates, boundary) - f(s0, lowers, rates, boundary)) * scale)
+        if units and P.measure[p] == "attainment":
+            amt = _per_unit_on_quota(f, ev, m, per_deal, scale, lowers, rates, boundary)
+        else:
+            amt = np.nan_to_num((f(s1, lowers, rates, boundary) - f(s0, lowers, rates, boundary)) * scale)
         lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
         if P.method[p] == "marginal":
             a = np.searchsorted(lowers, lo, side="right")
