@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -251,38 +251,6 @@ class FileBook:
         return [t.box for t in {id(t): t for t in self._tables().values()}.values()
                 if t.sheet == part.sheet and t is not part]
 
-    def prefetch_columns(self, wanted: Mapping[str, Collection[str] | None]) -> None:
-        """Start the column reads of every large table in ``wanted`` (name: canonical columns; None: read whole,
-        not started here), two at a time, so that ``read_columns`` finds them read or under way: a report's
-        largest tables (500,000 deals, 120,000 scorecard rows) are then parsed side by side on two cores."""
-        for name, columns in wanted.items():
-            if columns is None:
-                continue
-            found = self._kept_columns(name, columns)
-            if found is None:
-                continue
-            part, keep = found
-            area = self._typed_area(part)
-            if area is None:
-                continue
-            if self._typed is False:
-                self._typed = readers.open_typed(self.path, [])
-            if not self._typed:
-                return
-            self._typed.prefetch(area, keep)
-
-    def _kept_columns(self, name: str, columns: Collection[str]) -> tuple[TablePart, list[int]] | None:
-        """The Excel Table holding ``name`` and the positions of ``columns`` in it, when they are some of its
-        columns (not all: then it is read whole)."""
-        where = self._locations.get(name)
-        part = self._tables().get(where[1]) if where is not None and where[0] == "table" else None
-        if part is None:
-            return None
-        lookup = header_lookup(REGISTRY[name])
-        wanted = set(columns)
-        keep = [j for j, h in enumerate(part.columns) if match_header(h, lookup) in wanted]
-        return (part, keep) if 0 < len(keep) < len(part.columns) else None
-
     def read_columns(self, name: str, columns: Collection[str]) -> RawTable | None:
         """The table with at least the columns named (canonical names) read: a large Excel Table's other
         columns are left unread (None in its ``columns``; read cell by cell only if something asks for them).
@@ -292,12 +260,15 @@ class FileBook:
         (``partial``): enough for what they say, not for a fingerprint of the whole table."""
         if name in self._raw_cache:
             return self._raw_cache[name]
-        found = self._kept_columns(name, columns)
-        if found is not None:
-            part, keep = found
-            typed = self._typed_table(name, self._locations[name][1], part, keep)
-            if typed is not None:
-                return typed
+        where = self._locations.get(name)
+        part = self._tables().get(where[1]) if where is not None and where[0] == "table" else None
+        if part is not None:
+            lookup = header_lookup(REGISTRY[name])
+            keep = [j for j, h in enumerate(part.columns) if match_header(h, lookup) in set(columns)]
+            if 0 < len(keep) < len(part.columns):
+                typed = self._typed_table(name, where[1], part, keep)  # type: ignore[index]
+                if typed is not None:
+                    return typed
         return self.read_raw(name)
 
     def _typed_area(self, part: TablePart) -> readers.Area | None:

@@ -150,7 +150,6 @@ class TypedPrefetch:
         self._local = threading.local()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typed-read")
         self._futures = {area: self._pool.submit(self._read, area) for area in areas}
-        self._kept: dict[tuple[Area, tuple[int, ...]], concurrent.futures.Future] = {}
 
     def _read(self, area: Area, keep: Sequence[int] | None = None) -> TypedRead | None:
         reader = getattr(self._local, "reader", None)
@@ -158,19 +157,11 @@ class TypedPrefetch:
             reader = self._local.reader = TypedReader(self._path)
         return reader.read(*area, keep=keep)
 
-    def prefetch(self, area: Area, keep: Sequence[int]) -> None:
-        """Start reading those columns of ``area`` now, beside the other reads (``read`` with the same ``keep``
-        takes it)."""
-        key = (area, tuple(keep))
-        if key not in self._kept:
-            self._kept[key] = self._pool.submit(self._read, area, keep)
-
     def read(self, area: Area, keep: Sequence[int] | None = None) -> TypedRead | None:
         """The read of ``area`` (started now if it was not asked for up front); with ``keep`` only those
         columns (0-based within the area), never a prefetched whole."""
         if keep is not None:
-            future = self._kept.pop((area, tuple(keep)), None) or self._pool.submit(self._read, area, keep)
-            return future.result()
+            return self._pool.submit(self._read, area, keep).result()
         future = self._futures.pop(area, None) or self._pool.submit(self._read, area)
         return future.result()
 

@@ -98,7 +98,6 @@ def load_review_data(path: str | Path, notes: list | None = None, per: str | Non
         inputs, results = review_reads(per, set(book.table_names()))
         if recipients:  # a protected run: who receives what, and with which password
             inputs["Recipients"] = None
-        book.prefetch_columns({**inputs, **results})   # the large tables read side by side, two at a time
         loaded = load_columns(book, inputs)
         tables = dict(loaded.tables)
         for name, columns in results.items():

@@ -5,7 +5,6 @@ it, with the same located messages."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import openpyxl
@@ -122,34 +121,3 @@ def test_a_reference_to_a_row_missing_from_what_was_read_is_an_error(tmp_path, b
         load_columns(book, {"Reps": ("rep_id",), "Deals": ("rep_id", "amount")})
     [p] = err.value.problems
     assert (p.sheet, p.row) == ("Deals", 3) and "'R9' is not in sheet 'Reps'" in p.text("en")
-
-
-def test_prefetched_columns_are_the_columns_read_and_are_read_once(tmp_path, base_sheets, monkeypatch):
-    """``prefetch_columns`` starts the reads a report will make; ``read_columns`` then takes them (one read of
-    the area, not two) and gets what it gets without the prefetch."""
-    path = _book(tmp_path, base_sheets, _deals())
-    with FileBook(path) as book:
-        plain = book.read_columns("Deals", ("rep_id", "amount"))
-        plain_cells = [plain.columns[j].cells() for j in (2, 5)]
-    reads: list[tuple] = []
-    original = readers.TypedReader.read
-
-    def counted(self, sheet, *area, keep=None):
-        reads.append((sheet, tuple(keep or ())))
-        return original(self, sheet, *area, keep=keep)
-
-    monkeypatch.setattr(readers.TypedReader, "read", counted)
-    with FileBook(path) as book:
-        book.prefetch_columns({"Deals": ("amount", "rep_id"), "Settings": None})
-        waited = 0.0
-        while not reads and waited < 30:   # the prefetch reads on its own thread, before anything asks
-            time.sleep(0.01)
-            waited += 0.01
-        early = list(reads)
-        fetched = book.read_columns("Deals", ("rep_id", "amount"))
-        fetched_cells = [fetched.columns[j].cells() for j in (2, 5)]
-    assert reads == [("Deals", (2, 5))]           # read once, the prefetched read
-    assert early == reads                         # the read was made by the prefetch, and not made again
-    assert isinstance(fetched, TypedTable) and fetched.partial
-    assert fetched.headers == plain.headers and fetched.row_numbers == plain.row_numbers
-    assert fetched_cells == plain_cells and fetched_cells[1][0] == 100.0
