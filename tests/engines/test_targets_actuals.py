@@ -33,3 +33,15 @@ def test_deal_groups_split_as_sorted_groups():
 def test_ids_that_are_not_all_text_are_told_apart_by_their_text():
     groups, first = _deal_groups(np.array(["7", 7, 7.0, "7.0", None], dtype=object))
     assert groups.tolist() == [0, 0, 1, 1, 2] and first.tolist() == [0, 2, 4]
+
+
+def test_rep_keys_as_python_strings_are_the_numpy_text():
+    import pandas as pd
+
+    from salesbook.engines.targets.review import _text
+
+    for column in (pd.Series(["R1", None, "R2", "R1"]), pd.Series(["R1", np.nan, 7, "x\x00"], dtype=object),
+                   pd.Series([], dtype=object), pd.Series([3, 4])):
+        want = column.astype(str).to_numpy().astype(str)
+        got = _text(column)
+        assert got.dtype == object and got.tolist() == want.tolist()
