@@ -554,8 +554,9 @@ def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str | bytes
 
 
 def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes]:
-    """The rows joined by Arrow's element-wise string join: each cell the join of its pieces (an empty text
-    where the column has no cell), each row the join of its cells; the block's bytes are then the string
+    """The rows joined by Arrow's element-wise string join: each row the join of its cells' pieces, a column
+    with rows without a cell in the block joined into cells first (an empty text where it has none); the
+    constant pieces next to each other are joined once, as one. The block's bytes are then the string
     array's data, already UTF-8, without a Python string per cell, so no text is encoded afterwards."""
     def arrow(piece: str | np.ndarray | _Coded | _Numbers, start: int, stop: int) -> Any:
         if isinstance(piece, str):
@@ -570,14 +571,23 @@ def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes
     for start in range(0, len(rows), _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, len(rows))
         row_numbers = pa.array(rows[start:stop], type=pa.large_string())
-        parts = [arrow('<row r="', start, stop), row_numbers, arrow('">', start, stop)]
+        pieces: list[Any] = ['<row r="', row_numbers, '">']
         for col in columns:
+            blank = None if col.blank is None else col.blank[start:stop]
+            if blank is None or not blank.any():   # a cell in every row: its pieces go straight into the row
+                pieces += [p if isinstance(p, str) else arrow(p, start, stop) for p in col.pieces]
+                continue
             cell = pc.binary_join_element_wise(*(arrow(p, start, stop) for p in col.pieces), empty)
-            if col.blank is not None:
-                cell = pc.if_else(pa.array(col.blank[start:stop]), empty, cell)
-            parts.append(cell)
-        parts.append(arrow("</row>", start, stop))
-        block = pc.binary_join_element_wise(*parts, empty)
+            pieces.append(pc.if_else(pa.array(blank), empty, cell))
+        pieces.append("</row>")
+        parts: list[Any] = []
+        for piece in pieces:
+            if isinstance(piece, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += piece
+            else:
+                parts.append(piece)
+        block = pc.binary_join_element_wise(*(arrow(p, start, stop) if isinstance(p, str) else p for p in parts),
+                                            empty)
         offsets = np.frombuffer(block.buffers()[1], dtype=np.int64)
         first, last = offsets[block.offset], offsets[block.offset + len(block)]
         yield block.buffers()[2].to_pybytes()[first:last] if first else block.buffers()[2][:last].to_pybytes()
