@@ -252,8 +252,8 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     _check_zero_targets(g, direction, method, actuals, grain, start_month)
     score = np.zeros(len(g))
     att = np.zeros(len(g))
-    for m in np.unique(method):
-        for d in np.unique(direction):
+    for m in sorted(pd.unique(method)):   # as np.unique gives them, without sorting every row
+        for d in sorted(pd.unique(direction)):
             sel = (method == m) & (direction == d)
             if not sel.any():
                 continue
