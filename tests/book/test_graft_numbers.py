@@ -59,7 +59,7 @@ def _texts(rng: np.random.Generator, n: int) -> list[str | None]:
     return out
 
 
-@pytest.mark.parametrize("dtype", ["str", object])
+@pytest.mark.parametrize("dtype", ["str", object, pd.StringDtype("python")])
 def test_arrow_text_cells_are_the_python_ones(monkeypatch, dtype):
     rng = np.random.default_rng(5)
     texts = _texts(rng, 6_000)
