@@ -296,7 +296,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     names = kk["name"].to_numpy()
     crit = kk["critical"].fillna(False).to_numpy().astype(bool) if "critical" in kk else np.zeros(len(g), bool)
     knocked = crit & short
-    g["explanation"] = _score_texts(T, names, g["actual"], g["target"], score, g["weight"], short, th_att)
+    scored = _score_texts(T, names, g["actual"], g["target"], score, g["weight"], short, th_att)   # rows as g
     g["name"] = names
     keys = ["rep_id", "period_key"]
     g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
@@ -320,7 +320,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     ko = g["_ko"].to_numpy(dtype=bool)
     extra = np.full(n, "", dtype=object)
     extra[ko] = [T["knockout"].format(kpi=k) if k else "" for k in ko_name[ko]]
-    parts = [g["explanation"], summary, extra, *([g["bonus_formula"]] if bonus_in_explanation else [])]
+    parts = [scored, summary, extra, *([g["bonus_formula"]] if bonus_in_explanation else [])]
     g["explanation"] = join_nonempty(T["sep"], parts, n)
     reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
     totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
