@@ -178,6 +178,8 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
         progress("保存" if lang == "zh" else "save")
     written = {**outputs, WARNINGS: findings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}
     board = dashboard_for(outputs, loaded.tables, loaded.settings, lang) if dashboard else None
+    loaded.tables.clear()   # the inputs are not written: let them go before the save's own peak
+    release_memory()
     report = write_outputs(source, written, output, lang=lang, in_place=in_place, dashboard=board)
     return RunResult(output=report.path, ran=[j.name for j in jobs], skipped=skipped, outputs=outputs,
                      save=report, lang=lang, notes=list(loaded.warnings),

@@ -36,7 +36,14 @@ from salesbook.book.dashboard.parts import dashboard_parts, has_print_area, prin
 from salesbook.book.dashboard.sheetxml import style_specs
 from salesbook.book.package import Rel, main_part, reachable, relationships, relative, rels_of
 from salesbook.book.validate import column_letter
-from salesbook.book.writer import _FORMATS, _display_width, column_for, header_label, looks_like_formula
+from salesbook.book.writer import (
+    _FORMATS,
+    FORMULA_PREFIXES,
+    _display_width,
+    column_for,
+    header_label,
+    looks_like_formula,
+)
 from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
 from salesbook.schemas import REGISTRY, Kind, Table
 
@@ -245,12 +252,23 @@ def _inline_head(text: str, styles: _Styles) -> str:
     """An inline-string cell from the end of its reference to its text: formula-looking text gets the
     quote-prefix style, so it can never become a live formula, and text with edge whitespace or line
     breaks keeps xml:space."""
-    style = styles.quoted if looks_like_formula(text) else styles.text
-    return f'" s="{style}" t="inlineStr"><is>{_t_open(text)}'
+    return _head(looks_like_formula(text), _keeps_space(text), styles)
+
+
+def _head(quoted: bool, preserve: bool, styles: _Styles) -> str:
+    style = styles.quoted if quoted else styles.text
+    return f'" s="{style}" t="inlineStr"><is>{_T_OPEN[preserve]}'
+
+
+def _keeps_space(text: str) -> bool:
+    return text != text.strip() or "\n" in text
+
+
+_T_OPEN = {False: "<t>", True: '<t xml:space="preserve">'}
 
 
 def _t_open(text: str) -> str:
-    return '<t xml:space="preserve">' if text != text.strip() or "\n" in text else "<t>"
+    return _T_OPEN[_keeps_space(text)]
 
 
 _CHUNK_ROWS = 16_384  # rows assembled per join: bounds the piece grid's memory, keeps each join large
@@ -260,9 +278,10 @@ _NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A
 
 @dataclass
 class _Coded:
-    """A per-row piece given as codes into a few distinct texts (code -1: the last text, a spare one)."""
+    """A per-row piece given as codes into a few distinct texts (code -1: the last text, a spare one).
+    ``texts`` is None when the texts are held by Arrow only (``_arrow`` set, no grid join)."""
 
-    texts: np.ndarray   # object array of str
+    texts: np.ndarray | None   # object array of str
     codes: np.ndarray   # one per row
     _arrow: Any = None
 
@@ -347,8 +366,13 @@ def _arrow_number_texts(numbers: np.ndarray) -> Any:
     A double x equal to c / 100 (c whole, |x| < 2**43, where doubles lie less than 0.002 apart) is the double
     nearest that decimal, and no decimal with fewer digits lands on it (every one differs from c / 100 by a
     cent or more), so repr(x), the shortest text that reads back as x, is c / 100 written out with its trailing
-    zeros dropped: Arrow's text of the decimal c / 100, right-trimmed of zeros. Any other number goes through
-    repr itself."""
+    zeros dropped: Arrow's text of the decimal c / 100, right-trimmed of zeros.
+
+    Any other number, not whole, from 1e-4 to below 1e16 (where repr writes no exponent) is Arrow's own shortest
+    round-trip text of the double when that has no exponent either: both are the fewest digits that read back
+    as x (the nearest such decimal on a tie), written the one way a positional decimal without trailing zeros
+    is written (tests/book/test_graft_numbers.py holds the two to the same text over millions of doubles).
+    The rest, and what Arrow writes with an exponent, go through repr itself."""
     n = len(numbers)
     text = pa.large_string()
     finite = np.isfinite(numbers)
@@ -357,17 +381,28 @@ def _arrow_number_texts(numbers: np.ndarray) -> Any:
         cents = np.round(numbers * 100.0)
         exact = finite & ~whole & (np.abs(numbers) < _CENTS_BELOW) & (cents / 100.0 == numbers)
     other = finite & ~whole & ~exact
+    with np.errstate(invalid="ignore"):
+        band = other & (np.abs(numbers) >= 1e-4) & (np.abs(numbers) < 1e16) & (numbers != np.trunc(numbers))
+    ib = np.flatnonzero(band)
+    shortest = pa.array(numbers[ib]).cast(text)
+    sci = pc.match_substring(shortest, "e").to_numpy(zero_copy_only=False)
+    if sci.any():
+        other[ib[sci]], band[ib[sci]] = True, False
+        shortest = shortest.filter(pa.array(~sci))
+    other &= ~band
     iw, ic, io = np.flatnonzero(whole), np.flatnonzero(exact), np.flatnonzero(other)
+    ib = np.flatnonzero(band)
     unscaled = np.empty((len(ic), 2), dtype=np.int64)  # decimal128: 16-byte two's complement, little-endian
     unscaled[:, 0] = cents[ic].astype(np.int64)
     unscaled[:, 1] = np.where(unscaled[:, 0] < 0, -1, 0)
     decimals = pa.Array.from_buffers(pa.decimal128(18, 2), len(ic), [None, pa.py_buffer(unscaled)])
     parts = [pa.array(numbers[iw].astype(np.int64)).cast(text), pc.utf8_rtrim(decimals.cast(text), "0"),
-             pa.array(list(map(float.__repr__, numbers[io].tolist())), type=text), pa.nulls(1, text)]
-    where = np.full(n, len(iw) + len(ic) + len(io), dtype=np.int64)   # not finite: the null at the end
+             pa.array(list(map(float.__repr__, numbers[io].tolist())), type=text), shortest, pa.nulls(1, text)]
+    where = np.full(n, len(iw) + len(ic) + len(io) + len(ib), dtype=np.int64)   # not finite: the null at the end
     where[iw] = np.arange(len(iw))
     where[ic] = len(iw) + np.arange(len(ic))
     where[io] = len(iw) + len(ic) + np.arange(len(io))
+    where[ib] = len(iw) + len(ic) + len(io) + np.arange(len(ib))
     return pa.concat_arrays(parts).take(pa.array(where))
 
 
@@ -405,6 +440,72 @@ def _text_cells(codes: np.ndarray, texts: list[str], ref: _Ref, styles: _Styles,
                   ref.max_bytes() + max(map(len, head_of), default=0) + _max_bytes(texts) + len(tail))
 
 
+# What _NEEDS_ESCAPE finds, in RE2's syntax, and the part of it plain entity replacement does not cover.
+_NEEDS_ESCAPE_RE2 = r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_'
+_NOT_ENTITY_RE2 = r'[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_'
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))  # & first, as saxutils.escape
+
+
+def _arrow_codes(series: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """``pd.factorize`` of a text column by Arrow: codes (-1 for blanks) and the distinct texts (an Arrow array)
+    in order of first appearance, as ``pd.factorize`` orders them; None without Arrow, or for text Arrow cannot
+    hold (a lone surrogate: the Python path says so)."""
+    if pa is None:
+        return None
+    try:
+        arr = pa.array(series, from_pandas=True)
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    encoded = pc.dictionary_encode(arr.cast(pa.large_string()))
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+
+
+def _arrow_text_cells(codes: np.ndarray, texts: Any, ref: _Ref, styles: _Styles) -> _Cells | None:
+    """``_text_cells`` for distinct texts held by Arrow, without a Python string per text: each text's kind of
+    head from its formula prefix and its first and last characters (classified by Python, once per distinct
+    character), the texts escaped by Arrow's replace (text with control characters or a literal ``_xHHHH_``,
+    rare, by ``_xml_text``). None where a text may be over Excel's limit (the Python path cuts it)."""
+    if len(texts) and pc.max(pc.utf8_length(texts)).as_py() * 2 > _EXCEL_TEXT_LIMIT:
+        return None
+    kind = _arrow_head_kinds(texts)   # 2 x quoted + keeps space, per distinct text
+    heads = [_head(q, p, styles) for q in (False, True) for p in (False, True)]
+    body = texts
+    if len(texts) and pc.any(pc.match_substring_regex(texts, _NEEDS_ESCAPE_RE2)).as_py():
+        for char, entity in _ENTITIES:
+            body = pc.replace_substring(body, char, entity)
+        hard = np.flatnonzero(pc.match_substring_regex(texts, _NOT_ENTITY_RE2).to_numpy(zero_copy_only=False))
+        if len(hard):
+            redone = pa.array([_xml_text(t) for t in texts.take(pa.array(hard)).to_pylist()], type=pa.large_string())
+            where = np.arange(len(texts))
+            where[hard] = len(texts) + np.arange(len(hard))
+            body = pa.concat_arrays([body, redone]).take(pa.array(where))
+    tail = "</t></is></c>"
+    head_codes = np.where(codes < 0, -1, kind[np.maximum(codes, 0)]) if len(texts) else codes
+    spare = pa.array([""], type=pa.large_string())
+    body_codes = np.where(codes < 0, len(texts), codes)
+    head_bytes = max((len(heads[k]) for k in np.unique(kind)), default=0)
+    body_bytes = 4 * (pc.max(pc.utf8_length(body)).as_py() if len(texts) else 0)
+    return _Cells([*ref.pieces(), _Coded(np.array([*heads, ""], dtype=object), head_codes),
+                   _Coded(None, codes, (pa.concat_arrays([body, spare]), body_codes)), tail], codes < 0,
+                  ref.max_bytes() + head_bytes + body_bytes + len(tail))
+
+
+def _arrow_head_kinds(texts: Any) -> np.ndarray:
+    """2 x (looks like a formula) + (keeps xml:space) for each text, as ``_inline_head`` decides: text != strip()
+    exactly when its first or last character is whitespace (``str.isspace``, asked once per distinct one)."""
+    quoted = np.zeros(len(texts), dtype=bool)
+    for prefix in FORMULA_PREFIXES:
+        quoted |= pc.starts_with(texts, prefix).to_numpy(zero_copy_only=False)
+    keep = pc.match_substring(texts, "\n").to_numpy(zero_copy_only=False)
+    for end in (pc.utf8_slice_codeunits(texts, 0, 1), pc.utf8_slice_codeunits(texts, -1)):
+        chars = pc.dictionary_encode(end)
+        space = np.array([c.isspace() for c in chars.dictionary.to_pylist()], dtype=bool)
+        keep |= space[chars.indices.to_numpy(zero_copy_only=False)]
+    return quoted.astype(np.int64) * 2 + keep
+
+
 def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles, cut: Cut | None = None) -> _Cells:
     """Object columns mixing kinds (rare, small): one string per cell from the per-cell encoder."""
     row0 = int(ref.rows[0]) if len(ref.rows) else 2
@@ -431,8 +532,16 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
         numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
         return _number_cells(numbers, ref, style)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-        texts = [str(u) for u in uniques]
+        coded = _arrow_codes(series)
+        if coded is not None:
+            codes, distinct = coded
+            cells = _arrow_text_cells(codes, distinct, ref, styles) if label is None else None
+            if cells is not None:
+                return cells
+            texts = distinct.to_pylist()
+        else:
+            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+            texts = [str(u) for u in uniques]
         return _text_cells(codes, [label(t) for t in texts] if label else texts, ref, styles, cut)
     if label is not None:
         series = series.map(lambda v: label(v) if isinstance(v, str) else v)
@@ -445,8 +554,9 @@ def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str | bytes
 
 
 def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes]:
-    """The rows joined by Arrow's element-wise string join: each cell the join of its pieces (an empty text
-    where the column has no cell), each row the join of its cells; the block's bytes are then the string
+    """The rows joined by Arrow's element-wise string join: each row the join of its cells' pieces, a column
+    with rows without a cell in the block joined into cells first (an empty text where it has none); the
+    constant pieces next to each other are joined once, as one. The block's bytes are then the string
     array's data, already UTF-8, without a Python string per cell, so no text is encoded afterwards."""
     def arrow(piece: str | np.ndarray | _Coded | _Numbers, start: int, stop: int) -> Any:
         if isinstance(piece, str):
@@ -461,14 +571,23 @@ def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes
     for start in range(0, len(rows), _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, len(rows))
         row_numbers = pa.array(rows[start:stop], type=pa.large_string())
-        parts = [arrow('<row r="', start, stop), row_numbers, arrow('">', start, stop)]
+        pieces: list[Any] = ['<row r="', row_numbers, '">']
         for col in columns:
+            blank = None if col.blank is None else col.blank[start:stop]
+            if blank is None or not blank.any():   # a cell in every row: its pieces go straight into the row
+                pieces += [p if isinstance(p, str) else arrow(p, start, stop) for p in col.pieces]
+                continue
             cell = pc.binary_join_element_wise(*(arrow(p, start, stop) for p in col.pieces), empty)
-            if col.blank is not None:
-                cell = pc.if_else(pa.array(col.blank[start:stop]), empty, cell)
-            parts.append(cell)
-        parts.append(arrow("</row>", start, stop))
-        block = pc.binary_join_element_wise(*parts, empty)
+            pieces.append(pc.if_else(pa.array(blank), empty, cell))
+        pieces.append("</row>")
+        parts: list[Any] = []
+        for piece in pieces:
+            if isinstance(piece, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += piece
+            else:
+                parts.append(piece)
+        block = pc.binary_join_element_wise(*(arrow(p, start, stop) if isinstance(p, str) else p for p in parts),
+                                            empty)
         offsets = np.frombuffer(block.buffers()[1], dtype=np.int64)
         first, last = offsets[block.offset], offsets[block.offset + len(block)]
         yield block.buffers()[2].to_pybytes()[first:last] if first else block.buffers()[2][:last].to_pybytes()

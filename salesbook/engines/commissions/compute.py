@@ -159,7 +159,8 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
         "claw": np.concatenate([np.zeros(n_book, dtype=bool), np.ones(len(claw), dtype=bool)]),
     }
     order = sort_order(ev["rep"], ev["plan"], ev["day"], ev["line"], ev["claw"])
-    ev = {k: v[order] for k, v in ev.items()}
+    for k in list(ev):   # one array at a time: never two copies of every event array at once
+        ev[k] = ev[k][order]
     ev["pidx"] = period_code(ev["day"], grain) - led.p_first
     reduces = bool(clawback_reduces_attainment)
     ignored = ev["claw"] & (not reduces)

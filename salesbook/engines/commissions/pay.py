@@ -115,6 +115,7 @@ def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
                            None, o["rate"], o["amount"], o["expl"]))
     parts += _gate_cap_parts(led)
     lines = _concat(parts)
+    del parts   # the pieces, now copied into lines
     lines["S"] = lines["rep"] * led.n_periods + lines["pidx"]
     draw_S = np.flatnonzero(led.draw.ravel() > 0)
     Sk = np.unique(np.concatenate([lines["S"], draw_S, ev["S"]]))
@@ -290,7 +291,9 @@ def _sorted(led: Ledger, lines: dict) -> dict:
     rank[np.argsort(names, kind="stable")] = np.arange(len(names))
     deal = np.where(lines["deal"] < 0, len(led.deal_ids), lines["deal"])
     order = sort_order(rank[lines["rep"]], lines["pidx"], lines["day"], deal, lines["comp"])
-    return {k: v[order] for k, v in lines.items()}
+    for k in list(lines):   # one column at a time: never two copies of every column at once
+        lines[k] = lines[k][order]
+    return lines
 
 
 def _spread(lines: dict, st: dict, unit: float) -> np.ndarray:

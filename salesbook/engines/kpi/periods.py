@@ -22,6 +22,7 @@ import pandas as pd
 from salesbook.engines.kpi.bonus import BonusRules
 from salesbook.engines.kpi.fiscal import period_key
 from salesbook.engines.kpi.scorecards import build_scorecards
+from salesbook.engines.rowtext import format_rows, formatted, join_nonempty
 from salesbook.errors import Problem
 
 KINDS = ("month", "quarter", "year")
@@ -84,7 +85,7 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
         c = c.copy()
         if kind == pay_grain:
             c["bonus_basis"], c["bonus_count"] = kind, 1
-            note = [f"{T['own']}{sep}{f}" for f in c["bonus_formula"]]
+            note = [f"{T['own']}{sep}{f}" for f in c["bonus_formula"].tolist()]
         elif _ORDER[kind] > _ORDER.get(pay_grain, 0):   # longer than the pay period: what was paid inside it
             inside = paid.assign(_paid_period=paid["period"],
                                  period=_coarser(paid["period"], pay_grain, kind, start_month))
@@ -96,7 +97,8 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
             c["bonus_formula"] = _sums(inside, key, c["bonus"], T)
             c[FACTOR_COLUMNS] = np.nan
             note = [f"{T['sum'].format(n=n, kind=T['kind'][pay_grain])}{sep}{f}" if f else
-                    T["sum"].format(n=n, kind=T["kind"][pay_grain]) for n, f in zip(c["bonus_count"], c["bonus_formula"],
+                    T["sum"].format(n=n, kind=T["kind"][pay_grain]) for n, f in zip(c["bonus_count"].tolist(),
+                                                                                    c["bonus_formula"].tolist(),
                                                                                     strict=True)]
         else:
             c["bonus"], c["bonus_basis"], c["bonus_count"] = np.nan, pay_grain, 0
@@ -108,20 +110,35 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
         c["rank_of"] = pd.MultiIndex.from_arrays([c["period"], c["region_id"], c["role"]]).map(groups.to_dict()) \
             if len(c) else []
         c["aggregate"] = c["kpi_id"].map(agg).fillna("sum") if len(agg) else "sum"
-        c["explanation"] = [sep.join(x for x in (e, T["through"].format(first=f, last=t, n=n),
-                                                  T["rank"].format(r=int(r), n=int(k)), b) if x)
-                            for e, f, t, n, r, k, b in zip(c["explanation"], c["first"], c["through"], c["months"],
-                                                           c["rank_in_region"], c["rank_of"], note, strict=True)]
+        n = len(c)
+        through = format_rows(T["through"], n, first=c["first"], last=c["through"], n=c["months"])
+        rank = format_rows(T["rank"], n, r=_whole(c["rank_in_region"]), n=_whole(c["rank_of"]))
+        c["explanation"] = join_nonempty(sep, [c["explanation"], through, rank, note], n)
         out.append(c[PERIOD_COLUMNS])
     return pd.concat(out, ignore_index=True)
 
 
-def _sums(inside: pd.DataFrame, key: pd.MultiIndex, totals: pd.Series, T: dict) -> list[str]:
+def _whole(values: pd.Series) -> np.ndarray:
+    """``int(x)`` of every value (a rank or a count), refused as ``int`` refuses a blank."""
+    x = values.to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(x).all():
+        int(x[~np.isfinite(x)][0])   # raises as int() does
+    return np.trunc(x).astype(np.int64)
+
+
+def _sums(inside: pd.DataFrame, key: pd.MultiIndex, totals: pd.Series, T: dict) -> np.ndarray:
     """"bonus = 2026Q1 11,542.50 + 2026Q2 9,000.00 = 20,542.50" for each row of a longer period."""
-    parts = {k: " + ".join(f"{p} {b:,.2f}" for p, b in zip(rows["_paid"], rows["bonus"], strict=True))
-             for k, rows in inside.assign(_paid=inside["_paid_period"]).groupby(["rep_id", "period"], sort=False)}
-    return [T["sum_formula"].format(parts=parts[k], total=f"{t:,.2f}") if k in parts and pd.notna(t) else ""
-            for k, t in zip(key, totals, strict=True)]
+    out = np.full(len(key), "", dtype=object)
+    if inside.empty or not len(key):
+        return out
+    piece = format_rows("{p} {b:,.2f}", len(inside), p=inside["_paid_period"], b=inside["bonus"])
+    parts = pd.Series(piece, index=inside.index, dtype=object).groupby(
+        [inside["rep_id"], inside["period"]], sort=False).agg(" + ".join)
+    got = parts.reindex(key).to_numpy(dtype=object)
+    has = pd.notna(got) & totals.notna().to_numpy()
+    out[has] = format_rows(T["sum_formula"], int(has.sum()), parts=got[has],
+                           total=formatted(totals.to_numpy(dtype=float)[has], ",.2f", int(has.sum())))
+    return out
 
 
 def _coarser(keys: pd.Series, grain: str, kind: str, start_month: int) -> pd.Series:

@@ -21,6 +21,7 @@ import pandas as pd
 from salesbook.engines.kpi.bonus import BonusRules, annual_targets, apply_factors, compute_bonus, load_factors
 from salesbook.engines.kpi.fiscal import period_bounds, period_key
 from salesbook.engines.money import MAX_EXACT_UNITS
+from salesbook.engines.rowtext import format_rows, join_nonempty
 from salesbook.errors import InputError, Problem, problem, row_number
 from salesbook.messages import MessageError, Words, choice_label, choice_name, reason, sheet_name
 
@@ -251,8 +252,8 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     _check_zero_targets(g, direction, method, actuals, grain, start_month)
     score = np.zeros(len(g))
     att = np.zeros(len(g))
-    for m in np.unique(method):
-        for d in np.unique(direction):
+    for m in sorted(pd.unique(method)):   # as np.unique gives them, without sorting every row
+        for d in sorted(pd.unique(direction)):
             sel = (method == m) & (direction == d)
             if not sel.any():
                 continue
@@ -295,10 +296,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     names = kk["name"].to_numpy()
     crit = kk["critical"].fillna(False).to_numpy().astype(bool) if "critical" in kk else np.zeros(len(g), bool)
     knocked = crit & short
-    g["explanation"] = [T["score"].format(kpi=n, actual=ac if pd.notna(ac) else 0, target=tg if pd.notna(tg) else 0,
-                                          score=s, w=w) + (T["short"].format(th=th) if sh else "")
-                        for n, ac, tg, s, w, sh, th in zip(names, g["actual"], g["target"], score, g["weight"], short,
-                                                           th_att, strict=True)]
+    scored = _score_texts(T, names, g["actual"], g["target"], score, g["weight"], short, th_att)   # rows as g
     g["name"] = names
     keys = ["rep_id", "period_key"]
     g["total"] = g.groupby(keys)["weighted_score"].transform("sum").round(4)
@@ -317,17 +315,32 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     g["_ko_kpi"] = ko_name
     bonus = _bonus(g, reps, bands, grain, start_month, factors, rules or BonusRules(), warnings, lang)
     g = g.drop(columns=["multiplier"]).join(bonus)
-    summary = [T["rating"].format(t=t, r=r) for t, r in zip(g["total"], g["rating"], strict=True)]
-    extra = np.where(g["_ko"], [T["knockout"].format(kpi=n) if n else "" for n in ko_name], "")
-    formula = g["bonus_formula"] if bonus_in_explanation else pd.Series("", index=g.index)
-    g["explanation"] = [T["sep"].join(x for x in parts if x)
-                        for parts in zip(g["explanation"], summary, extra, formula, strict=True)]
+    n = len(g)
+    summary = format_rows(T["rating"], n, t=g["total"], r=g["rating"])
+    ko = g["_ko"].to_numpy(dtype=bool)
+    extra = np.full(n, "", dtype=object)
+    extra[ko] = [T["knockout"].format(kpi=k) if k else "" for k in ko_name[ko]]
+    parts = [scored, summary, extra, *([g["bonus_formula"]] if bonus_in_explanation else [])]
+    g["explanation"] = join_nonempty(T["sep"], parts, n)
     reg = g["rep_id"].map(reps.set_index("rep_id")["region_id"])
     totals = g.drop_duplicates(keys)[[*keys, "total", "role"]].assign(region_id=reg)
     totals["rank_in_region"] = totals.groupby(["period_key", "region_id", "role"])["total"].rank(ascending=False, method="min")
     g = g.merge(totals[[*keys, "rank_in_region"]], on=keys, how="left")
     g = g.rename(columns={"period_key": "period"})
     return g[SCORECARD_COLUMNS].sort_values(["period", "rep_id", "kpi_id"], kind="stable").reset_index(drop=True)
+
+
+def _score_texts(T: dict, names: np.ndarray, actual: pd.Series, target: pd.Series, score: np.ndarray,
+                 weight: pd.Series, short: np.ndarray, th_att: np.ndarray) -> np.ndarray:
+    """"KPI: actual / target -> score x weight" of every row, and why a short one scores 0 (a blank actual
+    or target reads 0)."""
+    n = len(names)
+    ac, tg = actual.to_numpy(dtype=float, na_value=np.nan), target.to_numpy(dtype=float, na_value=np.nan)
+    out = format_rows(T["score"], n, kpi=names, actual=np.where(np.isnan(ac), 0.0, ac),
+                      target=np.where(np.isnan(tg), 0.0, tg), score=score, w=weight)
+    if short.any():
+        out[short] = out[short] + format_rows(T["short"], int(short.sum()), th=th_att[short])
+    return out
 
 
 def _bonus(g: pd.DataFrame, reps: pd.DataFrame, bands: pd.DataFrame, grain: str, start_month: int,

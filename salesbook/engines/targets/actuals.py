@@ -42,8 +42,7 @@ def credited(deals: pd.DataFrame | None, credits: pd.DataFrame | None, data: Pla
     split = np.zeros(len(lines))
     main = np.flatnonzero(~overlay)
     if len(main):
-        deal, first = np.unique(lines["deal_id"].astype(object).to_numpy()[main].astype(str), return_index=True)
-        groups = np.searchsorted(deal, lines["deal_id"].astype(object).to_numpy()[main].astype(str))
+        groups, first = _deal_groups(lines["deal_id"].astype(object).to_numpy()[main])
         cents = np.rint(amount[main][first] / CENT).astype(np.int64)
         split[main] = split_groups(cents, groups, share[main]) * CENT
     split[overlay] = round_array(amount[overlay] * share[overlay], CENT)
@@ -57,6 +56,17 @@ def credited(deals: pd.DataFrame | None, credits: pd.DataFrame | None, data: Pla
     for k in ("rep_id", "region_id", "product_line"):
         out[k] = out[k].astype(object)
     return out[COLUMNS]
+
+
+def _deal_groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's deal as a group number (deals told apart by their text), and each group's first line.
+    Numbered in order of appearance: ``split_groups`` splits each group on its own, whatever its number."""
+    if pd.api.types.infer_dtype(ids, skipna=False) != "string":
+        ids = ids.astype(str)
+    groups, uniques = pd.factorize(ids)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[groups[::-1]] = np.arange(len(groups) - 1, -1, -1)
+    return groups.astype(np.int64), first
 
 
 def actual_matrix(tier: Tier, keys: list[str], act: pd.DataFrame, overlays: bool, value: str) -> np.ndarray:

@@ -205,10 +205,12 @@ def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: p
     a = np.zeros((n, 13))
     value = "amount" if measure == "amount" else "quantity"
     if len(act):
-        act_reps = act["rep_id"].astype(str).to_numpy().astype(str)
-        act_keys = act_reps if not by_line else np.char.add(np.char.add(act_reps, "\x00"),
-                                                             act["product_line"].astype(str).to_numpy().astype(str))
-        ac = pd.Index(uniq_keys).get_indexer(act_keys)
+        if by_line:
+            act_reps = act["rep_id"].astype(str).to_numpy().astype(str)
+            act_keys = np.char.add(np.char.add(act_reps, "\x00"), act["product_line"].astype(str).to_numpy().astype(str))
+        else:  # the same text as Python strings: an index of numpy text makes a Python string per row to look one up
+            act_keys = _text(act["rep_id"])
+        ac = pd.Index(uniq_keys.astype(object)).get_indexer(act_keys)
         ok = ac >= 0
         np.add.at(a, (ac[ok], act["j"].to_numpy(dtype=int)[ok] + 1), act[value].to_numpy(dtype=float)[ok])
         a[:, 0] = a[:, 1:].sum(axis=1)
@@ -231,3 +233,12 @@ def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: p
     out["gap"] = (c - target).ravel()
     out["explanation"] = np.tile(np.array([f"{say(lang, key)}{say(lang, 'sep')}{s}" for s in span], dtype=object), n)
     return out[REVIEW_COLUMNS]
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    """``column.astype(str).to_numpy().astype(str)`` as an object array of Python strings: a blank reads "nan",
+    and trailing NUL characters are dropped as numpy's fixed-width text drops them."""
+    out = column.astype(str).to_numpy(dtype=object, na_value="nan")
+    if len(out) and pd.Series(out, dtype=object).str.endswith("\x00").any():
+        out = np.array([k.rstrip("\x00") for k in out], dtype=object)
+    return out
