@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from bookkit import by_lang, computed_book, out_sheet, salesbook_cli
 
 from salesbook import cli
 from salesbook.book.template import write_book
@@ -88,27 +87,14 @@ def tables(lang: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def sb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "salesbook", *args], capture_output=True, text=True, timeout=600)
+sb, _sheet, _h = salesbook_cli, out_sheet, by_lang
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def computed(request, tmp_path_factory):
     lang = request.param
-    folder = tmp_path_factory.mktemp(f"payrules_{lang}")
-    book = write_book(folder / f"payrules_{lang}.xlsx", lang, tables(lang))
-    out = folder / "computed.xlsx"
-    r = sb("run", str(book), "--out", str(out))
-    assert r.returncode == 0, r.stderr
+    out, r = computed_book(tmp_path_factory.mktemp(f"payrules_{lang}"), "payrules", lang, tables(lang))
     return lang, out, r
-
-
-def _sheet(path: Path, name: str) -> pd.DataFrame:
-    return pd.read_excel(path, sheet_name=name, engine="calamine")
-
-
-def _h(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def test_the_run_is_clean(computed):
