@@ -146,8 +146,9 @@ def per_unit_warnings(tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, s
     base = plans["commission_base"].astype(object).fillna("amount")
     on_units = set(plans.loc[base.eq("quantity").to_numpy(dtype=bool), "plan_id"].dropna())
     on_amount = set(plans.loc[base.eq("amount").to_numpy(dtype=bool), "plan_id"].dropna())
-    by_count = set(plans.loc[plans["measure"].ne("attainment").to_numpy(dtype=bool), "plan_id"].dropna()) \
-        if "measure" in plans else set(plans["plan_id"].dropna())
+    measure = plans["measure"].astype(object).fillna("amount") if "measure" in plans else None   # blank: the default
+    by_count = set(plans.loc[measure.ne("attainment").to_numpy(dtype=bool), "plan_id"].dropna()) \
+        if measure is not None else set(plans["plan_id"].dropna())
     products = tables.get("Products")
     prices = pd.to_numeric(products["unit_price"], errors="coerce").dropna() \
         if _has_rows(products) and "unit_price" in products else pd.Series(dtype=float)

@@ -153,3 +153,16 @@ def test_rows_shorter_or_longer_than_the_header_read_as_padded_or_cut():
     assert frame["region_id"].tolist()[:2] == ["EAST", "WEST"] and frame["name"].iloc[1] == "West"
     assert pd.isna(frame["name"].iloc[0]) and pd.isna(frame["region_id"].iloc[2])
     assert sorted((p.row, p.column[0]) for p in found) == [(4, "n"), (6, "n"), (6, "r")]  # required cells
+
+
+def test_per_unit_warnings_read_a_blank_tier_basis_as_the_default():
+    """A plan whose 'Tiers on' is blank tiers on its base (the default): its per-unit tier starting at 0.5 units is
+    said to read like attainment, and a missing value in a string column is no error of its own."""
+    from salesbook.book import crosscheck
+
+    plans = pd.DataFrame({"plan_id": ["U", "A"], "commission_base": ["quantity", "amount"],
+                          "measure": pd.array([None, "attainment"], dtype="string")})
+    tiers = pd.DataFrame({"plan_id": ["U", "U", "A"], "lower_bound": [0.0, 0.5, 0.0], "rate": [None, None, 0.05],
+                          "per_unit": [10.0, 20.0, None]}, index=[2, 3, 4])
+    found = crosscheck.per_unit_warnings({"Plans": plans, "PlanTiers": tiers}, {}, {})
+    assert [(p.row, p.column) for p in found] == [(3, "Lower bound")]
