@@ -22,11 +22,11 @@ from salesbook.engines.scenarios import (
     Outcome,
     Override,
     Replay,
+    all_deal_sizes,
     apply_overrides,
     base_name,
     bootstrap,
     bootstrap_units,
-    deal_sizes,
     plan_set,
     price,
     rep_table,
@@ -184,7 +184,7 @@ def _priced(book: LoadedBook, replays: list[tuple[Scenario, dict[str, pd.DataFra
     base_year = replay_year(replays[0][2].statements, reps, replays[0][2].periods, base_plans)
     credited = bootstrap(base_year, draws, seed)
     units = bootstrap_units(base_year, draws, seed) if any(_plans_on_units(tables) for _, tables, _ in replays) else None
-    sizes = deal_sizes(lines, reps)
+    sizes = all_deal_sizes(lines, reps)   # the same for every scenario
     outcomes = []
     for sc, tables, rp in replays:
         plans = base_plans if tables is t else plan_set(tables["Plans"], tables["PlanTiers"])

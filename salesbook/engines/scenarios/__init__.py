@@ -24,6 +24,7 @@ from salesbook.engines.scenarios.simulate import (
     PROBABILITIES,
     Priced,
     Year,
+    all_deal_sizes,
     bootstrap,
     bootstrap_units,
     deal_sizes,
@@ -34,7 +35,6 @@ from salesbook.engines.scenarios.simulate import (
 from salesbook.engines.scenarios.text import BASE, KINDS
 
 __all__ = ["BASE", "GRID", "KINDS", "MIN_HISTORY", "PROBABILITIES", "REP_COLUMNS", "SCENARIO_COLUMNS", "Outcome",
-           "Override", "PlanSet", "Priced", "Replay", "Slots", "Year", "YearPay", "apply_overrides", "base_name",
-           "bootstrap", "bootstrap_units", "deal_sizes", "plan_set", "price", "rep_table", "replay_year",
-           "scenario_table", "slots",
-           "tier_value", "touched", "year_pay"]
+           "Override", "PlanSet", "Priced", "Replay", "Slots", "Year", "YearPay", "all_deal_sizes", "apply_overrides",
+           "base_name", "bootstrap", "bootstrap_units", "deal_sizes", "plan_set", "price", "rep_table", "replay_year",
+           "scenario_table", "slots", "tier_value", "touched", "year_pay"]

@@ -92,16 +92,25 @@ def reference(quota: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def slots(year: Year, base: Year, plans: PlanSet, lines: pd.DataFrame, managers: np.ndarray,
-          boundary: str = "upper", sizes: list[np.ndarray] | None = None) -> Slots:
+          boundary: str = "upper", sizes: DealSizes | None = None) -> Slots:
     """A scenario's year (its plans and quotas) with what the simulation needs around it; ``sizes``: the
-    reps' ``deal_sizes``, the same for every scenario (worked out here when not given)."""
+    reps' deal sizes in money and in units (``all_deal_sizes``), the same for every scenario (worked out here
+    when not given)."""
+    money, units = all_deal_sizes(lines, year.reps) if sizes is None else sizes
     ref = reference(year.quota, mean_period(base))
     rates = deal_rates(lines, year.reps, year.plan, year.quota, plans, boundary, unit_quota=year.unit_quota)
     ref_units = reference(year.unit_quota, mean_period(base, units=True))
     return Slots(plan=year.plan, quota=year.quota, deal_rate=rates, manager=managers, fixed=year.fixed,
-                 ref=np.nan_to_num(ref), deals=deal_sizes(lines, year.reps) if sizes is None else sizes,
-                 unit_quota=year.unit_quota, ref_units=np.nan_to_num(ref_units),
-                 unit_deals=deal_sizes(lines, year.reps, "units") if "units" in lines else None)
+                 ref=np.nan_to_num(ref), deals=money, unit_quota=year.unit_quota, ref_units=np.nan_to_num(ref_units),
+                 unit_deals=units)
+
+
+DealSizes = tuple[list[np.ndarray], list[np.ndarray] | None]
+
+
+def all_deal_sizes(lines: pd.DataFrame, reps: Sequence[str]) -> DealSizes:
+    """Each rep's deal line sizes in money, and in units where the lines carry them."""
+    return deal_sizes(lines, reps), deal_sizes(lines, reps, "units") if "units" in lines else None
 
 
 def deal_sizes(lines: pd.DataFrame, reps: Sequence[str], column: str = "base") -> list[np.ndarray]:
