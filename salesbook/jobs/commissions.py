@@ -29,7 +29,7 @@ def _deals_without_plan(unplanned: pd.DataFrame) -> list[Problem]:
     out = []
     for rep, rows in unplanned.groupby("rep_id", sort=True):
         out.append(problem("rep {rep} has {n:credited deal/credited deals} on days without a plan in "
-                           "PlanAssignments; they earn no commission.",
+                           "PlanAssignments; deals on such days earn no commission.",
                            "销售代表 {rep} 有 {n} 笔业绩订单发生在方案分配表未覆盖的日期，不计提成。",
                            table="PlanAssignments", rep=rep, n=Count(rows["deal_id"].nunique())))
     return out
