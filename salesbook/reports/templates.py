@@ -96,7 +96,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.Undefined)
     env.filters.update(money=_money, num=_num, pct=_pct, compact=_compact, month=_month)
-    env.globals.update(statement=_statement, target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
+    env.globals.update(statement=_statement, kpi_table=_kpi_table, target_bar=_target_bar, cumulative_line=_cumulative_line, mix_pie=_mix_pie,
                        kpi_radar=_kpi_radar, reps_bar=_reps_bar, regions_bar=_regions_bar, leads_bar=_leads_bar,
                        payout_curves=_payout_curves, cost_ranges=_cost_ranges)
     return env
@@ -189,6 +189,28 @@ def _statement(context: jinja2.runtime.Context, commission: Mapping[str, Any]) -
     widths = colwidths.fixed_widths(head, [*rows, foot], font_pt=STATEMENT_PT, table_mm=STATEMENT_MM,
                                     padding_mm=STATEMENT_PADDING_MM)
     return {"head": head, "rows": rows, "total": foot, "widths": widths}
+
+
+# The KPI table: report.css's 8.5 pt, 1.6 mm cell padding, the same A4 text width.
+KPI_PT, KPI_PADDING_MM = 8.5, 3.2
+
+
+@jinja2.pass_context
+def _kpi_table(context: jinja2.runtime.Context, kpi: Mapping[str, Any]) -> dict[str, Any]:
+    """The KPI rows as printed, and column widths that fit them (None: the table measures itself).
+
+    Why: a year's summed KPI (a manager's team sales, say) runs to ten digits with cents, wider than an
+    equal share of the table; the narrow columns (attainment, weight) give the room it needs.
+    """
+    fmt, t = _ft(context)
+    head = [t.get(k, k) for k in ("kpi", "aggregate", "kpi_actual", "kpi_target", "attainment", "score", "weight",
+                                  "weighted_score")]
+    rows = [[str(r["name"]), t.get("agg_" + str(r["aggregate"])) or str(r["aggregate"]),
+             fmt.number(r["actual"], 2), fmt.number(r["target"], 2), fmt.percent(r["attainment"]),
+             fmt.percent(r["score"]), fmt.percent(r["weight"]), fmt.number(r["weighted_score"], 1)]
+            for r in kpi["rows"]]
+    widths = colwidths.fixed_widths(head, rows, font_pt=KPI_PT, table_mm=STATEMENT_MM, padding_mm=KPI_PADDING_MM)
+    return {"head": head, "rows": rows, "widths": widths}
 
 
 # -- charts --------------------------------------------------------------------------------------

@@ -130,3 +130,33 @@ def test_a_statement_too_wide_for_worked_out_widths_measures_itself(amount, fixe
     s = environment().from_string("{% set s = statement(c) %}{{ s.widths is not none }}|{{ s.rows[0][1] }}").render(
         c=commission, t=labels(None, "zh"), fmt=Formatter("zh", "CNY"))
     assert s == f"{fixed}|¥{amount:,.2f}"
+
+
+@pytest.mark.usefixtures("poppler")
+def test_every_kpi_figure_stays_in_its_column(tmp_path: Path, computed_zh):
+    """A year's summed KPI (a manager's team sales) runs to ten digits with cents: with the table's columns
+    shared out evenly it ran into the target beside it. Widths now come from the printed figures."""
+    from salesbook.reports import render_reviews
+
+    data = load_review_data(computed_zh)
+    tables = dict(data.tables)
+    cards = tables["Out_PeriodScorecards"].copy()
+    cards[["actual", "target"]] = cards[["actual", "target"]].astype(float) * 1e4 + 1_000_000_000.55
+    tables["Out_PeriodScorecards"] = cards
+    result = render_reviews(index_review_data(data.settings, tables), tmp_path, per="rep", formats=("pdf", "html"),
+                            period="2026", workers=1, progress=False, creation_date=CREATED)
+    assert result.ok, result.summary()
+    checked = 0
+    for pdf in sorted(tmp_path.glob("*.pdf"))[:4]:
+        assert '<table class="kpi fixed">' in pdf.with_suffix(".html").read_text(encoding="utf-8")
+        words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        boxes = [(float(a), float(b), float(c), w) for a, b, c, w in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', words)]
+        figures = [b for b in boxes if re.fullmatch(r"[\d,]{9,}\.\d\d", b[3])]
+        assert len(figures) >= 2, pdf.name
+        for x0, y0, x1, text in figures:
+            for other in boxes:
+                if abs(other[1] - y0) < 1 and other[0] > x0:
+                    assert other[0] - x1 > 2, (pdf.name, text, other[3])   # at least 2 pt of white between
+            checked += 1
+    assert checked
