@@ -116,6 +116,10 @@ class InputError(SalesbookError):
             raise ValueError("InputError needs at least one problem")
         super().__init__(self.render("en"))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # rebuilt from its problems (a process reading part of a book hands its refusal to the caller)
+        return (InputError, (self.problems,))
+
     def render(self, lang: str = "en", limit: int | None = None) -> str:
         return render_all(self.problems, lang, limit)
 

@@ -46,7 +46,8 @@ def build_reports(book_path: str | Path, out_dir: str | Path, *, per: str = "rep
     notes: list = []
     phases: dict[str, Phase] = {}
     with timed(phases, "read"):
-        data = load_review_data(book_path, notes, per=per if per in PERS else None)
+        data = load_review_data(book_path, notes, per=per if per in PERS else None,
+                                parallel=scheduler is None and (workers is None or workers > 1))
     result = render_reviews(data, out_dir, per=per, formats=formats, period=period, workers=workers,
                             scheduler=scheduler, zip_output=zip_output, templates_dir=templates_dir, lang=lang,
                             creation_date=creation_date, progress=progress)

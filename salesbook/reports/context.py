@@ -19,6 +19,7 @@ from salesbook.book.runinfo import check_computed
 from salesbook.book.validate import load_columns, read_table
 from salesbook.errors import InputError
 from salesbook.reports import scenarios
+from salesbook.reports.aside import Aside
 from salesbook.reports.periods import Period, parse_period
 from salesbook.reports.values import number as _f
 from salesbook.reports.values import text as _text
@@ -85,32 +86,50 @@ def review_reads(per: str | None, present: set[str]) -> tuple[dict[str, tuple[st
 
 
 def load_review_data(path: str | Path, notes: list | None = None, per: str | None = None,
-                     recipients: bool = False) -> ReviewData:
+                     recipients: bool = False, parallel: bool = False) -> ReviewData:
     """The inputs and results the reviews ``per`` (rep, region, company, scenarios; None: all) show, each
     read for the columns they use and checked as validation checks it; nothing else of the book is read.
 
-    A book that was never computed is refused; ``notes`` gets a warning when its inputs changed since."""
+    A book that was never computed is refused; ``notes`` gets a warning when its inputs changed since.
+    ``parallel``: the results tables are read in a second process meanwhile (see ``aside``); the tables, and
+    the first problem reported, are the same either way."""
     path = Path(path)
-    with FileBook(path) as book:
+    with Aside(_read_results, path, per, parallel=parallel) as results_aside, FileBook(path) as book:
         stale = check_computed(book)
         if notes is not None:
             notes.extend(stale)
-        inputs, results = review_reads(per, set(book.table_names()))
+        inputs, _ = review_reads(per, set(book.table_names()))
         if recipients:  # a protected run: who receives what, and with which password
             inputs["Recipients"] = None
         loaded = load_columns(book, inputs)
         tables = dict(loaded.tables)
-        for name, columns in results.items():
-            raw = book.read_columns(name, columns) if columns is not None else book.read_raw(name)
-            if raw is None or raw.n_rows == 0:
-                continue
-            frame, problems, _ = read_table(raw, REGISTRY[name], columns=columns)
-            if problems:
-                raise InputError(problems)
-            tables[name] = frame
+        if results_aside.forked:
+            tables.update(results_aside.result())
+        else:
+            tables.update(_results(book, per))
     data = index_review_data(loaded.settings, tables, source=path.name)
     data.extras["locator"] = loaded.locator  # where each table and column is, for findings made later
     return data
+
+
+def _read_results(path: Path, per: str | None) -> dict[str, pd.DataFrame]:
+    with FileBook(path) as book:
+        return _results(book, per)
+
+
+def _results(book: FileBook, per: str | None) -> dict[str, pd.DataFrame]:
+    """The Out_ tables the reviews ``per`` read, checked; a problem in one stops the reading."""
+    _, results = review_reads(per, set(book.table_names()))
+    tables = {}
+    for name, columns in results.items():
+        raw = book.read_columns(name, columns) if columns is not None else book.read_raw(name)
+        if raw is None or raw.n_rows == 0:
+            continue
+        frame, problems, _ = read_table(raw, REGISTRY[name], columns=columns)
+        if problems:
+            raise InputError(problems)
+        tables[name] = frame
+    return tables
 
 
 def index_review_data(settings: dict[str, Any], tables: dict[str, pd.DataFrame], source: str = "") -> ReviewData:

@@ -1,0 +1,96 @@
+"""Work handed to a second process while this one goes on: reading the results tables of a computed book
+while the inputs are read here.
+
+Why: before a batch renders anything, ``salesbook report`` reads the book on one core while the other
+waits. On the 1,000-rep demo book the inputs (Deals above all) and the results (the scorecards above all)
+take about as long as each other, so reading them side by side halves that wait. The child is forked
+before the book is opened, so it starts small and shares nothing that is being written; it sends back the
+parsed tables (pickled, about 25 MB on that book), or the exception it raised.
+
+Where processes cannot be forked (Windows, a daemonic worker, a platform without ``fork``), the work runs
+here, in order, exactly as it would in the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Aside(Generic[T]):
+    """``fn(*args)`` started in a forked process now; ``result()`` waits for it (or runs it here)."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any, parallel: bool = True):
+        self._fn, self._args = fn, args
+        self._proc: Any = None
+        self._recv: Any = None
+        if parallel and can_fork():
+            ctx = mp.get_context("fork")
+            recv, send = ctx.Pipe(duplex=False)
+            try:
+                proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+                proc.start()
+            except (OSError, AssertionError):   # no processes left, or a daemonic caller may not have children
+                recv.close()
+            else:
+                self._proc, self._recv = proc, recv
+            finally:
+                send.close()
+
+    @property
+    def forked(self) -> bool:
+        return self._proc is not None
+
+    def result(self) -> T:
+        if self._proc is None:
+            return self._fn(*self._args)
+        try:
+            ok, value = self._recv.recv()
+        except EOFError:   # the child died without a word (killed, out of memory): do the work here instead
+            self.close()
+            return self._fn(*self._args)
+        self.close()
+        if ok:
+            return value
+        raise value
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the caller failed first) and reap it."""
+        if self._proc is None:
+            return
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._recv.close()
+        self._proc = None
+
+    def __enter__(self) -> Aside[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def can_fork() -> bool:
+    """Fork is there, the machine has a second core, and this process may have children."""
+    if "fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        return False
+    return not mp.current_process().daemon
+
+
+def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        try:
+            outcome = (True, fn(*args))
+        except BaseException as exc:   # handed to the parent, which raises it
+            outcome = (False, exc)
+        try:
+            send.send(outcome)
+        except Exception:   # e.g. an exception that cannot be pickled: its type and message still go
+            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    finally:
+        send.close()
