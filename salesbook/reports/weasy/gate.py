@@ -32,6 +32,7 @@ SEAMS = (
     Seam("svgtext", ("weasyprint",), patches=True),
     Seam("stylelookup", ("weasyprint",), patches=True),
     Seam("pdfzip", ("pydyf",), patches=True),
+    Seam("keeplayout", ("weasyprint",), patches=True),
     Seam("htmltree", ("weasyprint",)),
     Seam("uasheet", ("weasyprint",)),       # rides on htmltree: off with it
     Seam("pdfid", ("weasyprint", "pydyf")),
