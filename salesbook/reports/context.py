@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from salesbook.book.aside import Aside
 from salesbook.book.file_book import FileBook
 from salesbook.book.runinfo import check_computed
 from salesbook.book.validate import load_columns, read_table
 from salesbook.errors import InputError
 from salesbook.reports import scenarios
-from salesbook.reports.aside import Aside
 from salesbook.reports.periods import Period, parse_period
 from salesbook.reports.values import number as _f
 from salesbook.reports.values import text as _text

@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from salesbook.book import aside
+from salesbook.book.aside import Aside
 from salesbook.errors import InputError, problem
-from salesbook.reports import aside
-from salesbook.reports.aside import Aside
 from salesbook.reports.context import load_review_data
 
 needs_fork = pytest.mark.skipif(not aside.can_fork(), reason="needs fork and a second core")

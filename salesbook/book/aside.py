@@ -1,5 +1,5 @@
-"""Work handed to a second process while this one goes on: reading the results tables of a computed book
-while the inputs are read here.
+"""Work handed to a second process while this one goes on (``salesbook report`` reads the results tables
+of a computed book there while the inputs are read here).
 
 Why: before a batch renders anything, ``salesbook report`` reads the book on one core while the other
 waits. On the 1,000-rep demo book the inputs (Deals above all) and the results (the scorecards above all)
