@@ -6,7 +6,7 @@ to draw the text it makes them again (``Layout.reactivate``: a new Pango context
 layout, the text set and shaped once more). A review is three pages of short table cells, and about 700
 layouts were made for 406 measured texts. Keeping the measured layout until it is drawn is cheap at that
 size. Measured with ``scripts/instructions.py --period 2026`` (callgrind, 3 demo zh rep reviews of the
-fiscal year): 1,314.9 M instructions per review without, 1,277.6 M with (-2.8%).
+fiscal year): 1,314.9 M instructions per review without, 1,278.2 M with (-2.8%).
 
 What it does: a layout deactivated at the end of measuring is marked as kept instead; the next
 ``reactivate`` of it with the same style object and no justification spacing (what drawing asks for when
