@@ -75,6 +75,19 @@ class Aside(Generic[T]):
         self.close()
 
 
+def room_for_a_copy() -> bool:
+    """Free memory for a second process that may come to hold as much as this one does now (1.5 times its
+    resident size is asked for), where the system says how much is free (Linux); else yes."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            free = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, StopIteration):
+        return True
+    return free >= 1.5 * resident
+
+
 def can_fork() -> bool:
     """Fork is there, the machine has a second core, and this process may have children."""
     if "fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2:

@@ -29,6 +29,9 @@ class Job:
     order: int = 100
     depends_on: tuple[str, ...] = field(default=())  # jobs whose outputs this one reads
     on_request: bool = False  # run only when asked for (``salesbook model``), never just because its table has rows
+    # may run in a forked second process beside the jobs that stay (``pipeline.compute``): outputs small
+    # enough to send back, and together about as long as the others on a large book
+    aside: bool = False
 
 
 def discover() -> list[Job]:

@@ -71,4 +71,4 @@ JOB = Job(name="kpi", title_en="KPI scorecards", title_zh="绩效考核",
           needs=("KPIs", "KPIWeights", "Actuals", "RatingBands", "Reps"),
           uses=("KPIs", "KPIWeights", "WeightMethods", "AHPJudgements", "KPISteps", "Actuals", "RatingBands", "Reps",
                 "PerformanceFactors"),
-          writes=("Out_KPIWeights", "Out_Scorecards", "Out_PeriodScorecards"), run=run, order=40)
+          writes=("Out_KPIWeights", "Out_Scorecards", "Out_PeriodScorecards"), run=run, order=40, aside=True)

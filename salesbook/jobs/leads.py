@@ -28,4 +28,4 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
 JOB = Job(name="leads", title_en="Lead scoring", title_zh="线索评分",
           needs=("Leads", "ScoringRules", "GradeBands"),
           uses=("Leads", "LeadEvents", "ScoringRules", "GradeBands", "ScoreGroups", "Reps"),
-          writes=("Out_LeadScores", "Out_LeadModel"), run=run, order=20)
+          writes=("Out_LeadScores", "Out_LeadModel"), run=run, order=20, aside=True)

@@ -1,0 +1,121 @@
+"""Jobs side by side: the leads and KPI jobs run in a second process while targets and commissions run here,
+and the outputs, the warnings (in job order) and the error reported are those of running every job one
+after another."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pandas as pd
+import pytest
+
+from salesbook import pipeline
+from salesbook.book import aside
+from salesbook.book.file_book import FileBook
+from salesbook.errors import InputError, problem
+from salesbook.jobs import discover
+from salesbook.pipeline import _load, compute, plan_jobs
+
+needs_fork = pytest.mark.skipif(not aside.can_fork(), reason="needs fork and a second core")
+
+
+def _loaded(path, lang):
+    with FileBook(path) as book:
+        jobs, _ = plan_jobs(book)
+        return _load(book, jobs, lang), jobs
+
+
+@needs_fork
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_side_by_side_gives_what_one_after_another_gives(lang, demo_book_en, demo_book_zh):
+    path = demo_book_zh if lang == "zh" else demo_book_en
+    one, jobs = _loaded(path, lang)
+    two, _ = _loaded(path, lang)
+    assert {j.name for j in jobs if j.aside} == {"leads", "kpi"} and len(jobs) == 4
+    seen: list[str] = []
+    plain = compute(one, jobs)
+    side = compute(two, jobs, seen.append, side_by_side=True)
+    assert list(plain) == list(side) and len(plain) >= 12
+    for name, frame in plain.items():
+        pd.testing.assert_frame_equal(frame, side[name], check_exact=True, obj=name)
+    assert [w.render(lang) for w in one.warnings] == [w.render(lang) for w in two.warnings]
+    assert len(seen) == len(jobs)   # each job's step is still shown
+
+
+def _failing(job, message_en: str, message_zh: str):
+    def run(book):
+        book.warnings.append(problem(f"{job.name} was here.", f"{job.name} 来过。"))
+        raise InputError(problem(message_en, message_zh, table="Settings"))
+    return dataclasses.replace(job, run=run)
+
+
+@needs_fork
+@pytest.mark.parametrize(("failing", "reported"), [(("leads", "commissions"), "leads"),
+                                                   (("targets", "kpi"), "targets"),
+                                                   (("kpi",), "kpi"), (("commissions",), "commissions")])
+def test_the_error_reported_is_the_first_in_job_order(failing, reported, small_book):
+    """Whichever process fails first in time, the error is that of the earliest failing job, as in order."""
+    loaded, _ = _loaded(small_book, "en")
+    jobs = [_failing(j, f"{j.name} failed.", f"{j.name} 出错。") if j.name in failing else j for j in discover()
+            if not j.on_request]
+    with pytest.raises(InputError) as side:
+        compute(loaded, jobs, side_by_side=True)
+    loaded, _ = _loaded(small_book, "en")
+    with pytest.raises(InputError) as plain:
+        compute(loaded, jobs)
+    assert side.value.render("en") == plain.value.render("en")
+    assert f"{reported} failed." in side.value.render("en")
+
+
+@needs_fork
+def test_the_aside_jobs_run_in_another_process(small_book):
+    loaded, jobs = _loaded(small_book, "en")
+    ran_in: dict[str, int] = {}
+
+    def spy(job):
+        def run(book):
+            ran_in[job.name] = os.getpid()
+            out = job.run(book)
+            return {**out, f"Out_Pid_{job.name}": pd.DataFrame({"pid": [os.getpid()]})}
+        return dataclasses.replace(job, run=run)
+
+    outputs = compute(loaded, [spy(j) for j in jobs], side_by_side=True)
+    pids = {name[len("Out_Pid_"):]: int(frame["pid"].iloc[0]) for name, frame in outputs.items()
+            if name.startswith("Out_Pid_")}
+    assert pids["targets"] == pids["commissions"] == os.getpid()
+    assert pids["leads"] == pids["kpi"] != os.getpid()
+
+
+def test_without_fork_everything_runs_here(small_book, monkeypatch):
+    monkeypatch.setattr(aside, "can_fork", lambda: False)
+    loaded, jobs = _loaded(small_book, "en")
+    assert set(compute(loaded, jobs, side_by_side=True)) >= {"Out_Targets", "Out_LeadScores", "Out_Statements",
+                                                               "Out_Scorecards"}
+
+
+def test_plan_modeling_runs_after_the_engines_it_reuses():
+    jobs = [j for j in discover()]
+    lead = pipeline._leading(jobs)
+    assert [j.name for j in lead] == ["targets", "leads", "commissions", "kpi"]
+    assert all(not j.on_request for j in lead)
+
+
+def test_without_the_memory_for_a_second_process_everything_runs_here(small_book, monkeypatch):
+    import io
+
+    def meminfo(path, *args, **kwargs):   # a machine with 100 MB free and this process at 400 MB
+        text = "MemTotal: 8000000 kB\nMemAvailable: 100000 kB\n" if "meminfo" in str(path) else "120000 102400 0\n"
+        return io.StringIO(text)
+
+    monkeypatch.setattr(aside, "open", meminfo, raising=False)
+    monkeypatch.setattr(os, "sysconf", lambda name: 4096)
+    assert not aside.room_for_a_copy()
+    monkeypatch.setattr(pipeline, "room_for_a_copy", aside.room_for_a_copy)
+    loaded, jobs = _loaded(small_book, "en")
+
+    def here_only(*args, **kwargs):
+        raise AssertionError("no second process without the memory for it")
+
+    monkeypatch.setattr(pipeline, "Aside", here_only)
+    assert "Out_Scorecards" in compute(loaded, jobs, side_by_side=True)
