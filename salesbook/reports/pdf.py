@@ -24,6 +24,11 @@ from salesbook.reports import weasy
 from salesbook.reports.fonts import FontFiles
 from salesbook.reports.weasy import framestack, uasheet
 
+# The cut font's digits all have one advance width already (Noto Sans CJK SC has no separate tabular
+# figures), so asking for them only makes every amount's layout carry a font-feature attribute: the same
+# PDF bytes without it, 0.7% fewer instructions per review (scripts/instructions.py, callgrind).
+SAME_WIDTH_DIGITS = "\ntd.n, th.n { font-variant-numeric: normal; }\n"
+
 
 @dataclass(frozen=True)
 class PdfOptions:
@@ -51,7 +56,7 @@ class PdfRenderer:
         self.font_config = FontConfiguration()
         css = stylesheet(options.user_dir)
         if options.fonts is not None and not options.default_path:
-            css = options.fonts.css(self.fetcher.url_for) + css
+            css = options.fonts.css(self.fetcher.url_for) + css + SAME_WIDTH_DIGITS
         self._css_text = css
         self._css: dict[str, object] = {}
         self._lean_ua = not uasheet.uses_pseudo_boxes(css)
