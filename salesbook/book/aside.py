@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
+import sys
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -32,7 +34,7 @@ class Aside(Generic[T]):
             ctx = mp.get_context("fork")
             recv, send = ctx.Pipe(duplex=False)
             try:
-                proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+                proc = ctx.Process(target=_child, args=(send, recv, os.getpid(), fn, args), daemon=True)
                 proc.start()
             except (OSError, AssertionError):   # no processes left, or a daemonic caller may not have children
                 recv.close()
@@ -95,7 +97,9 @@ def can_fork() -> bool:
     return not mp.current_process().daemon
 
 
-def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(send: Any, recv: Any, parent: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    recv.close()   # only the parent reads: if it dies, sending fails instead of waiting on a full pipe for ever
+    _die_with(parent)
     try:
         try:
             outcome = (True, fn(*args))
@@ -103,7 +107,27 @@ def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
             outcome = (False, exc)
         try:
             send.send(outcome)
+        except (BrokenPipeError, ConnectionError):   # the parent is gone: nobody to tell
+            return
         except Exception:   # e.g. an exception that cannot be pickled: its type and message still go
             send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
     finally:
         send.close()
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to end this process when its parent ends, even by kill -9 (prctl PR_SET_PDEATHSIG), so a
+    killed run never leaves its second process working for nobody; elsewhere the closed pipe ends it later."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:   # the parent ended before the request was in place
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1

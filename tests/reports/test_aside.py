@@ -4,6 +4,11 @@ here, and the work still done when the second process cannot be made or dies."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -88,3 +93,46 @@ def test_a_bad_result_cell_is_refused_the_same_way_either_way(computed_zh, tmp_p
         messages.append(caught.value.render("zh"))
     assert messages[0] == messages[1]
     assert "Out_Statements" in messages[0] and "abc" in messages[0]
+
+
+CALLER = """
+import sys, time
+from salesbook.book import aside
+if sys.argv[1] == "pipe-only":   # as where the system cannot end a child with its parent
+    aside._die_with = lambda parent: None
+def work(size):
+    if size:
+        return b"x" * size   # more than a pipe holds: the child blocks until the parent reads, or dies
+    time.sleep(60)
+job = aside.Aside(work, 0 if sys.argv[1] == "working" else 20_000_000)
+print(job._proc.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@needs_fork
+@pytest.mark.parametrize("case", ["working", "sending", "pipe-only"])
+def test_a_killed_caller_leaves_no_second_process_behind(case, tmp_path):
+    """kill -9 of a run must not leave its second process working (or stuck sending) for nobody."""
+    script = tmp_path / "caller.py"
+    script.write_text(textwrap.dedent(CALLER))
+    root = Path(__file__).resolve().parents[2]
+    caller = subprocess.Popen([sys.executable, str(script), case], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    child = int(caller.stdout.readline())
+    time.sleep(0.5)   # the child is at work, or blocked sending what the parent never reads
+    assert _alive(child)
+    caller.kill()
+    caller.wait()
+    deadline = time.monotonic() + 15
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), case
