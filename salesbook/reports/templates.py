@@ -169,8 +169,10 @@ def _month(context: jinja2.runtime.Context, value: object) -> str:
 
 
 # -- tables --------------------------------------------------------------------------------------
-# The commission statement on A4 (210 mm less report.css's 14 mm page margins) at 7.5 pt, 1 mm cell padding.
-STATEMENT_MM, STATEMENT_PT, STATEMENT_PADDING_MM = 182.0, 7.5, 2.0
+# A4's text width: 210 mm less report.css's 14 mm page margins, what a full-width table spans.
+TEXT_MM = 182.0
+# The commission statement at 7.5 pt, 1 mm cell padding.
+STATEMENT_PT, STATEMENT_PADDING_MM = 7.5, 2.0
 UNIT_COLUMNS = ("quota_quantity", "credited_quantity")
 
 
@@ -186,12 +188,12 @@ def _statement(context: jinja2.runtime.Context, commission: Mapping[str, Any]) -
 
     rows = [[fmt.month(str(r["period"])), *(cell(c, r[c]) for c in cols)] for r in commission["rows"]]
     foot = [t.get("total", "total"), *(cell(c, total[c]) if c in total else "" for c in cols)]
-    widths = colwidths.fixed_widths(head, [*rows, foot], font_pt=STATEMENT_PT, table_mm=STATEMENT_MM,
+    widths = colwidths.fixed_widths(head, [*rows, foot], font_pt=STATEMENT_PT, table_mm=TEXT_MM,
                                     padding_mm=STATEMENT_PADDING_MM)
     return {"head": head, "rows": rows, "total": foot, "widths": widths}
 
 
-# The KPI table: report.css's 8.5 pt, 1.6 mm cell padding, the same A4 text width.
+# The KPI table at report.css's 8.5 pt, 1.6 mm cell padding.
 KPI_PT, KPI_PADDING_MM = 8.5, 3.2
 
 
@@ -209,7 +211,7 @@ def _kpi_table(context: jinja2.runtime.Context, kpi: Mapping[str, Any]) -> dict[
              fmt.number(r["actual"], 2), fmt.number(r["target"], 2), fmt.percent(r["attainment"]),
              fmt.percent(r["score"]), fmt.percent(r["weight"]), fmt.number(r["weighted_score"], 1)]
             for r in kpi["rows"]]
-    widths = colwidths.fixed_widths(head, rows, font_pt=KPI_PT, table_mm=STATEMENT_MM, padding_mm=KPI_PADDING_MM)
+    widths = colwidths.fixed_widths(head, rows, font_pt=KPI_PT, table_mm=TEXT_MM, padding_mm=KPI_PADDING_MM)
     return {"head": head, "rows": rows, "widths": widths}
 
 

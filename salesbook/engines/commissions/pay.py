@@ -372,11 +372,11 @@ def _line_frame(led: Ledger, lines: dict) -> pd.DataFrame:
     peak; one column at a time, and no second copy of the frame's columns (``copy=False``)."""
     names = COMPONENT_ZH if led.lang == "zh" else COMPONENTS
     labels = period_label(np.arange(led.n_periods) + led.p_first, led.grain)
-    raw = lines["tier"]
+    take = lines.pop
+    raw = take("tier")
     tier = pd.array(raw, dtype="Int64")
     tier[raw < 0] = pd.NA
     del raw
-    take = lines.pop
     columns = {
         "rep_id": _take(led.rep_index.to_numpy(dtype=object), take("rep")),
         "period": labels[take("pidx")],
