@@ -35,12 +35,30 @@ def test_side_by_side_gives_what_one_after_another_gives(lang, demo_book_en, dem
     assert {j.name for j in jobs if j.aside} == {"leads", "kpi"} and len(jobs) == 4
     seen: list[str] = []
     plain = compute(one, jobs)
-    side = compute(two, jobs, seen.append, side_by_side=True)
+    side = compute(two, jobs, seen.append, side_by_side=True, keep=("Regions",))
     assert list(plain) == list(side) and len(plain) >= 12
     for name, frame in plain.items():
         pd.testing.assert_frame_equal(frame, side[name], check_exact=True, obj=name)
     assert [w.render(lang) for w in one.warnings] == [w.render(lang) for w in two.warnings]
     assert len(seen) == len(jobs)   # each job's step is still shown
+    assert "Leads" in one.tables and "Deals" in one.tables
+    assert {n for n in two.tables if not n.startswith("Out_")} == {"Regions"}   # the rest let go once read
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_job_reads_only_the_tables_it_names(lang, demo_book_en, demo_book_zh):
+    """Letting go of an input once no job left reads it relies on ``Job.uses`` naming every table a job reads:
+    each engine job given only those gives what it gives with the whole book."""
+    loaded, jobs = _loaded(demo_book_zh if lang == "zh" else demo_book_en, lang)
+    for job in jobs:
+        whole = job.run(dataclasses.replace(loaded, warnings=[]))
+        only = dataclasses.replace(loaded, tables={n: t for n, t in loaded.tables.items() if n in job.uses},
+                                   warnings=[])
+        assert len(only.tables) < len(loaded.tables)
+        named = job.run(only)
+        assert list(whole) == list(named), job.name
+        for name, frame in whole.items():
+            pd.testing.assert_frame_equal(frame, named[name], check_exact=True, obj=name)
 
 
 def _failing(job, message_en: str, message_zh: str):

@@ -13,8 +13,10 @@ here, in order, exactly as it would in the child.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable
@@ -32,16 +34,16 @@ class Aside(Generic[T]):
         self._recv: Any = None
         if parallel and can_fork():
             ctx = mp.get_context("fork")
-            recv, send = ctx.Pipe(duplex=False)
+            recv, send = os.pipe()
             try:
                 proc = ctx.Process(target=_child, args=(send, recv, os.getpid(), fn, args), daemon=True)
                 proc.start()
             except (OSError, AssertionError):   # no processes left, or a daemonic caller may not have children
-                recv.close()
+                os.close(recv)
             else:
-                self._proc, self._recv = proc, recv
+                self._proc, self._recv = proc, os.fdopen(recv, "rb")
             finally:
-                send.close()
+                os.close(send)
 
     @property
     def forked(self) -> bool:
@@ -51,9 +53,9 @@ class Aside(Generic[T]):
         if self._proc is None:
             return self._fn(*self._args)
         try:
-            ok, value = self._recv.recv()
-        except EOFError:   # the child died without a word (killed, out of memory): do the work here instead
-            self.close()
+            ok, value = pickle.load(self._recv)
+        except (EOFError, pickle.UnpicklingError):   # the child died (killed, out of memory) or could not
+            self.close()                             # send all it made: do the work here instead
             return self._fn(*self._args)
         self.close()
         if ok:
@@ -97,22 +99,29 @@ def can_fork() -> bool:
     return not mp.current_process().daemon
 
 
-def _child(send: Any, recv: Any, parent: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    recv.close()   # only the parent reads: if it dies, sending fails instead of waiting on a full pipe for ever
+def _child(send: int, recv: int, parent: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    os.close(recv)   # only the parent reads: if it dies, sending fails instead of waiting on a full pipe for ever
     _die_with(parent)
+    out = os.fdopen(send, "wb")
     try:
-        try:
-            outcome = (True, fn(*args))
-        except BaseException as exc:   # handed to the parent, which raises it
-            outcome = (False, exc)
-        try:
-            send.send(outcome)
-        except (BrokenPipeError, ConnectionError):   # the parent is gone: nobody to tell
-            return
-        except Exception:   # e.g. an exception that cannot be pickled: its type and message still go
-            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
-    finally:
-        send.close()
+        outcome = (True, fn(*args))
+    except BaseException as exc:   # handed to the parent, which raises it
+        outcome = (False, _picklable(exc))
+    try:
+        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.close()
+    except Exception:   # the parent is gone (nobody to tell), or the result does not pickle: the cut-off
+        with contextlib.suppress(Exception):   # stream makes the parent do the work itself
+            out.close()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """The exception itself when it pickles, else its type and message (the parent raises what it gets)."""
+    try:
+        pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def _die_with(parent: int) -> None:

@@ -34,6 +34,7 @@ from salesbook.book import xmlparts
 from salesbook.book.dashboard.model import Dashboard
 from salesbook.book.dashboard.parts import dashboard_parts, has_print_area, print_area_name
 from salesbook.book.dashboard.sheetxml import style_specs
+from salesbook.book.memory import arrow_on_system_heap
 from salesbook.book.package import Rel, main_part, reachable, relationships, relative, rels_of
 from salesbook.book.validate import column_letter
 from salesbook.book.writer import (
@@ -46,6 +47,9 @@ from salesbook.book.writer import (
 )
 from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
 from salesbook.schemas import REGISTRY, Kind, Table
+
+if pa is not None:
+    arrow_on_system_heap()
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SHEET_REL = REL_NS + "/worksheet"
@@ -320,9 +324,28 @@ class _Cells:
     ``blank`` marks rows without a cell; ``max_bytes`` bounds one cell's UTF-8 size.
     """
 
-    pieces: list[str | np.ndarray | _Coded | _Numbers]
+    pieces: list[str | np.ndarray | _Coded | _Numbers | _Texts]
     blank: np.ndarray | None
     max_bytes: int
+
+
+class _RowNumbers:
+    """The sheet rows ``first`` .. ``first + n - 1`` as text, made a block at a time when asked for (as an
+    array of them held for a whole sheet, they were 40 MB on an Out_Commissions of 600,000 lines)."""
+
+    def __init__(self, first: int, n: int):
+        self.first, self.n = first, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            return np.arange(self.first, self.first + self.n)[key].astype(str).astype(object)
+        return str(self.first + range(self.n)[key])
+
+    def arrow(self, start: int, stop: int) -> Any:
+        return pa.array(np.arange(self.first + start, self.first + stop)).cast(pa.large_string())
 
 
 @dataclass
@@ -330,7 +353,7 @@ class _Ref:
     """The start of every cell of a column up to the end of its reference (``<c r="B17``)."""
 
     letter: str
-    rows: np.ndarray  # row numbers as text
+    rows: np.ndarray | _RowNumbers  # row numbers as text
 
     def pieces(self) -> list[str | np.ndarray]:
         return [f'<c r="{self.letter}', self.rows]
@@ -471,16 +494,7 @@ def _arrow_text_cells(codes: np.ndarray, texts: Any, ref: _Ref, styles: _Styles)
         return None
     kind = _arrow_head_kinds(texts)   # 2 x quoted + keeps space, per distinct text
     heads = [_head(q, p, styles) for q in (False, True) for p in (False, True)]
-    body = texts
-    if len(texts) and pc.any(pc.match_substring_regex(texts, _NEEDS_ESCAPE_RE2)).as_py():
-        for char, entity in _ENTITIES:
-            body = pc.replace_substring(body, char, entity)
-        hard = np.flatnonzero(pc.match_substring_regex(texts, _NOT_ENTITY_RE2).to_numpy(zero_copy_only=False))
-        if len(hard):
-            redone = pa.array([_xml_text(t) for t in texts.take(pa.array(hard)).to_pylist()], type=pa.large_string())
-            where = np.arange(len(texts))
-            where[hard] = len(texts) + np.arange(len(hard))
-            body = pa.concat_arrays([body, redone]).take(pa.array(where))
+    body = _arrow_escaped(texts)
     tail = "</t></is></c>"
     head_codes = np.where(codes < 0, -1, kind[np.maximum(codes, 0)]) if len(texts) else codes
     spare = pa.array([""], type=pa.large_string())
@@ -490,6 +504,79 @@ def _arrow_text_cells(codes: np.ndarray, texts: Any, ref: _Ref, styles: _Styles)
     return _Cells([*ref.pieces(), _Coded(np.array([*heads, ""], dtype=object), head_codes),
                    _Coded(None, codes, (pa.concat_arrays([body, spare]), body_codes)), tail], codes < 0,
                   ref.max_bytes() + head_bytes + body_bytes + len(tail))
+
+
+def _arrow_escaped(texts: Any) -> Any:
+    """Texts (an Arrow array without nulls) escaped as ``_xml_text`` escapes them: by Arrow's replace, and text
+    with control characters or a literal ``_xHHHH_`` (rare) by ``_xml_text`` itself."""
+    if not len(texts) or not pc.any(pc.match_substring_regex(texts, _NEEDS_ESCAPE_RE2)).as_py():
+        return texts
+    body = texts
+    for char, entity in _ENTITIES:
+        body = pc.replace_substring(body, char, entity)
+    hard = np.flatnonzero(pc.match_substring_regex(texts, _NOT_ENTITY_RE2).to_numpy(zero_copy_only=False))
+    if len(hard):
+        redone = pa.array([_xml_text(t) for t in texts.take(pa.array(hard)).to_pylist()], type=pa.large_string())
+        where = np.arange(len(texts))
+        where[hard] = len(texts) + np.arange(len(hard))
+        body = pa.concat_arrays([body, redone]).take(pa.array(where))
+    return body
+
+
+_DISTINCT_MIN_ROWS = 10_000   # smaller columns: the dictionary costs little either way
+_DISTINCT_SAMPLE = 2_000
+
+
+def _arrow_distinct_cells(series: pd.Series, ref: _Ref, styles: _Styles) -> _Cells | None:
+    """``_arrow_text_cells`` for a large column of mostly distinct texts (explanations, deal ids), straight from
+    its own Arrow array: each block of rows escaped as it is written, instead of a dictionary of all its texts
+    first, which copied the column once more (on the 500k-deal book the explanations of Out_PeriodScorecards,
+    100 MB). None where the column is not one (a sample of its rows mostly repeats), or Arrow cannot hold it
+    or a text may be over Excel's limit (the other paths handle those)."""
+    n = len(series)
+    if pa is None or n < _DISTINCT_MIN_ROWS:
+        return None
+    sample = series.iloc[::max(1, n // _DISTINCT_SAMPLE)]
+    if sample.nunique(dropna=True) * 2 < sample.count():
+        return None
+    try:
+        texts = pa.array(series, from_pandas=True)
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.chunk(0) if texts.num_chunks == 1 else texts.combine_chunks()
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        return None
+    blank = texts.is_null()
+    blank = blank.to_numpy(zero_copy_only=False) if texts.null_count else None
+    texts = texts.fill_null("") if texts.null_count else texts
+    widest = pc.max(pc.utf8_length(texts)).as_py() or 0
+    if widest * 2 > _EXCEL_TEXT_LIMIT:
+        return None
+    kind = _arrow_head_kinds(texts).astype(np.int8)
+    heads = [_head(q, p, styles) for q in (False, True) for p in (False, True)]
+    head_bytes = max(len(heads[k]) for k in np.unique(kind))
+    escapes = pc.any(pc.match_substring_regex(texts, _NEEDS_ESCAPE_RE2)).as_py()
+    body_bytes = (pc.max(pc.binary_length(texts)).as_py() or 0) * (_ESCAPE_GROWTH if escapes else 1)
+    tail = "</t></is></c>"
+    return _Cells([*ref.pieces(), _Coded(np.array([*heads, ""], dtype=object), kind), _Texts(texts), tail], blank,
+                  ref.max_bytes() + head_bytes + body_bytes + len(tail))
+
+
+_ESCAPE_GROWTH = 7   # the most an escape lengthens text: one byte to seven ("_x0001_")
+
+
+@dataclass
+class _Texts:
+    """A per-row piece: the column's own texts (an Arrow array), escaped for XML a block of rows at a time."""
+
+    texts: Any
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        return np.array(self.arrow_rows(start, stop).to_pylist(), dtype=object)
+
+    def arrow_rows(self, start: int, stop: int) -> Any:
+        return _arrow_escaped(self.texts.slice(start, stop - start).cast(pa.large_string()))
 
 
 def _arrow_head_kinds(texts: Any) -> np.ndarray:
@@ -532,6 +619,8 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
         numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
         return _number_cells(numbers, ref, style)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        if label is None and (cells := _arrow_distinct_cells(series, ref, styles)) is not None:
+            return cells
         coded = _arrow_codes(series)
         if coded is not None:
             codes, distinct = coded
@@ -548,20 +637,20 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
     return _mixed_cells(series, ref, style, styles, cut)
 
 
-def _row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str | bytes]:
+def _row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[str | bytes]:
     """The sheet's <row> elements, a block of rows per string (UTF-8 bytes when Arrow assembles them)."""
     return _arrow_row_chunks(columns, rows) if pa is not None else _grid_row_chunks(columns, rows)
 
 
-def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes]:
+def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[bytes]:
     """The rows joined by Arrow's element-wise string join: each row the join of its cells' pieces, a column
     with rows without a cell in the block joined into cells first (an empty text where it has none); the
     constant pieces next to each other are joined once, as one. The block's bytes are then the string
     array's data, already UTF-8, without a Python string per cell, so no text is encoded afterwards."""
-    def arrow(piece: str | np.ndarray | _Coded | _Numbers, start: int, stop: int) -> Any:
+    def arrow(piece: str | np.ndarray | _Coded | _Numbers | _Texts, start: int, stop: int) -> Any:
         if isinstance(piece, str):
             return pa.scalar(piece, pa.large_string())
-        if isinstance(piece, _Coded | _Numbers):
+        if isinstance(piece, _Coded | _Numbers | _Texts):
             return piece.arrow_rows(start, stop)
         if piece is rows:  # every column's reference ends with the row number: converted once per block
             return row_numbers
@@ -570,7 +659,8 @@ def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes
     empty = pa.scalar("", pa.large_string())
     for start in range(0, len(rows), _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, len(rows))
-        row_numbers = pa.array(rows[start:stop], type=pa.large_string())
+        row_numbers = rows.arrow(start, stop) if isinstance(rows, _RowNumbers) else \
+            pa.array(rows[start:stop], type=pa.large_string())
         pieces: list[Any] = ['<row r="', row_numbers, '">']
         for col in columns:
             blank = None if col.blank is None else col.blank[start:stop]
@@ -593,7 +683,7 @@ def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[bytes
         yield block.buffers()[2].to_pybytes()[first:last] if first else block.buffers()[2][:last].to_pybytes()
 
 
-def _grid_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
+def _grid_row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[str]:
     """Without Arrow: each block is a grid with one row per sheet row and one column per piece, filled column
     by column (constants broadcast, per-row pieces sliced), blanked where a column has no cell, and
     joined in row-major order: every byte of the sheet is copied once, by C code.
@@ -608,7 +698,7 @@ def _grid_row_chunks(columns: list[_Cells], rows: np.ndarray) -> Iterator[str]:
             first = k
             for piece in col.pieces:
                 grid[:, k] = piece if isinstance(piece, str) else (
-                    piece.rows(start, stop) if isinstance(piece, _Coded | _Numbers) else piece[start:stop])
+                    piece.rows(start, stop) if isinstance(piece, _Coded | _Numbers | _Texts) else piece[start:stop])
                 k += 1
             if col.blank is not None:
                 grid[col.blank[start:stop], first:k] = ""
@@ -698,7 +788,7 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
             '</worksheet>')
 
     def open_() -> tuple[Iterator[str], int]:
-        rows = np.array([str(i) for i in range(2, nrow + 2)], dtype=object)
+        rows = _RowNumbers(2, nrow)
         columns = [_column_cells(series, _Ref(letter, rows), style, styles, label, cut)
                    for series, letter, style, label in specs]
         body = _row_chunks(columns, rows) if nrow and columns else iter(())

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from salesbook.book.base import TypedColumn
+from salesbook.book.memory import arrow_on_system_heap
 
 try:  # optional: neither is available in every Python (xlwings Lite / Pyodide)
     import fastexcel
@@ -39,6 +40,9 @@ else:
     # back to string"): an optional column left blank, which is fine. Without a logging set-up, Python's
     # last-resort handler prints it on the user's console.
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+if fastexcel is not None:
+    arrow_on_system_heap()
 
 TYPED_MIN_ROWS = 2_000  # smaller tables are read cell by cell: quick either way, and one reader fewer
 _RETRIES = 3  # mixed columns set aside one by one before the whole table is read cell by cell

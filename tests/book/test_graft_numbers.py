@@ -59,13 +59,20 @@ def _texts(rng: np.random.Generator, n: int) -> list[str | None]:
     return out
 
 
-@pytest.mark.parametrize("dtype", ["str", object, pd.StringDtype("python")])
-def test_arrow_text_cells_are_the_python_ones(monkeypatch, dtype):
+@pytest.mark.parametrize("rows", [6_000, 24_000])   # the larger: its mostly distinct texts are not coded
+@pytest.mark.parametrize("dtype", ["str", object, pd.StringDtype("python"), "chunked"])
+def test_arrow_text_cells_are_the_python_ones(monkeypatch, dtype, rows):
     rng = np.random.default_rng(5)
-    texts = _texts(rng, 6_000)
-    frame = pd.DataFrame({"text": pd.Series(texts, dtype=dtype), "few": pd.Series(
-        rng.choice(["=x", " a", "b\n", "c"], len(texts)), dtype=dtype), "empty": pd.Series([""] * len(texts))})
+    texts = _texts(rng, rows)
+    if dtype == "chunked":   # an Arrow-backed column in pieces, as a concatenation leaves it
+        column = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([texts[:rows // 3], texts[rows // 3:]])))
+    else:
+        column = pd.Series(texts, dtype=dtype)
     styles = graft._Styles(header=1, text=2, quoted=3, by_format={})
+    distinct = graft._arrow_distinct_cells(column, graft._Ref("A", graft._RowNumbers(2, rows)), styles)
+    assert (distinct is not None) == (rows > graft._DISTINCT_MIN_ROWS)
+    frame = pd.DataFrame({"text": column, "few": pd.Series(
+        rng.choice(["=x", " a", "b\n", "c"], len(texts)), dtype="str" if dtype == "chunked" else dtype), "empty": pd.Series([""] * len(texts))})
     monkeypatch.setattr(graft, "_CHUNK_ROWS", 1_000)
 
     def xml() -> tuple[bytes, int]:

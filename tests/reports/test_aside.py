@@ -59,6 +59,31 @@ def test_if_the_other_process_dies_the_work_is_done_here():
         assert job.result() == "done here"
 
 
+def _unpicklable_there(parent: int) -> object:
+    if os.getpid() != parent:
+        return [b"x" * 200_000, lambda: None]   # part of the stream is sent before pickling fails
+    return "done here"
+
+
+@needs_fork
+def test_a_result_that_cannot_be_sent_whole_is_made_here():
+    with Aside(_unpicklable_there, os.getpid()) as job:
+        assert job.forked
+        assert job.result() == "done here"
+
+
+@needs_fork
+def test_a_large_result_comes_back_whole():
+    with Aside(_big, 3_000_000) as job:
+        got = job.result()
+    assert got["tail"] == "end"
+    pd.testing.assert_frame_equal(got["frame"], _big(3_000_000)["frame"])
+
+
+def _big(n: int) -> dict[str, object]:
+    return {"frame": pd.DataFrame({"a": range(n), "b": ["x" * (i % 7) for i in range(n)]}), "tail": "end"}
+
+
 def test_without_fork_the_work_is_done_here(monkeypatch):
     monkeypatch.setattr(aside, "can_fork", lambda: False)
     job = Aside(_pid)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from salesbook.book.dashboard.build import build_dashboard
+from salesbook.book.dashboard.build import INPUTS, build_dashboard
 from salesbook.book.dashboard.model import MARK, SHEET, Chart, Dashboard, Series
 
 
@@ -26,4 +26,4 @@ def dashboard_for(outputs: Mapping[str, pd.DataFrame], inputs: Mapping[str, pd.D
     return build_dashboard(outputs, inputs, settings, lang, headers)
 
 
-__all__ = ["MARK", "SHEET", "Chart", "Dashboard", "Series", "build_dashboard", "dashboard_for"]
+__all__ = ["INPUTS", "MARK", "SHEET", "Chart", "Dashboard", "Series", "build_dashboard", "dashboard_for"]

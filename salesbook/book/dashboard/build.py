@@ -22,7 +22,8 @@ from salesbook.schemas import REGISTRY, Kind
 
 Headers = Callable[[str, pd.DataFrame], dict[str, str]]  # table name, frame -> header per column as written
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
-__all__ = ["Headers", "build_dashboard", "money_format", "scaled"]
+INPUTS = ("Regions", "GradeBands", "RatingBands")   # the input tables the dashboard reads (the rest are outputs)
+__all__ = ["INPUTS", "Headers", "build_dashboard", "money_format", "scaled"]
 
 
 def build_dashboard(outputs: Mapping[str, pd.DataFrame], inputs: Mapping[str, pd.DataFrame],
