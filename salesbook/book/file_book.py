@@ -271,6 +271,16 @@ class FileBook:
                     return typed
         return self.read_raw(name)
 
+    def read_ahead(self, names: Collection[str]) -> list[str]:
+        """Start reading the large tables among ``names`` now, on the reader's threads, and say which, the
+        smallest first (the first to be ready): a caller can do its other work (the small tables) meanwhile."""
+        tables = self._tables()
+        parts = {n: tables.get(w[1]) for n, w in self._locations.items() if n in names and w[0] == "table"}
+        large = [n for n, p in parts.items() if p is not None and n not in self._raw_cache and self._typed_area(p)]
+        if large and self._typed is False:
+            self._typed_table(large[0], self._locations[large[0]][1], parts[large[0]], start_only=True)
+        return sorted(large, key=lambda n: parts[n].box.bottom - parts[n].box.top) if self._typed else []
+
     def _typed_area(self, part: TablePart) -> readers.Area | None:
         """The data area of a large Excel Table with nothing around it (by the sheet's dimension), which a
         typed read may take; None where the cell-by-cell read must (it locates what lies beside a table)."""
@@ -284,10 +294,11 @@ class FileBook:
             return None
         return (part.sheet, first, last, box.left, box.right)
 
-    def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None) -> RawTable | None:
+    def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None, *,
+                     start_only: bool = False) -> RawTable | None:
         """A large Excel Table with nothing around it, read column-wise (only the columns ``keep`` when
         given); None where that does not apply (the cell-by-cell read then locates whatever lies below or
-        beside the table)."""
+        beside the table). ``start_only``: the reads started, nothing waited for."""
         area = self._typed_area(part)
         if area is None:
             return None
@@ -299,7 +310,7 @@ class FileBook:
                 parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
                 areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
             self._typed = readers.open_typed(self.path, areas)
-        if not self._typed:
+        if not self._typed or start_only:
             return None
         box = part.box
         first, width = box.top + 1, box.right - box.left + 1

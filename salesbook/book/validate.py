@@ -449,16 +449,19 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     wanted = list(names) if names is not None else [n for n, t in REGISTRY.items() if not t.output and n in present]
     wanted += [n for n in sorted(required) if n not in wanted]
     wanted.sort(key=lambda n: n != "Settings")  # first: its date_order decides how text dates are read
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
+    settings, _ = parse_settings(None, "Settings")  # the defaults, for a book without a Settings sheet
+    date_order = _date_order(settings)
+    # the large tables are read on the reader's threads meanwhile; the order of what is reported stays
+    # that of ``wanted`` (each table's problems and warnings are kept apart until then)
+    later = list(getattr(book, "read_ahead", lambda names: [])([n for n in wanted if n != "Settings"]))
+    found: dict[str, tuple[list[Problem], list[Problem]]] = {}
     tables: dict[str, pd.DataFrame] = {}
     sheets: dict[str, str] = {}
     shown: dict[tuple[str, str], str] = {}
-    settings, _ = parse_settings(None, "Settings")  # the defaults, for a book without a Settings sheet
-    date_order = _date_order(settings)
-    for name in wanted:
+    for name in [n for n in wanted if n not in later] + later:
         table = REGISTRY[name]
         raw = book.read_raw(name)
+        problems, warnings = found[name] = [], []
         if raw is None:
             if name in required:
                 problems.append(problem("the workbook has no table or sheet named '{en}' (or '{zh}').",
@@ -480,6 +483,12 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
         sheets[name] = raw.sheet
         for col, text in table_shown.items():
             shown[(name, col)] = text
+    tables = {name: tables[name] for name in wanted}
+    sheets = {name: sheets[name] for name in wanted if name in sheets}
+    rank = {name: k for k, name in enumerate(wanted)}
+    shown = dict(sorted(shown.items(), key=lambda item: rank[item[0][0]]))   # stable: columns keep their order
+    problems = [p for name in wanted for p in found[name][0]]
+    warnings = [w for name in wanted for w in found[name][1]]
     problems.extend(check_references(tables, sheets, shown))
     problems.extend(crosscheck.resolve_rule_fields(tables, sheets, shown))
     problems.extend(crosscheck.attainment_bounds(tables, sheets, shown))

@@ -200,3 +200,25 @@ def test_an_empty_column_logs_nothing_of_its_own(tmp_path, base_sheets, monkeypa
         raw = book.read_raw("Deals")
     assert _typed_columns(raw) == [True] * 6
     assert [r.getMessage() for r in caplog.records if r.name.startswith("fastexcel")] == []
+
+
+def test_tables_read_ahead_are_reported_in_the_books_order(tmp_path, base_sheets, monkeypatch):
+    """The large tables are read on the reader's threads while the small ones are checked, the largest last;
+    what is reported keeps the book's table order all the same (Reps before Deals), as without reading ahead."""
+    base_sheets["Reps"] += [[f"R{i}", f"Rep {i}", "EAST", "rep", "2024-01-01"] for i in range(3, 23)]
+    base_sheets["Reps"].append(["R1", "Ann again", "EAST", "rep", "2024-01-01"])   # a repeated id, on row 24
+    deals = _deals()
+    deals[4][4] = "abc"
+    path = _book(tmp_path, base_sheets, deals)
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "3")   # Reps and Deals are large, Deals the larger
+    reported = {}
+    for typed in (True, False):
+        monkeypatch.setenv("SALESBOOK_TYPED_READ", "1" if typed else "0")
+        with FileBook(path) as book:
+            ahead = book.read_ahead(["Settings", "Products", "Regions", "Reps", "Deals"])
+            assert ahead == (["Deals", "Reps"] if typed else [])   # Reps, the larger, is checked last
+        with FileBook(path) as book, pytest.raises(InputError) as caught:
+            load_book(book)
+        reported[typed] = [(p.sheet_shown("en"), p.row, p.text("en")) for p in caught.value.problems]
+    assert reported[True] == reported[False]
+    assert [(sheet, row) for sheet, row, _ in reported[True]] == [("Reps", 24), ("Deals", 6)]
