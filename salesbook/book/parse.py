@@ -11,12 +11,19 @@ import math
 import numbers
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from salesbook.book.base import TypedColumn
 from salesbook.schemas import Choice, Column, Kind
+
+try:  # optional (not in every Python): finds the few texts with a blank at either end among many at once
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - exercised where pyarrow is not installed
+    pa = None  # type: ignore[assignment]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
@@ -388,6 +395,29 @@ def _text_of_number(v: float) -> str:
     return str(int(v)) if v.is_integer() else str(v)
 
 
+_PADDED_MIN = 1_000   # fewer texts: asked one by one
+
+
+def _padded(texts: list[str]) -> Iterable[int]:
+    """Where a text is empty or has whitespace (``str.isspace``) at either end: the only texts that
+    ``strip`` changes or ``isspace`` finds blank. Why: a table's ids are hundreds of thousands of distinct
+    texts, and asking each of them was the larger part of checking a 200,000-deal Deals table. Arrow takes
+    each text's first and last character; whether a character is whitespace is asked of Python, once per
+    distinct one, so the answer is Python's own."""
+    if pa is None or len(texts) < _PADDED_MIN:
+        return range(len(texts))
+    try:
+        arr = pa.array(texts, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):   # e.g. a lone surrogate: every text asked
+        return range(len(texts))
+    padded = np.asarray(pc.equal(pc.binary_length(arr), 0), dtype=bool)
+    for end in (pc.utf8_slice_codeunits(arr, 0, 1), pc.utf8_slice_codeunits(arr, -1)):
+        chars = pc.dictionary_encode(end)
+        space = np.array([c.isspace() for c in chars.dictionary.to_pylist()], dtype=bool)
+        padded |= space[chars.indices.to_numpy(zero_copy_only=False)]
+    return np.flatnonzero(padded).tolist()
+
+
 def parse_typed(col: TypedColumn, column: Column, index: pd.Index) -> tuple[pd.Series, pd.Series] | None:
     """A column read as typed values, parsed as ``parse_column`` parses the same cells one by one.
 
@@ -429,9 +459,11 @@ def parse_typed(col: TypedColumn, column: Column, index: pd.Index) -> tuple[pd.S
         out = [lookup.get(normalise_choice(t)) if t is not None else None for t in shown]
         if any(o is None and t is not None for o, t in zip(out, shown, strict=True)):
             return None  # a value outside the choices: worded cell by cell
-    elif kind is Kind.ID:
-        out = [None if not t or t.isspace() else t.strip() for t in texts]
     else:
-        out = [None if not t or t.isspace() else t for t in texts]
+        out = list(texts)
+        strip = kind is Kind.ID
+        for k in _padded(texts):   # the others have nothing to strip and are not blank
+            t = texts[k]
+            out[k] = None if not t or t.isspace() else t.strip() if strip else t
     table = np.array([*out, None], dtype=object)
     return pd.Series(pd.array(table[col.values], dtype=TEXT), index=index), none

@@ -54,7 +54,8 @@ def fingerprint(raw: RawTable) -> str:
             part = _canonical_typed(col)
         tags, numbers, codes, texts = part
         has_number = (tags == _NUMBER) | (tags == _BOOL) | (tags == _DATE)
-        for block in (tags, numbers[has_number], codes[codes >= 0], np.array([len(t) for t in texts], dtype=np.int64)):
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        for block in (tags, numbers[has_number], codes[codes >= 0], lengths):
             digest.update(block.tobytes())
         digest.update("\x00".join(texts).encode("utf-8", "surrogatepass"))
     return _SCHEME + digest.hexdigest()

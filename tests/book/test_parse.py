@@ -3,7 +3,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from salesbook.book import parse
 from salesbook.book.parse import (
     blank_mask,
     error_mask,
@@ -121,3 +124,19 @@ def test_blank_and_error_masks_on_text_mixed_and_long_columns():
     assert blank_mask(long).tolist() == [False, False, True, True] * 600
     assert not error_mask(long).any()
     assert not error_mask(pd.Series(["#N/A"], dtype="string")).any()  # typed text is not a cell from calamine
+
+
+_ENDS = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\u3000", "\u200b",
+         "\ufeff", "a", "中", "😀", "_"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", *_ENDS]), st.text(max_size=4), st.sampled_from(["", *_ENDS])),
+                min_size=1, max_size=60))
+def test_texts_asked_one_by_one_are_every_text_strip_or_isspace_would_change(parts):
+    """``parse_typed`` asks only the texts ``_padded`` names; any other text must be one that is not blank and
+    has nothing to strip, or the Arrow shortcut would let a padded id through unstripped."""
+    texts = ["".join(p) for p in parts] * (parse._PADDED_MIN // len(parts) + 1)   # the shortcut's size
+    named = set(parse._padded(texts))
+    changed = {k for k, t in enumerate(texts) if not t or t.isspace() or t.strip() != t}
+    assert changed <= named
