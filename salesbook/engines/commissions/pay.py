@@ -9,6 +9,7 @@ are restated as sums of those rounded lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -360,8 +361,15 @@ def _amount_texts(prefix: str, values: np.ndarray) -> np.ndarray:
     return np.array([f"{prefix}{v:,.2f}" for v in values.tolist()], dtype=object)
 
 
-def _take(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    ext = np.append(np.asarray(values, dtype=object), None)
+def _take(values: np.ndarray, codes: np.ndarray) -> Any:
+    """``values[codes]``, missing where a code is -1, as a text column of the frame. When every value is a
+    text, the frame's own string array takes them (what the frame would turn an object array into anyway,
+    without the object array of one reference per line first: on 600,000 lines the frame's text columns
+    were the largest step of the job's memory, and the slowest of its assembly)."""
+    values = np.asarray(values, dtype=object)
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return pd.array(values, dtype="str").take(codes, allow_fill=True)
+    ext = np.append(values, None)
     return ext[np.where(codes < 0, len(values), codes)]
 
 
@@ -379,10 +387,10 @@ def _line_frame(led: Ledger, lines: dict) -> pd.DataFrame:
     del raw
     columns = {
         "rep_id": _take(led.rep_index.to_numpy(dtype=object), take("rep")),
-        "period": labels[take("pidx")],
+        "period": _take(labels, take("pidx")),
         "date": pd.to_datetime(take("day").astype("datetime64[D]")),
         "deal_id": _take(led.deal_ids, take("deal")),
-        "component": np.array(names, dtype=object)[take("comp")],
+        "component": _take(np.array(names, dtype=object), take("comp")),
         "plan_id": _take(led.P.ids, take("plan")),
         "credit_share": take("share"),
         "base": np.round(take("base").astype(float), 2),
@@ -405,7 +413,7 @@ def _statement_frame(led: Ledger, st: dict) -> pd.DataFrame:
     labels = period_label(np.arange(led.n_periods) + led.p_first, led.grain)
     df = pd.DataFrame({
         "rep_id": _take(led.rep_index.to_numpy(dtype=object), st["rep"]),
-        "period": labels[st["pidx"]],
+        "period": _take(labels, st["pidx"]),
         "plan_id": _take(led.P.ids, st["plan"]),
         "quota": np.round(st["quota"], 2), "credited": np.round(st["credited"], 2),
         "quota_quantity": np.round(st["quota_qty"], 6), "credited_quantity": np.round(st["credited_qty"], 6),
