@@ -469,18 +469,25 @@ _NOT_ENTITY_RE2 = r'[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))  # & first, as saxutils.escape
 
 
-def _arrow_codes(series: pd.Series) -> tuple[np.ndarray, Any] | None:
-    """``pd.factorize`` of a text column by Arrow: codes (-1 for blanks) and the distinct texts (an Arrow array)
-    in order of first appearance, as ``pd.factorize`` orders them; None without Arrow, or for text Arrow cannot
-    hold (a lone surrogate: the Python path says so)."""
-    if pa is None:
-        return None
+def _as_arrow(series: pd.Series) -> Any | None:
+    """The column as one Arrow array (its own, where it is held by Arrow in one piece), or None for text Arrow
+    cannot hold (a lone surrogate: the Python path says so)."""
     try:
         arr = pa.array(series, from_pandas=True)
     except (pa.ArrowException, UnicodeError):
         return None
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr
+
+
+def _arrow_codes(series: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """``pd.factorize`` of a text column by Arrow: codes (-1 for blanks) and the distinct texts (an Arrow array)
+    in order of first appearance, as ``pd.factorize`` orders them; None without Arrow, or for text Arrow cannot
+    hold (a lone surrogate: the Python path says so)."""
+    arr = _as_arrow(series) if pa is not None else None
+    if arr is None:
+        return None
     encoded = pc.dictionary_encode(arr.cast(pa.large_string()))
     return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
 
@@ -539,13 +546,8 @@ def _arrow_distinct_cells(series: pd.Series, ref: _Ref, styles: _Styles) -> _Cel
     sample = series.iloc[::max(1, n // _DISTINCT_SAMPLE)]
     if sample.nunique(dropna=True) * 2 < sample.count():
         return None
-    try:
-        texts = pa.array(series, from_pandas=True)
-    except (pa.ArrowException, UnicodeError):
-        return None
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.chunk(0) if texts.num_chunks == 1 else texts.combine_chunks()
-    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+    texts = _as_arrow(series)
+    if texts is None or not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
         return None
     blank = texts.is_null()
     blank = blank.to_numpy(zero_copy_only=False) if texts.null_count else None
