@@ -45,6 +45,28 @@ def test_side_by_side_gives_what_one_after_another_gives(lang, demo_book_en, dem
     assert {n for n in two.tables if not n.startswith("Out_")} == {"Regions"}   # the rest let go once read
 
 
+def _dies_in_child(job, parent: int):
+    def run(book):
+        if os.getpid() != parent:
+            os._exit(9)   # as a second process killed for memory
+        return job.run(book)
+    return dataclasses.replace(job, run=run)
+
+
+@needs_fork
+def test_if_the_second_process_dies_its_jobs_run_here_with_their_tables(small_book):
+    """The inputs let go of once read must not include those of the aside jobs while their outputs are not in:
+    when the second process dies, they run here."""
+    one, jobs = _loaded(small_book, "en")
+    two, _ = _loaded(small_book, "en")
+    dying = [_dies_in_child(j, os.getpid()) if j.aside else j for j in jobs]
+    plain = compute(one, jobs)
+    side = compute(two, dying, side_by_side=True, keep=())
+    assert list(plain) == list(side)
+    for name, frame in plain.items():
+        pd.testing.assert_frame_equal(frame, side[name], check_exact=True, obj=name)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_job_reads_only_the_tables_it_names(lang, demo_book_en, demo_book_zh):
     """Letting go of an input once no job left reads it relies on ``Job.uses`` naming every table a job reads:
