@@ -88,7 +88,9 @@ def _concat(parts: list[dict]) -> dict:
 
 
 def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
-    """Lines, statements and accruals from the events (``ev`` is None when there is nothing to pay)."""
+    """Lines, statements and accruals from the events (``ev`` is None when there is nothing to pay). ``ev`` is
+    emptied once the statements are made: its arrays are not needed after, and held to the end they were
+    part of the job's peak."""
 
     if ev is None:
         return CommissionResult(pd.DataFrame(columns=LINE_COLUMNS), pd.DataFrame(columns=STATEMENT_COLUMNS),
@@ -123,6 +125,7 @@ def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
     draw_S = np.flatnonzero(led.draw.ravel() > 0)
     Sk = np.unique(np.concatenate([lines["S"], draw_S, ev["S"]]))
     st = _statements(led, ev, lines, Sk)
+    ev.clear()   # in the statements now: the event arrays go before the lines become a frame (the peak)
     draw_parts = _draws(led, st)
     if draw_parts:
         extra = _concat(draw_parts)
