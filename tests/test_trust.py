@@ -51,7 +51,7 @@ def test_recipients_edited_after_the_run_are_no_sign_of_stale_results(tmp_path, 
     kept in Out_RunInfo."""
     book = build(BASE, "en", tmp_path)
     computed = run_book(book, tmp_path / "computed.xlsx").output
-    assert "Recipients" not in set(pd.read_excel(computed, sheet_name="Out_RunInfo")["Table"])
+    assert "Recipients" not in set(pd.read_excel(computed, sheet_name="Out_RunInfo", engine="openpyxl")["Table"])
     wb = openpyxl.load_workbook(computed)
     rep = wb[sheet("Reps", "en")]["A2"].value
     ws = wb["Recipients"]  # the sheet of an empty table, one blank row inside it
@@ -64,8 +64,8 @@ def test_recipients_edited_after_the_run_are_no_sign_of_stale_results(tmp_path, 
 
 def test_runinfo_is_the_same_on_every_run_of_the_same_inputs(tmp_path):
     book = build(BASE, "en", tmp_path)
-    a = pd.read_excel(run_book(book, tmp_path / "a.xlsx").output, sheet_name="Out_RunInfo")
-    b = pd.read_excel(run_book(book, tmp_path / "b.xlsx").output, sheet_name="Out_RunInfo")
+    a = pd.read_excel(run_book(book, tmp_path / "a.xlsx").output, sheet_name="Out_RunInfo", engine="openpyxl")
+    b = pd.read_excel(run_book(book, tmp_path / "b.xlsx").output, sheet_name="Out_RunInfo", engine="openpyxl")
     assert a.equals(b)
     assert set(a["Table"]) >= {"Deals", "Reps", "PlanTiers", "Settings"}
 
@@ -79,7 +79,7 @@ def test_a_commissions_only_book_runs_with_a_plain_run(tmp_path, capsys):
     code = cli.main(["run", str(book), "--out", str(out), "--no-progress"])
     printed = capsys.readouterr()
     assert code == 0, printed.err
-    st = pd.read_excel(out, sheet_name="Out_Statements")
+    st = pd.read_excel(out, sheet_name="Out_Statements", engine="openpyxl")
     assert round(float(st["应付"].sum()), 2) == 12_400.00  # 7,400 + 5,000 worked out in tests/mistakes.py
     assert "已跳过" in printed.out  # the engines not in use are named, one line each
     assert "Out_Scorecards" not in openpyxl.load_workbook(out, read_only=True).sheetnames
