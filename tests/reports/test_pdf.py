@@ -219,3 +219,24 @@ def test_each_thread_renders_with_its_own_renderer_and_prints_its_own_charts(tmp
             pdf.write_bytes(pdf_bytes)
             text = pdftotext(pdf)
             assert f"{names[key]}Series" in text and f"{names[other]}Series" not in text, (key, i)
+
+
+def _render_in_worker(html: str) -> str:
+    from salesbook.reports.pdf import renderer
+
+    r = renderer(PdfOptions(fonts=ensure_fonts(charset([html]))))
+    r.render(html, {}, "zh")
+    return str(r.font_config._folder)   # where WeasyPrint copied the @font-face fonts
+
+
+def test_a_worker_that_rendered_leaves_no_font_folder_behind():
+    """WeasyPrint copies a stylesheet's @font-face fonts into a temporary folder per renderer; a batch's worker
+    process that ends with its renderer alive left one behind on every run."""
+    import concurrent.futures
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        folder = pool.submit(_render_in_worker, "<html><body><p>销售 review</p></body></html>").result()
+        assert Path(folder).is_dir()   # the worker is still there, with its renderer
+    assert folder and not Path(folder).exists()
