@@ -278,7 +278,7 @@ class FileBook:
         parts = {n: tables.get(w[1]) for n, w in self._locations.items() if n in names and w[0] == "table"}
         large = [n for n, p in parts.items() if p is not None and n not in self._raw_cache and self._typed_area(p)]
         if large and self._typed is False:
-            self._typed_table(large[0], self._locations[large[0]][1], parts[large[0]], start_only=True)
+            self._open_typed(whole=True)
         return sorted(large, key=lambda n: parts[n].box.bottom - parts[n].box.top) if self._typed else []
 
     def _typed_area(self, part: TablePart) -> readers.Area | None:
@@ -294,23 +294,25 @@ class FileBook:
             return None
         return (part.sheet, first, last, box.left, box.right)
 
-    def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None, *,
-                     start_only: bool = False) -> RawTable | None:
+    def _open_typed(self, whole: bool) -> None:
+        """The typed reader, opened once. For a whole book's first large table (``whole``) every large table it
+        has is read from then on, two at a time; a read of some columns (a report) starts nothing else."""
+        areas: list[readers.Area] = []
+        if whole:
+            parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
+            areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
+        self._typed = readers.open_typed(self.path, areas)
+
+    def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None) -> RawTable | None:
         """A large Excel Table with nothing around it, read column-wise (only the columns ``keep`` when
         given); None where that does not apply (the cell-by-cell read then locates whatever lies below or
-        beside the table). ``start_only``: the reads started, nothing waited for."""
+        beside the table)."""
         area = self._typed_area(part)
         if area is None:
             return None
         if self._typed is False:
-            # a whole book's first large table: every large table it has is read from now on, two at a time;
-            # a read of some columns (a report) starts nothing else
-            areas: list[readers.Area] = []
-            if keep is None:
-                parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
-                areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
-            self._typed = readers.open_typed(self.path, areas)
-        if not self._typed or start_only:
+            self._open_typed(whole=keep is None)
+        if not self._typed:
             return None
         box = part.box
         first, width = box.top + 1, box.right - box.left + 1
