@@ -10,21 +10,20 @@ copied as its compressed bytes.  A 500,000-row Deals table never becomes 4.5 mil
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from salesbook.book.graft import _add_styles, _Cells, _column_cells, _Ref, _row_chunks, _Styles
+from salesbook.book.graft import _add_styles, _Cells, _column_cells, _Ref, _row_blocks, _Styles
 from salesbook.book.ooxml import NS, sheet_parts
 from salesbook.book.package import relationships, rels_of
 from salesbook.book.validate import column_letter
 from salesbook.book.writer import _FORMATS, column_for
-from salesbook.book.zipparts import copy_part, write_part, write_streamed
+from salesbook.book.zipparts import Blocks, copy_part, write_blocks, write_part
 from salesbook.schemas import REGISTRY, Kind, Table
 
 _ROW = re.compile(rb'<row r="(\d+)"')
@@ -47,7 +46,7 @@ def fill_tables(source: str | Path, fills: Mapping[str, pd.DataFrame], dest: str
         styles_xml, styles = _add_styles(zin.read(styles_part))
         by_table = _table_parts(zin, names)
         replaced: dict[str, bytes] = {styles_part: styles_xml}
-        streamed: dict[str, Callable[[], tuple[Iterator[str], int]]] = {}
+        streamed: dict[str, Callable[[], Blocks]] = {}
         for name, frame in fills.items():
             sheet_part, table_part = by_table[name]
             schema = REGISTRY[name]
@@ -77,9 +76,7 @@ def fill_tables(source: str | Path, fills: Mapping[str, pd.DataFrame], dest: str
         with zipfile.ZipFile(dest, "w") as zout, open(source, "rb") as raw:
             for info in zin.infolist():
                 if info.filename in streamed:  # a table's cells are made now, and let go once written
-                    chunks, max_bytes = streamed.pop(info.filename)()
-                    write_streamed(zout, info.filename, chunks, max_bytes)
-                    del chunks
+                    write_blocks(zout, info.filename, streamed.pop(info.filename)())
                 elif info.filename in replaced:
                     write_part(zout, info.filename, replaced[info.filename])
                 else:
@@ -87,8 +84,8 @@ def fill_tables(source: str | Path, fills: Mapping[str, pd.DataFrame], dest: str
 
 
 def _rows_xml(frame: pd.DataFrame, schema: Table, styles: _Styles, lang: str, head: str, tail: str,
-              shell_bytes: int) -> tuple[Iterator[str], int]:
-    """A filled sheet's XML as blocks of text, and a bound on its encoded size."""
+              shell_bytes: int) -> Blocks:
+    """A filled sheet's XML as blocks of text, with a bound on its encoded size."""
     n = len(frame)
     numbers = np.array([str(i) for i in range(2, n + 2)], dtype=object)
     columns: list[_Cells] = []
@@ -99,9 +96,9 @@ def _rows_xml(frame: pd.DataFrame, schema: Table, styles: _Styles, lang: str, he
         label = functools.partial(col.choice_label, lang=lang) \
             if col is not None and col.kind is Kind.CHOICE and lang == "zh" else None
         columns.append(_column_cells(frame[col_name], _Ref(column_letter(j), numbers), style, styles, label))
-    body = _row_chunks(columns, numbers) if n else iter(())
+    count, make = _row_blocks(columns, numbers)
     bound = 4 * (shell_bytes + len(tail)) + n * (32 + sum(c.max_bytes for c in columns))
-    return itertools.chain([head], body, [tail]), bound
+    return Blocks(head, count, make, tail, bound)
 
 
 def _read(zin: zipfile.ZipFile, names: set[str], name: str) -> bytes:

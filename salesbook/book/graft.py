@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import math
 import re
 import zipfile
@@ -45,7 +44,7 @@ from salesbook.book.writer import (
     header_label,
     looks_like_formula,
 )
-from salesbook.book.zipparts import copy_part, new_info, write_part, write_streamed
+from salesbook.book.zipparts import Blocks, copy_part, new_info, write_blocks, write_part
 from salesbook.schemas import REGISTRY, Kind, Table
 
 if pa is not None:
@@ -641,17 +640,28 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
 
 def _row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[str | bytes]:
     """The sheet's <row> elements, a block of rows per string (UTF-8 bytes when Arrow assembles them)."""
-    return _arrow_row_chunks(columns, rows) if pa is not None else _grid_row_chunks(columns, rows)
+    count, make = _row_blocks(columns, rows)
+    return make(0, count)
 
 
-def _arrow_row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[bytes]:
-    """The rows joined by Arrow's element-wise string join, a block of rows at a time (``_arrow_block``).
+def _row_blocks(columns: list[_Cells], rows: np.ndarray | _RowNumbers
+                ) -> tuple[int, Callable[[int, int], Iterator[str | bytes]]]:
+    """The sheet's <row> elements as numbered blocks of ``_CHUNK_ROWS`` rows: how many blocks, and a maker of
+    blocks ``first`` to ``stop - 1``, so that two processes can each make half of a large sheet.
 
+    Each block is made by one Arrow join (``_arrow_block``) or, without Arrow, one grid join (``_grid_block``).
     Not on several threads: made two at a time, the blocks of the 500k-deal book's sheets were written 7%
     faster, but each thread's heap kept what the other's could have reused, and the widest sheet's write
     took 250 MB more."""
-    for start in range(0, len(rows), _CHUNK_ROWS):
-        yield _arrow_block(columns, rows, start, min(start + _CHUNK_ROWS, len(rows)))
+    count = -(-len(rows) // _CHUNK_ROWS) if columns else 0
+    block = _arrow_block if pa is not None else _grid_block
+
+    def make(first: int, stop: int) -> Iterator[str | bytes]:
+        for k in range(first, stop):
+            start = k * _CHUNK_ROWS
+            yield block(columns, rows, start, min(start + _CHUNK_ROWS, len(rows)))
+
+    return count, make
 
 
 def _arrow_block(columns: list[_Cells], rows: np.ndarray | _RowNumbers, start: int, stop: int) -> bytes:
@@ -694,47 +704,46 @@ def _arrow_block(columns: list[_Cells], rows: np.ndarray | _RowNumbers, start: i
     return block.buffers()[2].to_pybytes()[first:last] if first else block.buffers()[2][:last].to_pybytes()
 
 
-def _grid_row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[str]:
-    """Without Arrow: each block is a grid with one row per sheet row and one column per piece, filled column
+def _grid_block(columns: list[_Cells], rows: np.ndarray | _RowNumbers, start: int, stop: int) -> str:
+    """Without Arrow: the block is a grid with one row per sheet row and one column per piece, filled column
     by column (constants broadcast, per-row pieces sliced), blanked where a column has no cell, and
     joined in row-major order: every byte of the sheet is copied once, by C code.
     """
     width = 4 + sum(len(c.pieces) for c in columns)
-    for start in range(0, len(rows), _CHUNK_ROWS):
-        stop = min(start + _CHUNK_ROWS, len(rows))
-        grid = np.empty((stop - start, width), dtype=object)
-        grid[:, 0], grid[:, 1], grid[:, 2], grid[:, -1] = '<row r="', rows[start:stop], '">', "</row>"
-        k = 3
-        for col in columns:
-            first = k
-            for piece in col.pieces:
-                grid[:, k] = piece if isinstance(piece, str) else (
-                    piece.rows(start, stop) if isinstance(piece, _Coded | _Numbers | _Texts) else piece[start:stop])
-                k += 1
-            if col.blank is not None:
-                grid[col.blank[start:stop], first:k] = ""
-        yield "".join(grid.ravel().tolist())
+    grid = np.empty((stop - start, width), dtype=object)
+    grid[:, 0], grid[:, 1], grid[:, 2], grid[:, -1] = '<row r="', rows[start:stop], '">', "</row>"
+    k = 3
+    for col in columns:
+        first = k
+        for piece in col.pieces:
+            grid[:, k] = piece if isinstance(piece, str) else (
+                piece.rows(start, stop) if isinstance(piece, _Coded | _Numbers | _Texts) else piece[start:stop])
+            k += 1
+        if col.blank is not None:
+            grid[col.blank[start:stop], first:k] = ""
+    return "".join(grid.ravel().tolist())
 
 
 @dataclass
 class _SheetXml:
-    """A generated worksheet part: ``open()`` makes its cells and gives its XML as blocks of text (streamed
-    into the zip) with a bound on its encoded size (zipfile must know up front whether it needs zip64).
+    """A generated worksheet part: ``open()`` makes its cells and gives its XML as ``Blocks`` (streamed into
+    the zip, a large sheet by two processes) with a bound on its encoded size (zipfile must know up front
+    whether it needs zip64).
 
     The cells are made only then, when the part is written, so a book's output sheets are never all in
     memory at once as pieces of text; ``shell`` is the part without its data rows."""
 
-    open: Callable[[], tuple[Iterator[str], int]]
+    open: Callable[[], Blocks]
     headers: list[str]
     shell: bytes = b""  # the part without its data rows (values only): what a feature inventory reads
 
     @property
-    def chunks(self) -> Iterator[str]:
-        return self.open()[0]
+    def chunks(self) -> Iterator[str | bytes]:
+        return self.open().chunks()
 
     @property
     def max_bytes(self) -> int:
-        return self.open()[1]
+        return self.open().max_bytes
 
 
 def _column_width(header: str, sample: list[Any]) -> float:
@@ -798,13 +807,13 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
     tail = (f'</sheetData>{carried.tail}<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
             '</worksheet>')
 
-    def open_() -> tuple[Iterator[str], int]:
+    def open_() -> Blocks:
         rows = _RowNumbers(2, nrow)
         columns = [_column_cells(series, _Ref(letter, rows), style, styles, label, cut)
                    for series, letter, style, label in specs]
-        body = _row_chunks(columns, rows) if nrow and columns else iter(())
+        count, make = _row_blocks(columns, rows)
         row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
-        return itertools.chain([top], body, [tail]), 4 * (len(top) + len(tail)) + nrow * row_bytes
+        return Blocks(top, count, make, tail, 4 * (len(top) + len(tail)) + nrow * row_bytes)
 
     return _SheetXml(open_, headers, (top + tail).encode("utf-8"))
 
@@ -1109,9 +1118,7 @@ def graft_outputs(source: str | Path, outputs: Mapping[str, pd.DataFrame], dest:
                     zout.writestr(_keep_name_and_date(info), data)
             for part, data in new_parts.items():
                 if isinstance(data, _SheetXml):  # its cells are made now, and let go once written
-                    chunks, bound = data.open()
-                    write_streamed(zout, part, chunks, bound)
-                    del chunks
+                    write_blocks(zout, part, data.open())
                     release_memory()   # the next sheet's peak does not stand on what this one let go
                 else:
                     write_part(zout, part, data)

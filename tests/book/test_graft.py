@@ -214,3 +214,23 @@ def test_arrow_and_python_assembly_write_the_same_bytes(monkeypatch):
     monkeypatch.setattr(graft, "pa", None)
     assert xml() == by_arrow
     assert b'<v>0.1</v>' in by_arrow and b'<v>-0.05</v>' in by_arrow and b"line 7 &amp; &lt;0&gt;" in by_arrow
+
+
+def test_a_large_sheet_made_by_two_processes_is_the_sheet_made_by_one(make_book, base_sheets, tmp_path, monkeypatch):
+    """A sheet of many blocks of rows is made half here and half in a forked process (``zipparts.write_blocks``):
+    every part of the book reads back as when one process makes it all."""
+    from salesbook.book import zipparts
+
+    frame = pd.concat([_mixed_frame()] * 20, ignore_index=True)   # 280 rows: 94 blocks of 3
+    src = make_book(base_sheets)
+    monkeypatch.setattr(graft, "_CHUNK_ROWS", 3)
+    split = write_outputs(src, {"Out_Mixed": frame}, tmp_path / "split.xlsx").path
+    monkeypatch.setattr(zipparts, "SPLIT_MIN_BLOCKS", 10 ** 6)
+    whole = write_outputs(src, {"Out_Mixed": frame}, tmp_path / "whole.xlsx").path
+    with zipfile.ZipFile(split) as a, zipfile.ZipFile(whole) as b:
+        assert a.testzip() is None
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+        sheets = [i for i in a.infolist() if i.file_size > 30_000]
+        assert sheets and all(i.compress_size != b.getinfo(i.filename).compress_size for i in sheets), \
+            "the large sheet was not made in two halves"
