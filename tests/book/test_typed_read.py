@@ -225,8 +225,8 @@ def test_tables_read_ahead_are_reported_in_the_books_order(tmp_path, base_sheets
 
 
 def test_the_reader_that_opened_the_file_is_the_first_one_used(tmp_path, base_sheets, monkeypatch):
-    """Opening a reader reads the book's shared strings (0.2 s, holding the interpreter, for a 200k-deal book
-    saved by Excel): the one opened to see that the file opens does the first read, so two large tables read
+    """Opening a reader reads the book's shared strings (0.2 s for a 200k-deal book saved by Excel, before any
+    read can start): the one opened to see that the file opens does the first read, so two large tables read
     side by side open two readers, not three."""
     base_sheets["Reps"] += [[f"R{i}", f"Rep {i}", "EAST", "rep", "2024-01-01"] for i in range(3, 23)]
     path = _book(tmp_path, base_sheets, _deals())
