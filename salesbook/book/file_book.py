@@ -168,6 +168,7 @@ class FileBook:
     def __init__(self, path: str | Path, *, engine: str | None = None):
         self.path = Path(path)
         check_workbook_file(self.path)
+        self._opening = readers.start_opening(self.path)   # meanwhile: both readers read the shared strings
         try:
             self._wb = open_cells(self.path, engine)
         except Unreadable as exc:
@@ -301,7 +302,8 @@ class FileBook:
         if whole:
             parts = {self._tables()[i] for k, i in self._locations.values() if k == "table" and i in self._tables()}
             areas = [a for a in map(self._typed_area, sorted(parts, key=lambda t: t.box.top - t.box.bottom)) if a]
-        self._typed = readers.open_typed(self.path, areas)
+        self._typed = readers.open_typed(self.path, areas, self._opening)
+        self._opening = None
 
     def _typed_table(self, name: str, ident: str, part: TablePart, keep: list[int] | None = None) -> RawTable | None:
         """A large Excel Table with nothing around it, read column-wise (only the columns ``keep`` when
@@ -431,6 +433,9 @@ class FileBook:
         if self._typed:
             self._typed.close()
         self._typed = None
+        if self._opening is not None:   # never needed: let its reader go (and the file with it)
+            self._opening.result()
+            self._opening = None
         self._raw_cache.clear()
         self._wb.close()
 

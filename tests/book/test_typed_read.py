@@ -244,3 +244,33 @@ def test_the_reader_that_opened_the_file_is_the_first_one_used(tmp_path, base_sh
         assert sorted(book.read_ahead(["Reps", "Deals"])) == ["Deals", "Reps"]
         assert isinstance(book.read_raw("Deals"), TypedTable) and isinstance(book.read_raw("Reps"), TypedTable)
     assert len(opened) <= 2
+
+
+def test_the_typed_reader_opens_beside_the_cell_reader_and_goes_with_the_book(tmp_path, base_sheets, monkeypatch):
+    """The typed reader starts opening when the book is opened (both read the shared strings, side by side);
+    it does the first typed read, and a book closed without one leaves no thread or reader behind."""
+    import threading
+
+    base_sheets["Reps"] += [[f"R{i}", f"Rep {i}", "EAST", "rep", "2024-01-01"] for i in range(3, 23)]
+    path = _book(tmp_path, base_sheets, _deals())
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "3")
+    opened = []
+    reader = readers.TypedReader
+
+    class Counted(reader):
+        def __init__(self, path):
+            opened.append(threading.current_thread().name)
+            super().__init__(path)
+
+    monkeypatch.setattr(readers, "TypedReader", Counted)
+    with FileBook(path) as book:
+        assert isinstance(book.read_raw("Deals"), TypedTable)
+    assert opened[0].startswith("typed-open")
+    opened.clear()
+    with FileBook(path) as book:
+        assert book.read_raw("Settings") is not None   # small: read cell by cell
+    assert [name[:10] for name in opened] == ["typed-open"]
+    left = [t for t in threading.enumerate() if t.name.startswith("typed-open")]
+    for thread in left:   # it may still be on its way out
+        thread.join(timeout=10)
+    assert not [t for t in left if t.is_alive()]
