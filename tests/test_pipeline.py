@@ -159,3 +159,84 @@ def test_without_the_memory_for_a_second_process_everything_runs_here(small_book
 
     monkeypatch.setattr(pipeline, "Aside", here_only)
     assert "Out_Scorecards" in compute(loaded, jobs, side_by_side=True)
+
+
+def _run_info(path, out) -> pd.DataFrame:
+    """Out_RunInfo of the book computed from ``path`` (its headers as the user sees them)."""
+    from salesbook.book.runinfo import RUNINFO
+
+    return pd.read_excel(pipeline.run_book(path, out, dashboard=False).output, sheet_name=RUNINFO, engine="openpyxl")
+
+
+@needs_fork
+def test_the_fingerprints_are_made_in_another_process_and_are_the_same(small_book, tmp_path, monkeypatch):
+    """Out_RunInfo's fingerprints are made in a second process while the engines run: the same table as when
+    they are made here."""
+    made_in: list[int] = []
+    fingerprints = pipeline.input_fingerprints
+    record = tmp_path / "pids"
+
+    def recorded(book, stamps=None):
+        with open(record, "a", encoding="ascii") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return fingerprints(book, stamps)
+
+    monkeypatch.setattr(pipeline, "input_fingerprints", recorded)
+    aside_made = _run_info(small_book, tmp_path / "aside.xlsx")
+    made_in = record.read_text().split()
+    assert made_in and str(os.getpid()) not in made_in
+    record.unlink()
+    monkeypatch.setattr(pipeline, "room_for_a_copy", lambda: False)
+    here = _run_info(small_book, tmp_path / "here.xlsx")
+    assert record.read_text().split() == [str(os.getpid())]
+    assert len(here) > 10 and here.iloc[:, 3].str.startswith("v2:").all(), here.columns
+    pd.testing.assert_frame_equal(aside_made, here, check_exact=True)
+
+
+@needs_fork
+def test_if_the_fingerprints_process_dies_they_are_made_here_from_the_file(small_book, tmp_path, monkeypatch):
+    plain = _run_info(small_book, tmp_path / "plain.xlsx")
+    fingerprints = pipeline.input_fingerprints
+    parent = os.getpid()
+
+    def dying(book, stamps=None):
+        if os.getpid() != parent:
+            os._exit(9)
+        return fingerprints(book, stamps)
+
+    monkeypatch.setattr(pipeline, "input_fingerprints", dying)
+    pd.testing.assert_frame_equal(_run_info(small_book, tmp_path / "again.xlsx"), plain, check_exact=True)
+
+
+@needs_fork
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_book_changed_while_its_fingerprints_could_not_be_made_is_refused(small_book, tmp_path, monkeypatch, lang):
+    """The second process died and the file was saved again meanwhile: the fingerprints made now would not be
+    those of what was computed, so nothing is written and the user is told to run again."""
+    import openpyxl
+
+    fingerprints = pipeline.input_fingerprints
+    parent = os.getpid()
+    compute_ = pipeline._compute
+
+    def dying(book, stamps=None):
+        if os.getpid() != parent:
+            os._exit(9)
+        return fingerprints(book, stamps)
+
+    def edited_meanwhile(*args, **kwargs):
+        wb = openpyxl.load_workbook(small_book)
+        ws = wb["Deals"]
+        ws["G2"] = (ws["G2"].value or 0) + 1
+        wb.save(small_book)
+        return compute_(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "input_fingerprints", dying)
+    monkeypatch.setattr(pipeline, "_compute", edited_meanwhile)
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(InputError) as caught:
+        pipeline.run_book(small_book, out, lang=lang)
+    text = caught.value.problems[0].text(lang)
+    assert ("small.xlsx" in text) and ("changed while it was being computed" in text if lang == "en"
+                                        else "在计算期间被修改" in text)
+    assert not out.exists()

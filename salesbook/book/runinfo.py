@@ -145,16 +145,23 @@ def _canonical_cells(cells: list[Any]) -> Canonical:
     return tags, numbers, codes, texts
 
 
-def input_fingerprints(book: Book) -> dict[str, tuple[str, int, str, str]]:
+def input_fingerprints(book: Book, stamps: Mapping[str, str] | None = None) -> dict[str, tuple[str, int, str, str]]:
     """Input table -> (sheet, rows, fingerprint, stamp) for every input table the book holds; the stamp
-    (``stamps``) is "" where the book cannot make one (live Excel)."""
-    stamp = getattr(book, "stamp", None)
+    (``stamps``) is "" where the book cannot make one (live Excel). ``stamps``: as ``input_stamps`` gave them
+    earlier (the book's parts as they were read), instead of made now."""
+    stamps = input_stamps(book) if stamps is None else stamps
     out = {}
     for name in _input_tables(book):
         raw = book.read_raw(name)
         if raw is not None:
-            out[name] = (raw.sheet, raw.n_rows, fingerprint(raw), (stamp(name) if stamp is not None else None) or "")
+            out[name] = (raw.sheet, raw.n_rows, fingerprint(raw), stamps.get(name, ""))
     return out
+
+
+def input_stamps(book: Book) -> dict[str, str]:
+    """Input table -> the stamp of the parts its cells are read from ("" where the book cannot make one)."""
+    stamp = getattr(book, "stamp", None)
+    return {name: (stamp(name) if stamp is not None else None) or "" for name in _input_tables(book)}
 
 
 def _input_tables(book: Book) -> list[str]:
