@@ -601,25 +601,40 @@ def _mixed_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Style
     return _Cells([cells], None, _max_bytes(cells))
 
 
-def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles,
-                  label: Callable[[str], str] | None = None, cut: Cut | None = None) -> _Cells:
-    """Cells of one column, built a whole column at a time; ``label`` maps text values (choice labels)."""
+def _way_of(series: pd.Series) -> str:
+    """How a column's cells are made: "bool", "date", "early dates" (some before 1900: those as ISO text, every
+    cell by the per-cell encoder), "number", "text" or "mixed". Decided on the whole column, so that the parts
+    of a sheet made separately (``_sheet_xml``) make every cell the way the whole would."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return _bool_cells(series, ref)
+        return "bool"
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        if (series < pd.Timestamp(_FIRST_LEAP_BUG_DAY)).any():
-            if (series < pd.Timestamp(_FIRST_SERIAL_DAY)).any():  # no serial for these: ISO text
-                return _mixed_cells(series.astype(object), ref, style, styles, cut)
-            serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
-            serial = serial.where(series >= pd.Timestamp(_FIRST_LEAP_BUG_DAY), serial - 1)
-        else:
-            serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
-        return _number_cells(serial.to_numpy(dtype=float, na_value=np.nan), ref, style)
+        return "early dates" if (series < pd.Timestamp(_FIRST_SERIAL_DAY)).any() else "date"
     if pd.api.types.is_numeric_dtype(dtype):
+        return "number"
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return "text"
+    return "mixed"
+
+
+def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styles,
+                  label: Callable[[str], str] | None = None, cut: Cut | None = None, way: str | None = None) -> _Cells:
+    """Cells of one column, built a whole column at a time; ``label`` maps text values (choice labels);
+    ``way`` as ``_way_of`` (of the whole column, when ``series`` is a part of it)."""
+    way = way or _way_of(series)
+    if way == "bool":
+        return _bool_cells(series, ref)
+    if way == "early dates":
+        return _mixed_cells(series.astype(object), ref, style, styles, cut)
+    if way == "date":
+        serial = ((series - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)).astype(float)
+        if (series < pd.Timestamp(_FIRST_LEAP_BUG_DAY)).any():
+            serial = serial.where(series >= pd.Timestamp(_FIRST_LEAP_BUG_DAY), serial - 1)
+        return _number_cells(serial.to_numpy(dtype=float, na_value=np.nan), ref, style)
+    if way == "number":
         numbers = pd.to_numeric(series, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
         return _number_cells(numbers, ref, style)
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+    if way == "text":
         if label is None and (cells := _arrow_distinct_cells(series, ref, styles)) is not None:
             return cells
         coded = _arrow_codes(series)
@@ -636,6 +651,27 @@ def _column_cells(series: pd.Series, ref: _Ref, style: int | None, styles: _Styl
     if label is not None:
         series = series.map(lambda v: label(v) if isinstance(v, str) else v)
     return _mixed_cells(series, ref, style, styles, cut)
+
+
+_CELL_MARKUP = 96   # more than any cell's markup around its reference's letters and digits and its value
+
+
+def _part_bound(series: pd.Series, way: str, label: Callable[[str], str] | None = None) -> int | None:
+    """An upper bound on the UTF-8 size of one of the column's cells, where its cells can be made a part of its
+    rows at a time; None where not: where the per-cell encoder makes them (mixed kinds, dates before 1900), and
+    for text that may be cut to Excel's limit (the cut is reported to the user by the process that cuts it)."""
+    if way in ("bool", "date", "number"):
+        return _CELL_MARKUP + _NUMBER_BYTES
+    if way != "text":
+        return None
+    texts = _as_arrow(series) if pa is not None else None
+    if texts is None or not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        return None
+    if label is not None:   # a choice column: its few distinct values, as they are shown
+        texts = pa.array([label(t) for t in pc.unique(texts.drop_null()).to_pylist()], type=pa.large_string())
+    if (pc.max(pc.utf8_length(texts)).as_py() or 0) * 2 > _EXCEL_TEXT_LIMIT:
+        return None
+    return _CELL_MARKUP + (pc.max(pc.binary_length(texts)).as_py() or 0) * _ESCAPE_GROWTH
 
 
 def _row_chunks(columns: list[_Cells], rows: np.ndarray | _RowNumbers) -> Iterator[str | bytes]:
@@ -803,17 +839,35 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
         specs.append((series, column_letter(j), style, label))
         shown = [label(v) if label and isinstance(v, str) else v for v in series.iloc[:200].tolist()]
         widths.append(_column_width(headers[j - 1], shown))
+    ways = [_way_of(series) for series, _, _, _ in specs]
     top = _sheet_top(headers, widths, nrow, styles, sheet_pr=carried.head, selected=selected)
     tail = (f'</sheetData>{carried.tail}<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>'
             '</worksheet>')
 
+    def cells(first: int, stop: int) -> tuple[list[_Cells], _RowNumbers]:
+        rows = _RowNumbers(2 + first, stop - first)
+        part = (lambda series: series) if (first, stop) == (0, nrow) else \
+            (lambda series: series.iloc[first:stop].reset_index(drop=True))
+        return [_column_cells(part(series), _Ref(letter, rows), style, styles, label, cut, way)
+                for (series, letter, style, label), way in zip(specs, ways, strict=True)], rows
+
     def open_() -> Blocks:
-        rows = _RowNumbers(2, nrow)
-        columns = [_column_cells(series, _Ref(letter, rows), style, styles, label, cut)
-                   for series, letter, style, label in specs]
+        """The rows as blocks. Where every column can be (``_part_bound``), the cells are made only for the rows of
+        the blocks asked for, so the two processes of ``write_blocks`` each make those of their half."""
+        count = -(-nrow // _CHUNK_ROWS) if specs else 0
+        row_bytes = len('<row r=""></row>') + len(str(nrow + 1))
+        bounds = [_part_bound(spec[0], way, spec[3]) for spec, way in zip(specs, ways, strict=True)] if count > 1 else [None]
+        if None not in bounds:
+            def make(first: int, stop: int) -> Iterator[str | bytes]:
+                columns, rows = cells(first * _CHUNK_ROWS, min(stop * _CHUNK_ROWS, nrow))
+                return _row_blocks(columns, rows)[1](0, stop - first)
+
+            cell_bytes = sum(b + len(letter) + len(str(nrow + 1)) for b, (_, letter, _, _) in zip(bounds, specs, strict=True))
+            return Blocks(top, count, make, tail, 4 * (len(top) + len(tail)) + nrow * (row_bytes + cell_bytes))
+        columns, rows = cells(0, nrow)
         count, make = _row_blocks(columns, rows)
-        row_bytes = len('<row r=""></row>') + (len(rows[-1]) if nrow else 0) + sum(c.max_bytes for c in columns)
-        return Blocks(top, count, make, tail, 4 * (len(top) + len(tail)) + nrow * row_bytes)
+        return Blocks(top, count, make, tail,
+                      4 * (len(top) + len(tail)) + nrow * (row_bytes + sum(c.max_bytes for c in columns)))
 
     return _SheetXml(open_, headers, (top + tail).encode("utf-8"))
 

@@ -216,17 +216,38 @@ def test_arrow_and_python_assembly_write_the_same_bytes(monkeypatch):
     assert b'<v>0.1</v>' in by_arrow and b'<v>-0.05</v>' in by_arrow and b"line 7 &amp; &lt;0&gt;" in by_arrow
 
 
-def test_a_large_sheet_made_by_two_processes_is_the_sheet_made_by_one(make_book, base_sheets, tmp_path, monkeypatch):
-    """A sheet of many blocks of rows is made half here and half in a forked process (``zipparts.write_blocks``):
-    every part of the book reads back as when one process makes it all."""
+@pytest.mark.parametrize("table", ["Out_Mixed", "Out_LeadScores"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_large_sheet_made_by_two_processes_is_the_sheet_made_by_one(make_book, base_sheets, tmp_path, monkeypatch,
+                                                                       table, lang):
+    """A sheet of many blocks of rows is made half here and half in a forked process (``zipparts.write_blocks``),
+    each process making the cells of its own rows where every column allows it: every part of the book reads back
+    as when one process makes it all. Out_Mixed has a column of mixed kinds (its cells made for all rows at
+    once), Out_LeadScores none (made by halves) and, in zh, a choice column shown by its Chinese labels."""
     from salesbook.book import zipparts
 
     frame = pd.concat([_mixed_frame()] * 20, ignore_index=True)   # 280 rows: 94 blocks of 3
+    if table == "Out_LeadScores":
+        frame = frame.drop(columns="mixed").assign(
+            lead_id=[f"L{i:04d}" for i in range(len(frame))], status=["open", "won", "lost", None] * 70,
+            score=frame["number"])
     src = make_book(base_sheets)
+    made_for: list[int] = []
+    column_cells = graft._column_cells
+
+    def spy(series, *args, **kwargs):
+        made_for.append(len(series))
+        return column_cells(series, *args, **kwargs)
+
+    monkeypatch.setattr(graft, "_column_cells", spy)
     monkeypatch.setattr(graft, "_CHUNK_ROWS", 3)
-    split = write_outputs(src, {"Out_Mixed": frame}, tmp_path / "split.xlsx").path
+    split = write_outputs(src, {table: frame}, tmp_path / "split.xlsx", lang=lang).path
+    if table == "Out_LeadScores":   # here only the first half's rows, the second half's in the other process
+        assert made_for and max(made_for) == 47 * 3
+    else:
+        assert set(made_for) == {len(frame)}
     monkeypatch.setattr(zipparts, "SPLIT_MIN_BLOCKS", 10 ** 6)
-    whole = write_outputs(src, {"Out_Mixed": frame}, tmp_path / "whole.xlsx").path
+    whole = write_outputs(src, {table: frame}, tmp_path / "whole.xlsx", lang=lang).path
     with zipfile.ZipFile(split) as a, zipfile.ZipFile(whole) as b:
         assert a.testzip() is None
         assert a.namelist() == b.namelist()
@@ -234,3 +255,8 @@ def test_a_large_sheet_made_by_two_processes_is_the_sheet_made_by_one(make_book,
         sheets = [i for i in a.infolist() if i.file_size > 30_000]
         assert sheets and all(i.compress_size != b.getinfo(i.filename).compress_size for i in sheets), \
             "the large sheet was not made in two halves"
+        if lang == "zh" and table == "Out_LeadScores":   # the labels, in both halves
+            xml = a.read(sheets[0].filename).decode("utf-8")
+            half = xml.index('<row r="143"')
+            assert all(f"<t>{label}</t>" in part for label in ("跟进中", "赢单", "输单")
+                       for part in (xml[:half], xml[half:]))
