@@ -267,7 +267,11 @@ def run_book(source: str | Path, output: str | Path | None = None, *, only: Sequ
     release_memory()
     with pending:
         outputs = _compute(loaded, jobs, lang, strict, progress, keep=DASHBOARD_INPUTS if dashboard else ())
-        prints = pending.result()
+        try:
+            prints = pending.result()
+        except InputError as exc:   # the book changed meanwhile (or cannot be read again): said in its language
+            exc.lang = lang  # type: ignore[attr-defined]
+            raise
     if progress:
         progress("保存" if lang == "zh" else "save")
     written = {**outputs, WARNINGS: findings_frame(loaded.warnings, lang), RUNINFO: runinfo_frame(prints, _as_of(loaded))}

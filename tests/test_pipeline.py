@@ -236,6 +236,7 @@ def test_a_book_changed_while_its_fingerprints_could_not_be_made_is_refused(smal
     out = tmp_path / "out.xlsx"
     with pytest.raises(InputError) as caught:
         pipeline.run_book(small_book, out, lang=lang)
+    assert caught.value.lang == lang   # what the command line prints it in
     text = caught.value.problems[0].text(lang)
     assert ("small.xlsx" in text) and ("changed while it was being computed" in text if lang == "en"
                                         else "在计算期间被修改" in text)
