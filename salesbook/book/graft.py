@@ -846,28 +846,31 @@ def _sheet_xml(frame: pd.DataFrame, schema: Table | None, lang: str, styles: _St
 
     def cells(first: int, stop: int) -> tuple[list[_Cells], _RowNumbers]:
         rows = _RowNumbers(2 + first, stop - first)
-        part = (lambda series: series) if (first, stop) == (0, nrow) else \
-            (lambda series: series.iloc[first:stop].reset_index(drop=True))
-        return [_column_cells(part(series), _Ref(letter, rows), style, styles, label, cut, way)
+        whole = (first, stop) == (0, nrow)
+        return [_column_cells(series if whole else series.iloc[first:stop].reset_index(drop=True),
+                              _Ref(letter, rows), style, styles, label, cut, way)
                 for (series, letter, style, label), way in zip(specs, ways, strict=True)], rows
 
     def open_() -> Blocks:
         """The rows as blocks. Where every column can be (``_part_bound``), the cells are made only for the rows of
         the blocks asked for, so the two processes of ``write_blocks`` each make those of their half."""
         count = -(-nrow // _CHUNK_ROWS) if specs else 0
-        row_bytes = len('<row r=""></row>') + len(str(nrow + 1))
+        digits = len(str(nrow + 1))
+
+        def bound(cell_bytes: int) -> int:
+            return 4 * (len(top) + len(tail)) + nrow * (len('<row r=""></row>') + digits + cell_bytes)
+
         bounds = [_part_bound(spec[0], way, spec[3]) for spec, way in zip(specs, ways, strict=True)] if count > 1 else [None]
         if None not in bounds:
             def make(first: int, stop: int) -> Iterator[str | bytes]:
                 columns, rows = cells(first * _CHUNK_ROWS, min(stop * _CHUNK_ROWS, nrow))
                 return _row_blocks(columns, rows)[1](0, stop - first)
 
-            cell_bytes = sum(b + len(letter) + len(str(nrow + 1)) for b, (_, letter, _, _) in zip(bounds, specs, strict=True))
-            return Blocks(top, count, make, tail, 4 * (len(top) + len(tail)) + nrow * (row_bytes + cell_bytes))
+            return Blocks(top, count, make, tail,
+                          bound(sum(b + len(spec[1]) + digits for b, spec in zip(bounds, specs, strict=True))))
         columns, rows = cells(0, nrow)
         count, make = _row_blocks(columns, rows)
-        return Blocks(top, count, make, tail,
-                      4 * (len(top) + len(tail)) + nrow * (row_bytes + sum(c.max_bytes for c in columns)))
+        return Blocks(top, count, make, tail, bound(sum(c.max_bytes for c in columns)))
 
     return _SheetXml(open_, headers, (top + tail).encode("utf-8"))
 

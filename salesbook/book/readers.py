@@ -186,15 +186,19 @@ class Opening:
 
     def __init__(self, path: str | Path):
         self._thread_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="typed-open")
-        self._future = self._thread_pool.submit(TypedReader, path)
+        self._future = self._thread_pool.submit(_opened, path)
         self._thread_pool.shutdown(wait=False)
 
     def result(self) -> TypedReader | None:
         """The opened reader; None where fastexcel cannot open the file."""
-        try:
-            return self._future.result()
-        except Exception:  # fastexcel raises its own error types; the cell-by-cell reader says what is wrong
-            return None
+        return self._future.result()
+
+
+def _opened(path: str | Path) -> TypedReader | None:
+    try:
+        return TypedReader(path)
+    except Exception:  # fastexcel raises its own error types; the cell-by-cell reader says what is wrong
+        return None
 
 
 def start_opening(path: str | Path) -> Opening | None:
@@ -208,5 +212,5 @@ def open_typed(path: str | Path, areas: list[Area], opening: Opening | None = No
     first read, not thrown away."""
     if not typed_reading():
         return None
-    reader = (opening or Opening(path)).result()
+    reader = opening.result() if opening is not None else _opened(path)
     return TypedPrefetch(path, areas, reader=reader) if reader is not None else None

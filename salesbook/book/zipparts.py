@@ -48,7 +48,8 @@ def write_streamed(zout: zipfile.ZipFile, part: str, chunks: Iterable[str | byte
     overlaps the producer; the bytes are those of a single write.  ``max_bytes`` bounds the encoded size: zip64 sizes are used
     only when the part could outgrow 2 GiB (zipfile must know before the first byte).
     """
-    with zout.open(new_info(part), "w", force_zip64=_may_need_zip64(max_bytes)) as dst:
+    force_zip64 = max_bytes * 1.05 > zipfile.ZIP64_LIMIT
+    with zout.open(new_info(part), "w", force_zip64=force_zip64) as dst:
         if isal_zlib is not None and hasattr(dst, "_compressor"):  # zipfile deflates through this object
             dst._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
         _overlapped(chunks, dst.write)
@@ -65,10 +66,6 @@ def _overlapped(chunks: Iterable[str | bytes], consume: Callable[[bytes], object
             pending = pool.submit(consume, data)
         if pending is not None:
             pending.result()
-
-
-def _may_need_zip64(max_bytes: int) -> bool:
-    return max_bytes * 1.05 > zipfile.ZIP64_LIMIT
 
 
 @dataclass(frozen=True)
