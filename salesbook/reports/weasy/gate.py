@@ -33,6 +33,7 @@ SEAMS = (
     Seam("stylelookup", ("weasyprint",), patches=True),
     Seam("pdfzip", ("pydyf",), patches=True),
     Seam("keeplayout", ("weasyprint",), patches=True),
+    Seam("usedvalues", ("weasyprint",), patches=True),
     Seam("htmltree", ("weasyprint",)),
     Seam("uasheet", ("weasyprint",)),       # rides on htmltree: off with it
     Seam("pdfid", ("weasyprint", "pydyf")),

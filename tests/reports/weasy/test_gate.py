@@ -11,6 +11,7 @@ import zlib
 import pydyf
 import pytest
 import weasyprint.css as wcss
+import weasyprint.layout.percent as wpercent
 import weasyprint.svg as wsvg
 import weasyprint.text.line_break as line_break
 from reportkit import CREATED, bbox_words, moved_too_far
@@ -32,7 +33,8 @@ def patched() -> dict[str, bool]:
     return {"svgtext": hasattr(wsvg.text, "__wrapped__") and hasattr(line_break.split_first_line, "__wrapped__"),
             "stylelookup": hasattr(wcss.ComputedStyle.__missing__, "__wrapped__"),
             "pdfzip": pydyf.zlib is not zlib,
-            "keeplayout": hasattr(line_break.first_line_metrics, "__wrapped__")}
+            "keeplayout": hasattr(line_break.first_line_metrics, "__wrapped__"),
+            "usedvalues": hasattr(wpercent.resolve_percentages, "__wrapped__")}
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def _review(computed, lang: str, per: str = "rep") -> tuple[str, dict[str, str]]
 def test_on_the_installed_versions_every_seam_is_in(release):
     assert versions.unverified() == {}, "see test_plain_vs_seams.py: verify this release, then add it to VERIFIED"
     PdfRenderer(PdfOptions())
-    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True}
+    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True, "usedvalues": True}
     assert all(weasy.on(name) for name in weasy.NAMES)
 
 
@@ -76,11 +78,11 @@ def test_an_unverified_weasyprint_renders_plain_says_so_once_and_prints_the_same
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert "WeasyPrint 71.0" in err and "WeasyPrint 70.0" in err and "plain WeasyPrint" in err
-    for name in ("svgtext", "stylelookup", "keeplayout", "htmltree", "uasheet", "pdfid"):
+    for name in ("svgtext", "stylelookup", "keeplayout", "usedvalues", "htmltree", "uasheet", "pdfid"):
         assert name in err and not weasy.on(name)
     # pydyf and Python are still verified: their seams stay
     assert "pdfzip" not in err and weasy.on("pdfzip") and weasy.on("framestack")
-    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": True, "keeplayout": False}
+    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": True, "keeplayout": False, "usedvalues": False}
     assert first == second
     assert moved_too_far(bbox_words(with_seams), bbox_words(first)) == []
     # WeasyPrint wrote the identifier itself (pydyf's way), not the pdfid seam
@@ -97,7 +99,7 @@ def test_nothing_verified_everything_plain_and_the_notice_in_chinese(release, co
     assert "未在已安装的 WeasyPrint 71.0、pydyf 0.14.0、Python 3.14 上验证" in err, err
     assert "framestack" in err and "pdfzip" in err
     assert not any(weasy.on(name) for name in weasy.NAMES)
-    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False}
+    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False, "usedvalues": False}
     words = [w[1] for w in bbox_words(pdf)]
     assert len(words) > 100 and "区域" in "".join(words), words[:20]
 
@@ -115,11 +117,11 @@ def test_the_environment_turns_seams_off_without_a_notice(release, monkeypatch, 
     monkeypatch.setenv(weasy.ENV, "1")
     PdfRenderer(PdfOptions())
     assert not any(weasy.on(name) for name in weasy.NAMES)
-    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False}
+    assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False, "usedvalues": False}
     monkeypatch.setenv(weasy.ENV, "svgtext, htmltree")
     PdfRenderer(PdfOptions())
     assert {n for n in weasy.NAMES if not weasy.on(n)} == {"svgtext", "htmltree", "uasheet"}  # uasheet rides on htmltree
-    assert patched() == {"svgtext": False, "stylelookup": True, "pdfzip": True, "keeplayout": True}
+    assert patched() == {"svgtext": False, "stylelookup": True, "pdfzip": True, "keeplayout": True, "usedvalues": True}
     PdfRenderer(PdfOptions()).render("<html><body><p>x</p></body></html>")
     assert capsys.readouterr().err == ""
     monkeypatch.setenv(weasy.ENV, "svgtxt")
@@ -129,15 +131,15 @@ def test_the_environment_turns_seams_off_without_a_notice(release, monkeypatch, 
 
 def test_plain_takes_every_seam_out_and_puts_it_back(release):
     PdfRenderer(PdfOptions())
-    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True}
+    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True, "usedvalues": True}
     with weasy.plain():
-        assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False}
+        assert patched() == {"svgtext": False, "stylelookup": False, "pdfzip": False, "keeplayout": False, "usedvalues": False}
         with weasy.plain("svgtext"):
             assert not weasy.on("pdfzip")
         assert not weasy.on("svgtext")
-    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True}
+    assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": True, "keeplayout": True, "usedvalues": True}
     with weasy.plain("pdfzip"):
-        assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": False, "keeplayout": True}
+        assert patched() == {"svgtext": True, "stylelookup": True, "pdfzip": False, "keeplayout": True, "usedvalues": True}
     with pytest.raises(ValueError, match="nosuch"), weasy.plain("nosuch"):
         pass
 
