@@ -318,15 +318,23 @@ def pie_chart(slices: Sequence[tuple[str, float]], fmt: Formatter, *, title: str
             body.append(f'<path d="M{_n(cx)} {_n(cy)}L{_n(x1)} {_n(y1)}A{_n(r)} {_n(r)} 0 {large} 1 {_n(x2)} {_n(y2)}Z" '
                         f'fill="{_fill(uid, i)}" stroke="#fff" stroke-width="1"/>')
         angle = a2
-    # the key beside the pie: pattern swatch, name and share, in slice order (clockwise from 12 o'clock)
+    # the key beside the pie: pattern swatch, name and share, in slice order (clockwise from 12 o'clock);
+    # where a name and its share do not fit on one line, the share goes under the name, so that product
+    # names are printed whole rather than cut
     lx = cx + r + 16
-    y0 = cy - (len(data) - 1) * 9
-    for i, (name, v) in enumerate(data):
-        y = y0 + i * 18
+    room = width - lx - 20
+    tails = [fmt.percent(v / total) + (f"  {fmt.compact(v)}" if amounts else "") for _, v in data]
+    one_line = all(_text_width(f"{name}  {tail}", 9.5) <= room - 2 for (name, _), tail in zip(data, tails, strict=True))
+    step = 18 if one_line else 27
+    y0 = cy - (len(data) - 1) * step / 2 - (0 if one_line else 5)
+    for i, ((name, _), tail) in enumerate(zip(data, tails, strict=True)):
+        y = y0 + i * step
         body.append(f'<rect x="{_n(lx)}" y="{_n(y - 9)}" width="13" height="11" fill="{_fill(uid, i)}" stroke="{INK}" stroke-width="0.6"/>')
-        tail = f"  {fmt.percent(v / total)}" + (f"  {fmt.compact(v)}" if amounts else "")
-        room = width - lx - 20 - _text_width(tail, 9.5)
-        body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">{_e(_clip(name, room, 9.5))}{_e(tail)}</text>')
+        if one_line:
+            body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">{_e(name)}  {_e(tail)}</text>')
+        else:
+            body.append(f'<text x="{_n(lx + 18)}" y="{_n(y)}" font-size="9.5">{_e(_clip(name, room, 9.5))}</text>')
+            body.append(f'<text x="{_n(lx + 18)}" y="{_n(y + 11)}" font-size="8.5">{_e(tail)}</text>')
     return _svg(uid, width, height, title, body)
 
 

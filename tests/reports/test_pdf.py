@@ -240,3 +240,24 @@ def test_a_worker_that_rendered_leaves_no_font_folder_behind():
         folder = pool.submit(_render_in_worker, "<html><body><p>销售 review</p></body></html>").result()
         assert Path(folder).is_dir()   # the worker is still there, with its renderer
     assert folder and not Path(folder).exists()
+
+
+def test_en_rep_review_prints_product_names_whole_and_the_bonus_formula_as_a_sentence(tmp_path, computed_en):
+    """Latin product names are long: the pie's key used to cut them ("Automation So…"), and the bonus formula
+    began lower-case in the middle of the page."""
+    from salesbook.reports.api import plan
+    from salesbook.reports.templates import pdf_source
+
+    data = load_review_data(computed_en)
+    jobs, _ = plan(data, "rep", "2026", "en")
+    job = next(j for j in jobs if (j.context.get("kpi") or {}).get("bonus_formula")
+               and len((j.context.get("mix") or {}).get("rows", ())) >= 3)
+    html, charts = pdf_source(job.context, created=created_stamp(CREATED))
+    pdf = tmp_path / "review.pdf"
+    pdf.write_bytes(PdfRenderer(PdfOptions(fonts=ensure_fonts(charset([html, *charts.values()])))).render(
+        html, charts, "en"))
+    text = pdftotext(pdf)
+    names = [str(row["line"]) for row in job.context["mix"]["rows"]]
+    assert max(len(name) for name in names) > 16   # long enough to have been cut
+    assert all(name in text for name in names) and "…" not in text, [t for t in text.splitlines() if "…" in t]
+    assert "Bonus = 2026-01 " in text and "bonus = " not in text

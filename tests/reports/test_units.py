@@ -84,6 +84,23 @@ def test_every_chart_is_valid_svg_with_its_patterns_defined():
     assert len(labels) == 6 and labels[-1].startswith("其他")  # 8 slices folded into 5 + "other"
 
 
+def test_the_pie_key_prints_long_product_names_whole_with_the_share_under_them():
+    fmt = Formatter("en")
+    long_names = [("Automation Software", 50.1), ("Maintenance Services", 39.3), ("Industrial Sensors", 10.6)]
+    root = _parse(charts.pie_chart(long_names, fmt, title="Product mix", uid="m", amounts=True))
+    texts = [(t.text, float(t.get("y"))) for t in root.iter(f"{SVG}text")]
+    assert [t for t, _ in texts[::2]] == [name for name, _ in long_names]          # whole, no "…"
+    assert [t for t, _ in texts[1::2]] == ["50.1%  50", "39.3%  39", "10.6%  11"]  # share and amount beneath
+    assert all(below > above for (_, above), (_, below) in zip(texts[::2], texts[1::2], strict=True))
+    assert max(y for _, y in texts) < 190
+    short = _parse(charts.pie_chart([("A", 2), ("B", 1)], fmt, title="Product mix", uid="s"))
+    assert ["".join(t.itertext()) for t in short.iter(f"{SVG}text")] == ["A  66.7%", "B  33.3%"]   # one line each
+    six = _parse(charts.pie_chart([(f"Product line number {i}", 10 - i) for i in range(6)], fmt, title="t", uid="x",
+                                      amounts=True))
+    ys = [float(t.get("y")) for t in six.iter(f"{SVG}text")]
+    assert len(ys) == 12 and min(ys) > 9 and max(ys) < 190   # six two-line entries fit the chart
+
+
 def test_series_are_told_apart_without_colour():
     fmt = Formatter("en")
     root = _parse(charts.bar_chart(["A", "B"], [("Target", [1, 2]), ("Actual", [2, 1])], fmt, title="t", uid="x"))
