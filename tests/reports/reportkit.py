@@ -93,3 +93,33 @@ def moved_too_far(seams: list[tuple], plain: list[tuple]) -> list[str]:
         if dy > STILL or dx > (KERNED if kerned else STILL):
             wrong.append(f"page {page} {text!r}: moved {dx:.3f} pt sideways, {dy:.3f} pt up or down")
     return wrong
+
+
+def bytes_differ_without(seam, books: list[tuple[Path, str]], cases: list[tuple[str, str]], out=None) -> list[tuple]:
+    """The reviews (language, per, period) whose PDF bytes change when ``seam`` (a module of
+    salesbook.reports.weasy with install/uninstall) is taken out: each case's last review of each book is
+    rendered with it and again without it. ``out`` says whether the seam is really out while it is."""
+    from salesbook.reports.api import plan
+    from salesbook.reports.batch import created_stamp
+    from salesbook.reports.context import load_review_data
+    from salesbook.reports.fonts import charset, ensure_fonts
+    from salesbook.reports.pdf import PdfOptions, PdfRenderer
+    from salesbook.reports.templates import pdf_source
+
+    differ = []
+    for computed, lang in books:
+        data = load_review_data(computed)
+        for per, period in cases:
+            jobs, _ = plan(data, per, period, lang)
+            html, charts = pdf_source(jobs[-1].context, created=created_stamp(CREATED))
+            renderer = PdfRenderer(PdfOptions(fonts=ensure_fonts(charset([html, *charts.values()]))))
+            ours = renderer.render(html, charts, lang)
+            seam.uninstall()
+            try:
+                assert out is None or out(), f"{seam.__name__} is still in"
+                theirs = renderer.render(html, charts, lang)
+            finally:
+                assert seam.install()
+            if ours != theirs:
+                differ.append((lang, per, period))
+    return differ
