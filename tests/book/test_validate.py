@@ -9,7 +9,7 @@ import pytest
 
 from salesbook.book.base import RawTable
 from salesbook.book.file_book import FileBook
-from salesbook.book.validate import load_book, read_table
+from salesbook.book.validate import _check_column, empty_column, empty_frame, load_book, read_table
 from salesbook.errors import InputError
 from salesbook.schemas import REGISTRY
 
@@ -166,3 +166,27 @@ def test_per_unit_warnings_read_a_blank_tier_basis_as_the_default():
                           "per_unit": [10.0, 20.0, None]}, index=[2, 3, 4])
     found = crosscheck.per_unit_warnings({"Plans": plans, "PlanTiers": tiers}, {}, {})
     assert [(p.row, p.column) for p in found] == [(3, "Lower bound")]
+
+
+@pytest.mark.parametrize("name", [n for n, t in REGISTRY.items() if not t.output])
+def test_an_empty_table_is_typed_as_parsing_its_columns_would_type_them(name):
+    """Empty tables skip the per-column parse: their columns must still be what the parse would give."""
+    table = REGISTRY[name]
+    raw = RawTable(name=name, sheet=name, headers=[c.name for c in table.columns], rows=[])
+    frame, found, _ = read_table(raw, table)
+    index = pd.Index([], name="excel_row")
+    parsed = {c.name: _check_column(pd.Series([], dtype=object, index=index), c, name, c.name, k)[1]
+              for k, c in enumerate(table.columns)}
+    expected = pd.DataFrame(parsed, index=index)
+    assert found == []
+    pd.testing.assert_frame_equal(frame, expected, check_index_type=True)
+    pd.testing.assert_frame_equal(empty_frame(table), expected, check_index_type=True)
+
+
+def test_an_empty_column_handed_out_is_a_copy():
+    col = REGISTRY["Deals"].columns[0]
+    first = empty_column(col)
+    first.index.name = "changed"
+    first.attrs["x"] = 1
+    again = empty_column(col)
+    assert again.index.name == "excel_row" and again.attrs == {}

@@ -136,7 +136,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     claw = np.flatnonzero(l_claw)  # pay-on-cash lines too: their credit leaves attainment, unpaid commission lapses
 
     # --- payments (pay-on-cash) ------------------------------------------------------------------------------
-    pay = _payments(payments, deals, led.deal_ids, d_amount)
+    pay = _payments(payments, deals, cr.deal_index, d_amount)
     all_days = [l_day, d_sday[l_deal][claw]] + ([pay["day"]] if pay is not None else [])
     all_days = np.concatenate(all_days) if len(L) else np.array([], dtype=np.int64)
     if len(all_days) == 0:
@@ -405,12 +405,12 @@ def _clawbacks(ev: dict, claw_pos: np.ndarray, orig_pos: np.ndarray, led: Ledger
     led.cash_claw = (claw_pos[cash], orig_pos[cash])
 
 
-def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.ndarray,
+def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_index: pd.Index,
               d_amount: np.ndarray) -> dict | None:
     """Per payment: its deal, day and the share of the deal it releases (running total clipped to 0..100%)."""
     if payments is None or payments.empty:
         return None
-    pos = pd.Index(deal_ids).get_indexer(payments["deal_id"].astype(object).to_numpy())
+    pos = deal_index.get_indexer(payments["deal_id"].astype(object).to_numpy())
     bad = np.flatnonzero(pos < 0)
     if len(bad):
         raise InputError([problem("deal {d} is not in sheet '{s}'.", "订单 {d} 不在工作表“{s}”中。", table="Payments",
@@ -427,10 +427,10 @@ def _payments(payments: pd.DataFrame | None, deals: pd.DataFrame, deal_ids: np.n
     cum = np.clip(np.round(pd.Series(frac).groupby(pos, sort=False).cumsum().to_numpy(), 12), 0.0, 1.0)
     prev = np.concatenate([[0.0], cum[:-1]])
     prev[np.r_[True, pos[1:] != pos[:-1]]] = 0.0
-    counts = np.bincount(pos, minlength=len(deal_ids))
+    counts = np.bincount(pos, minlength=len(deal_index))
     release = cum - prev
     return {"deal": pos, "day": day, "cash": cash, "release": release, "start": np.cumsum(counts) - counts,
-            "count": counts, "paid": np.bincount(pos, weights=release, minlength=len(deal_ids))}
+            "count": counts, "paid": np.bincount(pos, weights=release, minlength=len(deal_index))}
 
 
 def _cash(ev: dict, pay: dict | None, led: Ledger, l_deal: np.ndarray, d_amount: np.ndarray) -> None:
