@@ -418,6 +418,12 @@ def _padded(texts: list[str]) -> Iterable[int]:
     return np.flatnonzero(padded).tolist()
 
 
+def _all_blank(col: TypedColumn) -> bool:
+    """No cell of the column holds a value: an optional column left blank, which the typed read hands over
+    as text (it cannot tell a type from no value)."""
+    return col.kind == "text" and bool((np.asarray(col.values) < 0).all())
+
+
 def parse_typed(col: TypedColumn, column: Column, index: pd.Index) -> tuple[pd.Series, pd.Series] | None:
     """A column read as typed values, parsed as ``parse_column`` parses the same cells one by one.
 
@@ -427,6 +433,8 @@ def parse_typed(col: TypedColumn, column: Column, index: pd.Index) -> tuple[pd.S
     """
     kind, n = column.kind, len(index)
     none = pd.Series(np.zeros(n, dtype=bool), index=index)
+    if kind in (Kind.MONEY, Kind.NUMBER, Kind.PERCENT, Kind.INT, Kind.DATE, Kind.BOOL) and _all_blank(col):
+        return parse_column(pd.Series(None, index=index, dtype=object), column)
     if kind in (Kind.MONEY, Kind.NUMBER, Kind.PERCENT, Kind.INT):
         if col.kind != "number":
             return None

@@ -163,6 +163,43 @@ def test_empty_optional_column_and_missing_required_cells(tmp_path, base_sheets,
     assert _typed_columns(raw) == [True] * 6
 
 
+def test_columns_left_blank_are_read_typed_whatever_their_kind(tmp_path, base_sheets, monkeypatch):
+    """A column with no value comes from the typed read as text (no type can be told from nothing); a blank
+    number, date or yes/no column is still the column the cells give, and does not send the table to the
+    cell-by-cell read (on 200,000 deals with the quantity left blank that read took 1.2 s more)."""
+    blank = ["leave_date", "max_open_leads", "capacity", "target_bonus", "target_bonus_pct"]
+    base_sheets["Reps"] = [[*row, *([None] * len(blank))] for row in base_sheets["Reps"]]
+    base_sheets["Reps"][0][-len(blank):] = blank
+    for row in base_sheets["Reps"][1:]:   # dates typed as text would send hire_date to the cells anyway
+        row[4] = dt.date.fromisoformat(row[4])
+    base_sheets["Credits"] = [["deal_id", "rep_id", "share", "overlay"], ["D1", "R1", 1.0, None],
+                              ["D2", "R2", 1.0, None]]
+    deals = [[*r, None, None] for r in _deals()]
+    path = _book(tmp_path, base_sheets, deals, headers=[*DEALS, "quantity", "status_date"])
+    cell_reads = []
+    whole = TypedTable.cell_table
+    monkeypatch.setattr(TypedTable, "cell_table", lambda self: cell_reads.append(self.name) or whole(self))
+    _same(path, monkeypatch)
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1")
+    cell_reads.clear()
+    with FileBook(path) as book:
+        tables = load_book(book).tables
+    assert cell_reads == []
+    assert tables["Deals"]["quantity"].isna().all() and tables["Deals"]["status_date"].isna().all()
+    assert tables["Reps"]["max_open_leads"].isna().all() and not tables["Credits"]["overlay"].any()   # its default
+
+
+def test_a_required_column_left_blank_is_reported_as_the_cells_report_it(tmp_path, base_sheets, monkeypatch):
+    deals = [[*r[:4], None] for r in _deals()]
+    path = _book(tmp_path, base_sheets, deals)
+    _same(path, monkeypatch)
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1")
+    with FileBook(path) as book, pytest.raises(InputError) as info:
+        load_book(book)
+    assert [(p.row, p.text("en")) for p in info.value.problems][:2] == [(2, "this required cell is empty."),
+                                                                         (3, "this required cell is empty.")]
+
+
 def test_data_below_the_table_is_still_an_error(tmp_path, base_sheets, monkeypatch):
     path = _book(tmp_path, base_sheets, _deals(), below=["D99", dt.date(2026, 1, 1), "R1", "P1", 5.0])
     monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "1")
