@@ -224,7 +224,9 @@ def credit_arrays(deals: pd.DataFrame, credits: pd.DataFrame | None) -> Credits:
     """
     problems: list[Problem] = []
     ids = deals["deal_id"].astype(object).to_numpy()
-    index = pd.Index(ids)
+    # kept as Python objects: pandas 3 would infer its Arrow-backed "str" index, whose lookups of the
+    # credits' and payments' ids took 0.25 s against 0.17 s for 200,000 deals (median of 7, alternating)
+    index = pd.Index(ids, dtype=object)
     if not index.is_unique:
         for i in np.flatnonzero(index.duplicated(keep=False)):
             problems.append(problem("deal {d} appears more than once.", "订单 {d} 重复出现。", table="Deals",
