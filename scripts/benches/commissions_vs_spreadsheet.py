@@ -89,8 +89,7 @@ def run(args) -> list[tuple[str, str, str]]:
         formula_book = tmp / "formulas.xlsx"
         _formula_book(deals, sorted(tables["Reps"]["rep_id"]), formula_book)
         t = time.perf_counter()
-        proc = subprocess.Popen([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
-                                 "--convert-to", "ods", "--outdir", str(tmp / "out"), str(formula_book)],
+        proc = subprocess.Popen(_convert(soffice, tmp, "ods", tmp / "out", formula_book),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)  # CPU of LibreOffice and the processes it waited for
         t_lo = time.perf_counter() - t
@@ -123,15 +122,20 @@ def run(args) -> list[tuple[str, str, str]]:
             *reads, *saved]
 
 
+def _convert(soffice: str, tmp: Path, fmt: str, outdir: Path, src: Path) -> list[str]:
+    """LibreOffice's command line converting ``src`` to ``fmt`` headless, with its profile kept under ``tmp``."""
+    return [soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
+            "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+
+
 def _shared_strings_rows(soffice: str, book: Path, tmp: Path, result, t_lo: float,
                          repeat: int) -> list[tuple[str, str, str]]:
     """The same book saved by LibreOffice, which (like Excel) writes every text once in a shared-strings
     part and the cells point at it, where our generated books write each text in its cell: the run and the
     read against fastexcel again, on the book as users' spreadsheet applications save it."""
     out = tmp / "saved"
-    done = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
-                           "--convert-to", "xlsx", "--outdir", str(out), str(book)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(_convert(soffice, tmp, "xlsx", out, book), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, check=False)
     saved = out / book.name
     if done.returncode != 0 or not saved.is_file():
         return [("the same book saved by LibreOffice (shared strings)", "skipped", "LibreOffice could not save it")]
