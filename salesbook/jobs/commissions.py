@@ -11,7 +11,8 @@ from salesbook.jobs import Job
 from salesbook.messages import Count
 
 
-def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
+def run(book: LoadedBook, *, with_lines: bool = True) -> dict[str, pd.DataFrame]:
+    """The three outputs; with ``with_lines=False`` Out_Commissions is left empty (``statements``)."""
     t, s = book.tables, book.settings
     r = compute_commissions(
         t["Deals"], t["Plans"], t["PlanTiers"], t["PlanAssignments"], credits=t.get("Credits"),
@@ -19,9 +20,15 @@ def run(book: LoadedBook) -> dict[str, pd.DataFrame]:
         grain=str(s.get("commission_period", "month")), unit=float(s["rounding_unit"]),
         clawback_days=int(s.get("clawback_window_days", 90)),
         clawback_reduces_attainment=bool(s.get("clawback_reduces_attainment", True)),
-        tier_boundary=str(s.get("tier_boundary", "upper")), lang=str(s["language"]))
+        tier_boundary=str(s.get("tier_boundary", "upper")), lang=str(s["language"]), with_lines=with_lines)
     book.warnings.extend(_deals_without_plan(r.unplanned))
     return {"Out_Commissions": r.lines, "Out_Statements": r.statements, "Out_Accruals": r.accruals}
+
+
+def statements(book: LoadedBook) -> pd.DataFrame:
+    """Out_Statements alone, as ``run`` makes them: plan modeling replays only statements, so each scenario's
+    lines, their explanations and their table would be made to be thrown away."""
+    return run(book, with_lines=False)["Out_Statements"]
 
 
 def _deals_without_plan(unplanned: pd.DataFrame) -> list[Problem]:

@@ -95,7 +95,7 @@ class _Runner:
         return LoadedBook(tables=tables, settings=self.settings, locator=self.book.locator, warnings=[])
 
     def statements(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        return commission_job.run(self._loaded(tables))["Out_Statements"]
+        return commission_job.statements(self._loaded(tables))
 
     def rep_targets(self, tables: dict[str, pd.DataFrame]) -> pd.Series:
         by_month = target_job.run(self._loaded(dict(tables)), review=False)["Out_TargetsByMonth"]

@@ -533,3 +533,17 @@ def test_a_credit_note_on_a_pay_on_cash_plan_lowers_what_waits_for_cash():
     st = compute_commissions(deals, plans, tiers, assign, reps=reps, payments=pay).statements.set_index("period")
     assert st["awaiting_cash"].to_dict() == {"2026-03": 800.00, "2026-04": 0.0}
     assert st["payable"].to_dict() == {"2026-03": 0.0, "2026-04": 800.00}
+
+
+def test_statements_without_the_lines_are_the_statements_made_with_them(demo_tables_en):
+    """Plan modeling asks the engine for statements only: on the demo's deals (splits, pay on cash, spiffs,
+    manager overrides, unit plans, draws) they are the full run's to the cent and word for word."""
+    t = demo_tables_en
+    args = (t["Deals"], t["Plans"], t["PlanTiers"], t["PlanAssignments"])
+    kw = {"credits": t["Credits"], "payments": t["Payments"], "spiffs": t["Spiffs"], "reps": t["Reps"]}
+    full = compute_commissions(*args, **kw)
+    bare = compute_commissions(*args, **kw, with_lines=False)
+    assert set(full.lines["component"]) >= {"commission", "cash", "spiff", "override", "draw"}
+    pd.testing.assert_frame_equal(bare.statements, full.statements)
+    pd.testing.assert_frame_equal(bare.accruals, full.accruals)
+    assert bare.lines.empty and list(bare.lines.columns) == list(full.lines.columns)

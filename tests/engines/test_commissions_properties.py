@@ -93,6 +93,12 @@ def test_statements_reconcile_and_splits_conserve_credit(rows, method, measure, 
     # pay on cash never releases more than the commission earned on booking
     assert (r.statements["awaiting_cash"] >= -0.01).all()
     assert r.accruals["payable"].sum() == pytest.approx(r.statements["payable"].sum(), abs=0.005)
+    # plan modeling's statements-only run: the same statements and accruals, no lines
+    bare = compute_commissions(deals, plans, tiers, assign, credits=credits, reps=reps, payments=payments,
+                               with_lines=False)
+    pd.testing.assert_frame_equal(bare.statements, r.statements)
+    pd.testing.assert_frame_equal(bare.accruals, r.accruals)
+    assert bare.lines.empty and list(bare.lines.columns) == list(r.lines.columns)
 
 
 def _clawed(deals: pd.DataFrame, lines: pd.DataFrame) -> float:

@@ -84,8 +84,11 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
                         *, credits: pd.DataFrame | None = None, payments: pd.DataFrame | None = None,
                         spiffs: pd.DataFrame | None = None, reps: pd.DataFrame | None = None, grain: str = "month",
                         unit: float = 0.01, clawback_days: int = 90, clawback_reduces_attainment: bool = True,
-                        tier_boundary: str = "upper", lang: str = "en") -> CommissionResult:
-    """All plans for all periods present in the data (see the module docstring for the steps)."""
+                        tier_boundary: str = "upper", lang: str = "en", with_lines: bool = True) -> CommissionResult:
+    """All plans for all periods present in the data (see the module docstring for the steps).
+
+    ``with_lines=False`` gives the same statements and accruals and no Out_Commissions lines (plan modeling
+    replays each scenario's statements only): the lines are rounded as always, but not explained or tabled."""
     if grain not in GRAINS:
         raise _settings_problem("commission_period", grain, GRAINS)
     if tier_boundary not in BOUNDARY_RULES:
@@ -198,9 +201,13 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     _overrides(reps, A, led)
     led.assignments = A
     led.boundary = tier_boundary
-    led.ev_expl = commission_explanations(ev, led)
-    led.cash_expl = cash_explanations(led) if led.cash is not None else None
-    return replace(assemble(led, ev), unplanned=unplanned)
+    if with_lines:
+        led.ev_expl = commission_explanations(ev, led)
+        led.cash_expl = cash_explanations(led) if led.cash is not None else None
+    else:   # the rounding and the statements never read a line's explanation
+        led.ev_expl = np.empty(len(order), dtype=object)
+        led.cash_expl = np.empty(len(led.cash["event"]), dtype=object) if led.cash is not None else None
+    return replace(assemble(led, ev, with_lines=with_lines), unplanned=unplanned)
 
 
 def _units_needed(deals: pd.DataFrame, blank: np.ndarray, l_deal: np.ndarray, l_plan: np.ndarray,

@@ -87,10 +87,11 @@ def _concat(parts: list[dict]) -> dict:
     return {k: np.concatenate([p.pop(k) for p in parts]) for k in list(parts[0])}
 
 
-def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
+def assemble(led: Ledger, ev: dict | None, *, with_lines: bool = True) -> CommissionResult:
     """Lines, statements and accruals from the events (``ev`` is None when there is nothing to pay). ``ev`` is
     emptied once the statements are made: its arrays are not needed after, and held to the end they were
-    part of the job's peak."""
+    part of the job's peak. ``with_lines=False``: the lines are rounded and summed into the statements as
+    always, but not made into Out_Commissions (which comes back empty)."""
 
     if ev is None:
         return CommissionResult(pd.DataFrame(columns=LINE_COLUMNS), pd.DataFrame(columns=STATEMENT_COLUMNS),
@@ -138,7 +139,8 @@ def assemble(led: Ledger, ev: dict | None) -> CommissionResult:
     lines = _sorted(led, lines)
     lines["amount"] = _spread(lines, st, led.unit)
     _restate(st, lines, led)
-    frame = _line_frame(led, lines)   # takes the line arrays out of ``lines`` as it goes
+    # the line table takes the arrays out of ``lines`` as it goes
+    frame = _line_frame(led, lines) if with_lines else pd.DataFrame(columns=LINE_COLUMNS)
     del lines
     return CommissionResult(frame, _statement_frame(led, st), _accruals(led, st))
 
