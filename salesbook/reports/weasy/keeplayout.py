@@ -21,6 +21,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from salesbook.reports.weasy.swap import restore, swap, swapped
+
 _PARAMETERS = ("first_line", "text", "layout", "resume_at", "space_collapse", "style", "hyphenated",
                "hyphenation_character")
 
@@ -35,7 +37,7 @@ def install() -> bool:
     layout_class = getattr(line_break, "Layout", None)
     if metrics is None or layout_class is None:
         return False
-    if hasattr(metrics, "__wrapped__"):   # installed already
+    if swapped(line_break, "first_line_metrics"):   # installed already
         return True
     if tuple(inspect.signature(metrics).parameters) != _PARAMETERS or not all(
             callable(getattr(layout_class, name, None)) for name in ("deactivate", "reactivate", "setup", "set_text")):
@@ -62,12 +64,9 @@ def install() -> bool:
             return
         reactivate(self, style)
 
-    first_line_metrics.__wrapped__ = metrics  # type: ignore[attr-defined]
-    keep_or_deactivate.__wrapped__ = deactivate  # type: ignore[attr-defined]
-    reuse_or_reactivate.__wrapped__ = reactivate  # type: ignore[attr-defined]
-    line_break.first_line_metrics = first_line_metrics
-    layout_class.deactivate = keep_or_deactivate
-    layout_class.reactivate = reuse_or_reactivate
+    swap(line_break, "first_line_metrics", first_line_metrics)
+    swap(layout_class, "deactivate", keep_or_deactivate)
+    swap(layout_class, "reactivate", reuse_or_reactivate)
     return True
 
 
@@ -75,10 +74,6 @@ def uninstall() -> None:
     """WeasyPrint's own measuring and drawing back (the benchmark's baseline, and tests comparing both)."""
     import weasyprint.text.line_break as line_break
 
-    metrics = getattr(line_break.first_line_metrics, "__wrapped__", None)
-    if metrics is None:
-        return
-    line_break.first_line_metrics = metrics
-    layout_class = line_break.Layout
-    layout_class.deactivate = layout_class.deactivate.__wrapped__
-    layout_class.reactivate = layout_class.reactivate.__wrapped__
+    if restore(line_break, "first_line_metrics"):
+        restore(line_break.Layout, "deactivate")
+        restore(line_break.Layout, "reactivate")

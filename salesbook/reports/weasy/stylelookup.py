@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesbook.reports.weasy.swap import restore, swap, swapped
+
 #: Properties whose computing has side effects or special rules in WeasyPrint's method.
 SPECIAL = frozenset({"float", "display", "position", "page"})
 
@@ -34,7 +36,7 @@ def install() -> bool:
         return False
     computed_style = getattr(css, "ComputedStyle", None)
     original = getattr(computed_style, "__missing__", None)
-    if hasattr(original, "__wrapped__"):  # installed already
+    if swapped(computed_style, "__missing__"):  # installed already
         return True
     if original is None or any(check_math(value) for value in INITIAL_VALUES.values()):
         return False
@@ -60,8 +62,7 @@ def install() -> bool:
         self[key] = value
         return value
 
-    __missing__.__wrapped__ = original  # type: ignore[attr-defined]
-    computed_style.__missing__ = __missing__
+    swap(computed_style, "__missing__", __missing__)
     return True
 
 
@@ -69,6 +70,4 @@ def uninstall() -> None:
     """WeasyPrint's own method back (the benchmark's baseline, and tests comparing both)."""
     import weasyprint.css as css
 
-    original = getattr(css.ComputedStyle.__missing__, "__wrapped__", None)
-    if original is not None:
-        css.ComputedStyle.__missing__ = original
+    restore(css.ComputedStyle, "__missing__")

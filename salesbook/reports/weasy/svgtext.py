@@ -25,6 +25,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from salesbook.reports.weasy.swap import restore, swap, swapped
+
 PER_LETTER = ("dx", "dy", "rotate", "textLength", "letter-spacing")
 
 
@@ -53,7 +55,7 @@ def install() -> bool:
     except ImportError:  # pragma: no cover - WeasyPrint is a dependency
         return False
     original = getattr(svg, "text", None)
-    if hasattr(original, "__wrapped__"):  # installed already
+    if swapped(svg, "text"):  # installed already
         return True
     tags = getattr(svg, "TAGS", None)
     if not callable(original) or not isinstance(tags, dict) or tags.get("text") is not original:
@@ -68,14 +70,13 @@ def install() -> bool:
         finally:
             _measured.value = None
 
-    text.__wrapped__ = original  # type: ignore[attr-defined]
     _install_layout_memo()
     # The drawing code compares TAGS entries with the module's ``text`` to find text nodes (for
     # text-anchor), so both are replaced together.
     for tag, fn in list(tags.items()):
         if fn is original:
             tags[tag] = text
-    svg.text = text
+    swap(svg, "text", text)
     return True
 
 
@@ -84,13 +85,12 @@ def uninstall() -> None:
     import weasyprint.svg as svg
 
     _uninstall_layout_memo()
-    original = getattr(svg.text, "__wrapped__", None)
-    if original is None:
+    replacement = svg.text
+    if not restore(svg, "text"):
         return
     for tag, fn in list(svg.TAGS.items()):
-        if fn is svg.text:
-            svg.TAGS[tag] = original
-    svg.text = original
+        if fn is replacement:
+            svg.TAGS[tag] = svg.text
 
 
 _measured = threading.local()   # the last one-run label's layout, while WeasyPrint draws that label
@@ -101,7 +101,7 @@ def _install_layout_memo() -> None:
     import weasyprint.text.line_break as line_break
 
     layout_first_line = line_break.split_first_line
-    if hasattr(layout_first_line, "__wrapped__"):
+    if swapped(line_break, "split_first_line"):
         return
 
     def split_first_line(text, style, context, *args, **kwargs):
@@ -118,13 +118,10 @@ def _install_layout_memo() -> None:
                 return result
         return layout_first_line(text, style, context, *args, **kwargs)
 
-    split_first_line.__wrapped__ = layout_first_line  # type: ignore[attr-defined]
-    line_break.split_first_line = split_first_line
+    swap(line_break, "split_first_line", split_first_line)
 
 
 def _uninstall_layout_memo() -> None:
     import weasyprint.text.line_break as line_break
 
-    original = getattr(line_break.split_first_line, "__wrapped__", None)
-    if original is not None:
-        line_break.split_first_line = original
+    restore(line_break, "split_first_line")

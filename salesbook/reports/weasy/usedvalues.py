@@ -27,6 +27,8 @@ import importlib
 import inspect
 from typing import Any
 
+from salesbook.reports.weasy.swap import restore, swap, swapped
+
 #: The layout modules that call ``resolve_percentages`` by the name they imported (flex asks the module).
 CALLERS = ("absolute", "block", "column", "float", "grid", "inline", "page", "table")
 _RADII = ("border_top_left_radius", "border_top_right_radius", "border_bottom_right_radius",
@@ -47,7 +49,7 @@ def install() -> bool:
         return False
     resolve, backgrounds = getattr(percent, "resolve_percentages", None), getattr(
         background, "layout_box_backgrounds", None)
-    if hasattr(resolve, "__wrapped__"):   # installed already
+    if swapped(percent, "resolve_percentages"):   # installed already
         return True
     for name, function in (("resolve_percentages", resolve), ("layout_box_backgrounds", backgrounds)):
         if function is None or tuple(inspect.signature(function).parameters) != _SIGNATURES[name]:
@@ -123,11 +125,9 @@ def install() -> bool:
         box.background = None
         return None
 
-    resolve_percentages.__wrapped__ = resolve  # type: ignore[attr-defined]
-    layout_box_backgrounds.__wrapped__ = backgrounds  # type: ignore[attr-defined]
-    for module in (percent, *callers):
-        module.resolve_percentages = resolve_percentages
-    background.layout_box_backgrounds = layout_box_backgrounds
+    for module in (percent, *callers):   # each held the same function (checked above)
+        swap(module, "resolve_percentages", resolve_percentages)
+    swap(background, "layout_box_backgrounds", layout_box_backgrounds)
     return True
 
 
@@ -140,6 +140,5 @@ def uninstall() -> None:
     if resolve is None:
         return
     for module in (percent, *(importlib.import_module(f"weasyprint.layout.{name}") for name in CALLERS)):
-        if getattr(module.resolve_percentages, "__wrapped__", None) is resolve:
-            module.resolve_percentages = resolve
-    background.layout_box_backgrounds = background.layout_box_backgrounds.__wrapped__
+        restore(module, "resolve_percentages", only=resolve)
+    restore(background, "layout_box_backgrounds")
