@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -273,14 +273,28 @@ class FileBook:
         return self.read_raw(name)
 
     def read_ahead(self, names: Collection[str]) -> list[str]:
-        """Start reading the large tables among ``names`` now, on the reader's threads, and say which, the
-        smallest first (the first to be ready): a caller can do its other work (the small tables) meanwhile."""
+        """Start reading the large tables among ``names`` now, on the reader's threads, and say which (the
+        smallest first): a caller can do its other work (the small tables) meanwhile, then take them
+        as they are ready (``as_read``)."""
         tables = self._tables()
         parts = {n: tables.get(w[1]) for n, w in self._locations.items() if n in names and w[0] == "table"}
         large = [n for n, p in parts.items() if p is not None and n not in self._raw_cache and self._typed_area(p)]
         if large and self._typed is False:
             self._open_typed(whole=True)
         return sorted(large, key=lambda n: parts[n].box.bottom - parts[n].box.top) if self._typed else []
+
+    def as_read(self, names: Sequence[str]) -> Iterator[str]:
+        """``names`` (tables ``read_ahead`` started) as their reads end, for the caller to check each as soon as
+        it is in. Why: the two threads read the largest tables first, so in any fixed order the caller would
+        wait for a table still being read while others lay ready (on a 500,000-deal book, Payments was ready
+        two seconds before it was checked)."""
+        typed, tables = self._typed, self._tables()
+        areas = {self._typed_area(tables[self._locations[n][1]]): n for n in names} if typed else {}
+        if not typed or None in areas or len(areas) != len(names):   # not read ahead: as given
+            yield from names
+            return
+        for area in typed.completed(list(areas)):  # type: ignore[union-attr]
+            yield areas[area]
 
     def _typed_area(self, part: TablePart) -> readers.Area | None:
         """The data area of a large Excel Table with nothing around it (by the sheet's dimension), which a

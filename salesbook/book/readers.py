@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,6 +172,14 @@ class TypedPrefetch:
             return self._pool.submit(self._read, area, keep).result()
         future = self._futures.pop(area, None) or self._pool.submit(self._read, area)
         return future.result()
+
+    def completed(self, areas: Sequence[Area]) -> Iterator[Area]:
+        """``areas`` as their reads end (any not read ahead last, in the order given), without taking them:
+        ``read`` still hands each over."""
+        pending = {self._futures[a]: a for a in areas if a in self._futures}
+        for future in concurrent.futures.as_completed(pending):
+            yield pending[future]
+        yield from (a for a in areas if a not in pending.values())
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -469,11 +469,12 @@ def load_book(book: Book, names: Iterable[str] | None = None, *, required: Itera
     # the large tables are read on the reader's threads meanwhile; the order of what is reported stays
     # that of ``wanted`` (each table's problems and warnings are kept apart until then)
     later = list(getattr(book, "read_ahead", lambda names: [])([n for n in wanted if n != "Settings"]))
+    as_read = getattr(book, "as_read", iter)   # the large ones as their reads end: none waits behind another
     found: dict[str, tuple[list[Problem], list[Problem]]] = {}
     tables: dict[str, pd.DataFrame] = {}
     sheets: dict[str, str] = {}
     shown: dict[tuple[str, str], str] = {}
-    for name in [n for n in wanted if n not in later] + later:
+    for name in itertools.chain([n for n in wanted if n not in later], as_read(later)):
         table = REGISTRY[name]
         raw = book.read_raw(name)
         problems, warnings = found[name] = [], []

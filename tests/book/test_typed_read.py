@@ -261,6 +261,43 @@ def test_tables_read_ahead_are_reported_in_the_books_order(tmp_path, base_sheets
     assert [(sheet, row) for sheet, row, _ in reported[True]] == [("Reps", 24), ("Deals", 6)]
 
 
+@pytest.mark.parametrize("first", ["Deals", "Reps"])
+def test_tables_read_ahead_are_handed_over_as_their_reads_end(tmp_path, base_sheets, monkeypatch, first):
+    """The reader's threads take the largest tables first, so the tables read ahead are checked in the order
+    their reads end, not in a fixed one: no check waits for a table still being read while another lies
+    ready. Each read here is held until the test lets it end."""
+    import threading
+
+    base_sheets["Reps"] += [[f"R{i}", f"Rep {i}", "EAST", "rep", "2024-01-01"] for i in range(3, 23)]
+    path = _book(tmp_path, base_sheets, _deals())
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "3")   # Reps and Deals are read ahead, on two threads
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "1")
+    gates = {"Reps": threading.Event(), "Deals": threading.Event()}
+    read = readers.TypedPrefetch._read
+
+    def held(self, area, keep=None):
+        assert gates[area[0]].wait(30)
+        return read(self, area, keep)
+
+    monkeypatch.setattr(readers.TypedPrefetch, "_read", held)
+    second = "Reps" if first == "Deals" else "Deals"
+    with FileBook(path) as book:
+        order = book.as_read(book.read_ahead(["Settings", "Reps", "Deals"]))
+        gates[first].set()
+        assert next(order) == first
+        gates[second].set()
+        assert list(order) == [second]
+        assert isinstance(book.read_raw("Deals"), TypedTable) and isinstance(book.read_raw("Reps"), TypedTable)
+
+
+def test_tables_not_read_ahead_are_handed_over_as_given(tmp_path, base_sheets, monkeypatch):
+    path = _book(tmp_path, base_sheets, _deals())
+    monkeypatch.setenv("SALESBOOK_TYPED_READ", "0")
+    with FileBook(path) as book:
+        assert book.read_ahead(["Reps", "Deals"]) == []
+        assert list(book.as_read(["Deals", "Reps"])) == ["Deals", "Reps"]
+
+
 def test_the_reader_that_opened_the_file_is_the_first_one_used(tmp_path, base_sheets, monkeypatch):
     """Opening a reader reads the book's shared strings (0.2 s for a 200k-deal book saved by Excel, before any
     read can start): the one opened to see that the file opens does the first read, so two large tables read
