@@ -286,8 +286,8 @@ class FileBook:
     def as_read(self, names: Sequence[str]) -> Iterator[str]:
         """``names`` (tables ``read_ahead`` started) as their reads end, for the caller to check each as soon as
         it is in. Why: the two threads read the largest tables first, so in any fixed order the caller would
-        wait for a table still being read while others lay ready (on a 500,000-deal book, Payments was ready
-        two seconds before it was checked)."""
+        wait for a table still being read while others lay ready (on a 500,000-deal book, smallest first,
+        Payments lay read for about three seconds while the checks waited for Leads, read last)."""
         typed, tables = self._typed, self._tables()
         areas = {self._typed_area(tables[self._locations[n][1]]): n for n in names} if typed else {}
         if not typed or None in areas or len(areas) != len(names):   # not read ahead: as given
