@@ -60,9 +60,15 @@ class Ledger:
     p_first: int = 0
     n_periods: int = 0
     extra: dict = field(default_factory=dict)
+    _labels: dict = field(default_factory=dict, repr=False)
 
     def label(self, pidx: int) -> str:
-        return str(period_label(np.array([pidx + self.p_first]), self.grain)[0])
+        """A period's label, made once per period: explanations ask for it line by line."""
+        code = pidx + self.p_first
+        text = self._labels.get(code)
+        if text is None:
+            text = self._labels[code] = str(period_label(np.array([code]), self.grain)[0])
+        return text
 
 
 def _part(comp, rep, pidx, day, deal, plan, share, base, rfrom, rto, tier, rate, amount, expl, *, qty=None,
