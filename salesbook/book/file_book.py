@@ -183,6 +183,7 @@ class FileBook:
         self._raw_cache: dict[str, RawTable | None] = {}
         self._locations = self._find_tables()
         self._typed: readers.TypedReader | bool | None = False  # opened when a large table is first read
+        self._areas: dict[TablePart, readers.Area | None] = {}     # ``_typed_area`` of each table asked about
         self._facts: stamps.PackageFacts | None = None
 
     # -- discovery -------------------------------------------------------------------------------
@@ -298,7 +299,14 @@ class FileBook:
 
     def _typed_area(self, part: TablePart) -> readers.Area | None:
         """The data area of a large Excel Table with nothing around it (by the sheet's dimension), which a
-        typed read may take; None where the cell-by-cell read must (it locates what lies beside a table)."""
+        typed read may take; None where the cell-by-cell read must (it locates what lies beside a table).
+        Worked out once per table: reading ahead, handing over and reading each ask (the sheet's head is
+        inflated each time; a 500,000-deal book's load asked 105 times, 31 ms)."""
+        if part not in self._areas:
+            self._areas[part] = self._find_typed_area(part)
+        return self._areas[part]
+
+    def _find_typed_area(self, part: TablePart) -> readers.Area | None:
         box = part.box
         first, last, width = box.top + 1, box.bottom, box.right - box.left + 1
         if part.header_rows != 1 or part.totals_rows or len(part.columns) != width or self._others(part) \
