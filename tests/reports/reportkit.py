@@ -95,6 +95,20 @@ def moved_too_far(seams: list[tuple], plain: list[tuple]) -> list[str]:
     return wrong
 
 
+def with_and_without(seam, make, out=None) -> tuple:
+    """``make()`` with ``seam`` (a module of salesbook.reports.weasy with install/uninstall) in, then again with
+    it taken out (``out`` says whether it really is), the seam put back either way: ours, then WeasyPrint's own."""
+    assert seam.install()
+    ours = make()
+    seam.uninstall()
+    try:
+        assert out is None or out(), f"{seam.__name__} is still in"
+        theirs = make()
+    finally:
+        assert seam.install()
+    return ours, theirs
+
+
 def bytes_differ_without(seam, books: list[tuple[Path, str]], cases: list[tuple[str, str]], out=None) -> list[tuple]:
     """The reviews (language, per, period) whose PDF bytes change when ``seam`` (a module of
     salesbook.reports.weasy with install/uninstall) is taken out: each case's last review of each book is
@@ -113,13 +127,7 @@ def bytes_differ_without(seam, books: list[tuple[Path, str]], cases: list[tuple[
             jobs, _ = plan(data, per, period, lang)
             html, charts = pdf_source(jobs[-1].context, created=created_stamp(CREATED))
             renderer = PdfRenderer(PdfOptions(fonts=ensure_fonts(charset([html, *charts.values()]))))
-            ours = renderer.render(html, charts, lang)
-            seam.uninstall()
-            try:
-                assert out is None or out(), f"{seam.__name__} is still in"
-                theirs = renderer.render(html, charts, lang)
-            finally:
-                assert seam.install()
+            ours, theirs = with_and_without(seam, lambda: renderer.render(html, charts, lang), out)  # noqa: B023
             if ours != theirs:
                 differ.append((lang, per, period))
     return differ

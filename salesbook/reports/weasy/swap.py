@@ -13,7 +13,12 @@ from typing import Any
 
 def swapped(owner: Any, name: str) -> bool:
     """Whether ``owner.name`` is a seam's replacement (installed already)."""
-    return hasattr(getattr(owner, name, None), "__wrapped__")
+    return original(owner, name) is not None
+
+
+def original(owner: Any, name: str) -> Callable[..., Any] | None:
+    """What ``swap`` replaced at ``owner.name``; None where nothing was swapped there."""
+    return getattr(getattr(owner, name, None), "__wrapped__", None)
 
 
 def swap(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
@@ -25,8 +30,8 @@ def swap(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
 def restore(owner: Any, name: str, only: Callable[..., Any] | None = None) -> bool:
     """Put back what ``swap`` replaced at ``owner.name`` (with ``only``: only where that was the original);
     False where nothing was swapped there."""
-    original = getattr(getattr(owner, name, None), "__wrapped__", None)
-    if original is None or (only is not None and original is not only):
+    replaced = original(owner, name)
+    if replaced is None or (only is not None and replaced is not only):
         return False
-    setattr(owner, name, original)
+    setattr(owner, name, replaced)
     return True

@@ -27,7 +27,7 @@ import importlib
 import inspect
 from typing import Any
 
-from salesbook.reports.weasy.swap import restore, swap, swapped
+from salesbook.reports.weasy.swap import original, restore, swap, swapped
 
 #: The layout modules that call ``resolve_percentages`` by the name they imported (flex asks the module).
 CALLERS = ("absolute", "block", "column", "float", "grid", "inline", "page", "table")
@@ -136,7 +136,7 @@ def uninstall() -> None:
     import weasyprint.layout.background as background
     import weasyprint.layout.percent as percent
 
-    resolve = getattr(percent.resolve_percentages, "__wrapped__", None)
+    resolve = original(percent, "resolve_percentages")
     if resolve is None:
         return
     for module in (percent, *(importlib.import_module(f"weasyprint.layout.{name}") for name in CALLERS)):

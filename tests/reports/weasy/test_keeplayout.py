@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import weasyprint.text.line_break as line_break
-from reportkit import bytes_differ_without
+from reportkit import bytes_differ_without, with_and_without
 from weasyprint import HTML
 
 from salesbook.reports.weasy import keeplayout
@@ -46,11 +46,5 @@ def test_justified_text_prints_the_same_with_and_without():
     page = (f"<html><head><meta name='dcterms.created' content='2026-01-01T00:00:00Z'/><meta name="
             f"'dcterms.modified' content='2026-01-01T00:00:00Z'/></head><body><p style='text-align: justify; "
             f"width: 80mm; letter-spacing: 0.1pt'>{words}</p></body></html>")
-    assert keeplayout.install()
-    ours = HTML(string=page).write_pdf()
-    keeplayout.uninstall()
-    try:
-        theirs = HTML(string=page).write_pdf()
-    finally:
-        assert keeplayout.install()
+    ours, theirs = with_and_without(keeplayout, lambda: HTML(string=page).write_pdf())
     assert ours == theirs

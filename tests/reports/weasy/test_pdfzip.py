@@ -8,7 +8,7 @@ import zlib
 
 import pydyf
 import pytest
-from reportkit import CREATED
+from reportkit import CREATED, with_and_without
 
 from salesbook.reports.api import plan
 from salesbook.reports.batch import created_stamp
@@ -47,13 +47,7 @@ def test_every_stream_is_compressed_at_level_6(computed_zh):
 def test_uninstall_restores_pydyf_and_level_9_comes_back(computed_zh):
     html, charts = _review(computed_zh)
     renderer = PdfRenderer(PdfOptions(fonts=ensure_fonts(charset([html, *charts.values()]))))
-    ours = renderer.render(html, charts, "zh")
-    pdfzip.uninstall()
-    try:
-        assert pydyf.zlib is zlib
-        theirs = renderer.render(html, charts, "zh")
-    finally:
-        assert pdfzip.install()
+    ours, theirs = with_and_without(pdfzip, lambda: renderer.render(html, charts, "zh"), out=lambda: pydyf.zlib is zlib)
     assert isinstance(pydyf.zlib, pdfzip._Zlib)
     # Same content, other compression: a few hundred bytes apart, every stream inflating to the same data
     # but the last, the cross-reference stream, whose offsets move with the compressed sizes before it.

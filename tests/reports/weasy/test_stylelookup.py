@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import Counter
 
 import weasyprint.css as wcss
-from reportkit import bytes_differ_without
+from reportkit import bytes_differ_without, with_and_without
 from weasyprint import CSS, HTML
 from weasyprint.css.properties import INITIAL_VALUES
 
 from salesbook.reports.weasy import stylelookup
+from salesbook.reports.weasy.swap import swapped
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN" dir="ltr"><head><meta charset="utf-8"/><title>t</title></head>
 <body><h1 style="text-indent: calc(10% + 2px)">标题 <span>继承的缩进</span></h1>
@@ -51,14 +52,7 @@ def _all_styles() -> list[tuple[str, str, dict[str, str]]]:
 
 
 def test_every_property_computes_as_weasyprints_own_method_gives():
-    assert stylelookup.install()
-    try:
-        ours = _all_styles()
-        stylelookup.uninstall()
-        assert not hasattr(wcss.ComputedStyle.__missing__, "__wrapped__")
-        theirs = _all_styles()
-    finally:
-        assert stylelookup.install()
+    ours, theirs = with_and_without(stylelookup, _all_styles, out=lambda: not swapped(wcss.ComputedStyle, "__missing__"))
     assert len(ours) == len(theirs) > 20
     for (tag, pseudo, mine), (_, _, stock) in zip(ours, theirs, strict=True):
         differ = {key: (mine[key], stock[key]) for key in mine if mine[key] != stock[key]}

@@ -9,10 +9,11 @@ from collections import Counter
 
 import weasyprint.layout.background as wbackground
 import weasyprint.layout.percent as wpercent
-from reportkit import bytes_differ_without
+from reportkit import bytes_differ_without, with_and_without
 from weasyprint import CSS, HTML
 
 from salesbook.reports.weasy import usedvalues
+from salesbook.reports.weasy.swap import swapped
 
 # Percentages of every kind of containing block, calc(), auto minimums, box-sizing, collapsed and separate
 # borders, rounded corners, every kind of background the short way must leave alone, a hidden box and a
@@ -69,14 +70,8 @@ def _laid_out() -> tuple[list, bytes]:
 
 
 def test_every_box_gets_the_values_weasyprints_own_functions_give():
-    assert usedvalues.install()
-    try:
-        ours, ours_pdf = _laid_out()
-        usedvalues.uninstall()
-        assert not hasattr(wpercent.resolve_percentages, "__wrapped__")
-        theirs, theirs_pdf = _laid_out()
-    finally:
-        assert usedvalues.install()
+    (ours, ours_pdf), (theirs, theirs_pdf) = with_and_without(
+        usedvalues, _laid_out, out=lambda: not swapped(wpercent, "resolve_percentages"))
     assert len(ours) == len(theirs) > 60
     for (kind, tag, mine), (_, _, stock) in zip(ours, theirs, strict=True):
         differ = {name: (mine[name], stock[name]) for name in mine if mine[name] != stock[name]}
