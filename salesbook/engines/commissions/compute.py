@@ -89,6 +89,27 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
 
     ``with_lines=False`` gives the same statements and accruals and no Out_Commissions lines (plan modeling
     replays each scenario's statements only): the lines are rounded as always, but not explained or tabled."""
+    led, ev, unplanned = _ledger(deals, plans, tiers, assignments, credits, payments, spiffs, reps, grain, unit,
+                                 clawback_days, clawback_reduces_attainment, tier_boundary, lang)
+    if ev is None:
+        return replace(assemble(led, None), unplanned=unplanned)
+    if with_lines:
+        led.ev_expl = commission_explanations(ev, led)
+        led.cash_expl = cash_explanations(led) if led.cash is not None else None
+    else:   # the rounding and the statements never read a line's explanation
+        led.ev_expl = np.empty(len(ev["line"]), dtype=object)
+        led.cash_expl = np.empty(len(led.cash["event"]), dtype=object) if led.cash is not None else None
+    return replace(assemble(led, ev, with_lines=with_lines), unplanned=unplanned)
+
+
+def _ledger(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.DataFrame, assignments: pd.DataFrame,
+            credits: pd.DataFrame | None, payments: pd.DataFrame | None, spiffs: pd.DataFrame | None,
+            reps: pd.DataFrame | None, grain: str, unit: float, clawback_days: int, clawback_reduces_attainment: bool,
+            tier_boundary: str, lang: str) -> tuple[Ledger, dict | None, pd.DataFrame]:
+    """Steps 1-7: the ledger and its events (None when nothing falls in any period), and the credited lines
+    that had no plan. A function of its own so that its working arrays (about 130 MB at 500,000 deals: the
+    credited lines before the plan filter, the sort, the running totals) are let go of before the lines are
+    explained and made into tables, the job's peak, instead of being held to the end."""
     if grain not in GRAINS:
         raise _settings_problem("commission_period", grain, GRAINS)
     if tier_boundary not in BOUNDARY_RULES:
@@ -143,7 +164,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     all_days = [l_day, d_sday[l_deal][claw]] + ([pay["day"]] if pay is not None else [])
     all_days = np.concatenate(all_days) if len(L) else np.array([], dtype=np.int64)
     if len(all_days) == 0:
-        return replace(assemble(led, None), unplanned=unplanned)
+        return led, None, unplanned
     codes = period_code(all_days, grain)
     led.p_first, led.n_periods = int(codes.min()), int(codes.max() - codes.min() + 1)
     cov = coverage(A, led.hire, led.leave, led.p_first, led.n_periods, grain)
@@ -201,13 +222,7 @@ def compute_commissions(deals: pd.DataFrame, plans: pd.DataFrame, tiers: pd.Data
     _overrides(reps, A, led)
     led.assignments = A
     led.boundary = tier_boundary
-    if with_lines:
-        led.ev_expl = commission_explanations(ev, led)
-        led.cash_expl = cash_explanations(led) if led.cash is not None else None
-    else:   # the rounding and the statements never read a line's explanation
-        led.ev_expl = np.empty(len(order), dtype=object)
-        led.cash_expl = np.empty(len(led.cash["event"]), dtype=object) if led.cash is not None else None
-    return replace(assemble(led, ev, with_lines=with_lines), unplanned=unplanned)
+    return led, ev, unplanned
 
 
 def _units_needed(deals: pd.DataFrame, blank: np.ndarray, l_deal: np.ndarray, l_plan: np.ndarray,
