@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.kpi.bonus import BonusRules
-from salesbook.engines.kpi.fiscal import period_key
+from salesbook.engines.kpi.fiscal import month_key, period_key
 from salesbook.engines.kpi.scorecards import build_scorecards
 from salesbook.engines.rowtext import format_rows, formatted, join_nonempty
 from salesbook.errors import Problem
@@ -64,7 +64,7 @@ def period_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Dat
         a = a[(month_start <= pd.Timestamp(as_of)).to_numpy()]
     if a.empty:
         return pd.DataFrame(columns=PERIOD_COLUMNS)
-    months = pd.to_datetime(a["period"]).dt.strftime("%Y-%m")
+    months = month_key(a["period"])
     cards: dict[str, pd.DataFrame] = {}
     for kind in KINDS:
         c = build_scorecards(a, kpis, weights, reps, bands, grain=kind, steps=steps, lang=lang,

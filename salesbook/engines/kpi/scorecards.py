@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.kpi.bonus import BonusRules, annual_targets, apply_factors, compute_bonus, load_factors
-from salesbook.engines.kpi.fiscal import period_bounds, period_key
+from salesbook.engines.kpi.fiscal import month_key, period_bounds, period_key
 from salesbook.engines.money import MAX_EXACT_UNITS
 from salesbook.engines.rowtext import format_rows, join_nonempty
 from salesbook.errors import InputError, Problem, problem, row_number
@@ -233,7 +233,7 @@ def build_scorecards(actuals: pd.DataFrame, kpis: pd.DataFrame, weights: pd.Data
     k = kpis.set_index("kpi_id")
     a = actuals.merge(reps[["rep_id", "role"]], on="rep_id", how="left")
     a["period_key"] = period_key(a["period"], grain, start_month)
-    a["_month"] = pd.to_datetime(a["period"]).dt.strftime("%Y-%m")
+    a["_month"] = month_key(a["period"])
     agg = k.get("aggregate", pd.Series("sum", index=k.index)).reindex(a["kpi_id"]).fillna("sum").to_numpy()
     a["_agg"] = agg
     a = a.sort_values("_month", kind="stable")

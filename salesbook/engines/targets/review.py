@@ -238,7 +238,7 @@ def _rep_review(leaf: Tier, dims: list[str], labels: list[str], u: float, act: p
 def _text(column: pd.Series) -> np.ndarray:
     """``column.astype(str).to_numpy().astype(str)`` as an object array of Python strings: a blank reads "nan",
     and trailing NUL characters are dropped as numpy's fixed-width text drops them."""
-    out = column.astype(str).to_numpy(dtype=object, na_value="nan")
-    if len(out) and pd.Series(out, dtype=object).str.endswith("\x00").any():
-        out = np.array([k.rstrip("\x00") for k in out], dtype=object)
-    return out
+    texts = column.astype(str)
+    if len(texts) and texts.str.endswith("\x00").any():   # asked of the texts before they are Python strings
+        texts = texts.str.rstrip("\x00")
+    return texts.to_numpy(dtype=object, na_value="nan")
