@@ -304,9 +304,10 @@ def _business_units(reps: pd.DataFrame, region: pd.Series, lines: pd.Series,
     rows = {r: row_number(i) for i, r in zip(reps.index, reps["rep_id"], strict=True)}
     out: dict[object, tuple[str, str]] = {}
     problems = []
-    for rep in region.index:
-        found = [("region", str(region[rep]))] if pd.notna(region[rep]) and ("region", str(region[rep])) in has else []
-        names = lines[rep] if isinstance(lines[rep], list) else []
+    line_of = dict(zip(lines.index, lines.to_numpy(), strict=True))   # plain lookups: a Series' is 10 us each
+    for rep, area in zip(region.index, region.to_numpy(), strict=True):
+        found = [("region", str(area))] if pd.notna(area) and ("region", str(area)) in has else []
+        names = line_of[rep] if isinstance(line_of[rep], list) else []
         found += [("product_line", ln) for ln in names if ln in lines_with]
         if len(found) > 1:
             problems.append(problem(
