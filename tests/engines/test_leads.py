@@ -138,3 +138,15 @@ def test_routing_is_deterministic(n, seed):
     b, _ = route(leads.sample(frac=1, random_state=seed), reps, pd.Timestamp("2026-06-30"), "en")
     order = leads.sample(frac=1, random_state=seed).index
     assert dict(zip(leads.index, a, strict=True)) == dict(zip(order, b, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.sampled_from(["Web", " web ", "WEB", "Straße", "STRASSE", "", "  ", None, "ﬁre", "展会", 7]),
+                      min_size=1, max_size=60),
+       dtype=st.sampled_from(["object", "str", "string"]))
+def test_text_folded_once_per_distinct_value_is_the_text_folded_row_by_row(texts, dtype):
+    from salesbook.engines.leads.scoring import _per_distinct
+
+    column = pd.Series(texts, dtype=object, index=np.arange(len(texts)) * 3, name="source").astype(dtype)
+    for fold in (lambda c: c.astype("string").str.strip(), lambda c: c.astype(str).str.strip().str.casefold()):
+        pd.testing.assert_series_equal(_per_distinct(column, fold), fold(column))

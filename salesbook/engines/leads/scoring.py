@@ -8,6 +8,7 @@ age (half-life: points x 0.5^(age/half_life); linear: points x max(0, 1 - rate x
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +45,20 @@ def _prepare(column: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     """Blank mask and case-folded text of a column, computed once per field (not once per rule)."""
     if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column.isna(), None
-    text = column.astype("string").str.strip()
-    return (column.isna() | text.eq("").fillna(True)), text.str.casefold()
+    text = _per_distinct(column, lambda c: c.astype("string").str.strip())
+    return (column.isna() | text.eq("").fillna(True)), _per_distinct(text, lambda c: c.str.casefold())
+
+
+def _per_distinct(column: pd.Series, fold: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fold(column)``, worked out once per distinct value and laid out over the rows: pandas case-folds text
+    one row at a time in Python (0.3 s of a 500,000-deal book's 60,000 leads and 225,000 events, which hold a
+    few dozen distinct texts)."""
+    codes, distinct = pd.factorize(column)
+    if len(distinct) * 2 > len(column):
+        return fold(column)
+    values = pd.concat([pd.Series(distinct, dtype=column.dtype), column[codes < 0].iloc[:1]], ignore_index=True)
+    done = fold(values)   # a blank, if any, is folded too: the last value
+    return pd.Series(done.array.take(np.where(codes < 0, len(distinct), codes)), index=column.index, name=column.name)
 
 
 def rule_mask(column: pd.Series, operator: str, value: object,
@@ -197,7 +210,7 @@ def engagement(leads: pd.DataFrame, events: pd.DataFrame | None, rules: pd.DataF
     if events is None or events.empty or eng.empty:
         return np.zeros(len(leads))
     pts = eng.assign(key=eng["field"].astype(str).str.strip().str.casefold()).groupby("key")["points"].sum()
-    e = events.assign(key=events["event_type"].astype(str).str.strip().str.casefold())
+    e = events.assign(key=_per_distinct(events["event_type"], lambda c: c.astype(str).str.strip().str.casefold()))
     e = e[e["date"] <= as_of]
     base = e["key"].map(pts).fillna(0.0).to_numpy(dtype=float)  # float even when no event is on or before as_of
     age = (as_of - e["date"]).dt.days.to_numpy(dtype=float)
