@@ -1,12 +1,16 @@
-"""Deals numbered in order of appearance split their amounts exactly as deals numbered in sorted order:
-``split_groups`` splits each group on its own."""
+"""Credited actuals: deals numbered in order of appearance split their amounts exactly as deals numbered in
+sorted order (``split_groups`` splits each group on its own), and each node's actuals are its rows summed."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesbook.engines.allocation import split_groups
-from salesbook.engines.targets.actuals import _deal_groups
+from salesbook.engines.targets.actuals import Numbered, _deal_groups, actual_matrix
+from salesbook.engines.targets.plan import Tier
 
 
 def test_deal_groups_split_as_sorted_groups():
@@ -45,3 +49,40 @@ def test_rep_keys_as_python_strings_are_the_numpy_text():
         want = column.astype(str).to_numpy().astype(str)
         got = _text(column)
         assert got.dtype == object and got.tolist() == want.tolist()
+
+
+def _summed_by_text(tier, keys, act, overlays, value):
+    """Each node's actuals per month as a person would sum them: the rows whose key texts are the node's."""
+    a = act if overlays else act[~act["overlay"].astype(bool)]
+    out = np.zeros((len(tier.frame), 12))
+    for i, node in enumerate(tier.frame[keys].itertuples(index=False)):
+        mine = np.ones(len(a), dtype=bool)
+        for k, v in zip(keys, node, strict=True):
+            column = a[k].astype(object)
+            mine &= (column.isna() if pd.isna(v) else column.eq(v)).to_numpy()
+        for j in range(12):
+            out[i, j] = np.nansum(a[value].to_numpy(dtype=float)[mine & (a["j"].to_numpy() == j)])
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 300), overlays=st.booleans(),
+       depth=st.integers(1, 3))
+def test_each_nodes_actuals_are_the_rows_with_its_keys_summed_by_month(seed, n, overlays, depth):
+    rng = np.random.default_rng(seed)
+    lines, regions, reps = ["HW", "SW", None], ["E", "W", np.nan], ["R1", "R2", "R3", "R4"]
+    act = pd.DataFrame({"product_line": rng.choice(np.array(lines, dtype=object), n),
+                        "region_id": rng.choice(np.array(regions, dtype=object), n),
+                        "rep_id": rng.choice(np.array(reps, dtype=object), n), "j": rng.integers(0, 12, n),
+                        "amount": np.where(rng.random(n) < 0.1, np.nan, np.round(rng.uniform(-500, 5000, n), 2)),
+                        "overlay": rng.random(n) < 0.2})
+    keys = ["product_line", "region_id", "rep_id"][:depth]
+    # nodes: some with actuals, one that has none ("XX"), one listed twice
+    nodes = pd.DataFrame({"product_line": ["HW", "SW", None, "XX", "HW"], "region_id": ["E", "W", np.nan, "E", "E"],
+                          "rep_id": ["R1", "R2", "R3", "R1", "R1"]})[keys]
+    tier = Tier(frame=nodes, units=np.zeros(len(nodes)), months=np.zeros((len(nodes), 12)), expl=[], method="")
+    numbered = Numbered(act)
+    for value_overlays in (overlays, not overlays):   # the same numbering serves every sum
+        got = actual_matrix(tier, keys, act, value_overlays, "amount", numbered)
+        assert np.allclose(got, _summed_by_text(tier, keys, act, value_overlays, "amount"), rtol=0, atol=1e-6)
+    assert (got[3] == 0).all() and (got[0] == got[4]).all()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import MAX_EXACT_UNITS, TooManyUnits, round_half_away, to_decimal
-from salesbook.engines.targets.actuals import credited
+from salesbook.engines.targets.actuals import Numbered, credited
 from salesbook.engines.targets.levels import node_name, split_tier
 from salesbook.engines.targets.months import leaf_exact, round_months
 from salesbook.engines.targets.output import long_form, wide_form
@@ -149,9 +149,11 @@ def decompose_targets(
     round_months(tiers, exact, lambda tier: season_rows(tier.frame, season))
     upto = sum(1 for m in months if as_of is None or m <= pd.Timestamp(as_of))
     act = credited(deals, credits, data, months) if review else None
+    numbered = Numbered(act) if act is not None else None   # summed per tier in money, and again in units
     targets = long_form(tiers, dims, months, float(u), lang, data, season, av)
     if review:
-        review_rows, variance = variance_table(tiers, dims, months, float(u), act, commitments, lang, targets, upto)
+        review_rows, variance = variance_table(tiers, dims, months, float(u), act, commitments, lang, targets, upto,
+                                               numbered=numbered)
     else:
         review_rows, variance = pd.DataFrame(), pd.DataFrame()
         if commitments is not None and len(commitments):
@@ -167,7 +169,7 @@ def decompose_targets(
         q_targets = long_form(qt, dims, months, uq, lang, data, season, av, measure="quantity", first=first)
         if review:
             q_review, q_variance = variance_table(qt, dims, months, uq, act, None, lang, q_targets, upto,
-                                                  "quantity", first)
+                                                  "quantity", first, numbered)
             review_rows = pd.concat([review_rows, q_review], ignore_index=True)
             variance = pd.concat([variance, q_variance], ignore_index=True)
         targets = pd.concat([targets, q_targets], ignore_index=True)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.engines.money import largest_remainder, to_decimal
-from salesbook.engines.targets.actuals import actual_matrix
+from salesbook.engines.targets.actuals import Numbered, actual_matrix
 from salesbook.engines.targets.plan import DIMENSIONS, UNASSIGNED, Tier
 from salesbook.engines.targets.seasons import month_labels
 from salesbook.engines.targets.text import money, say
@@ -126,10 +126,12 @@ def _measures(target: np.ndarray, actual: np.ndarray, upto: int) -> dict[str, np
 
 def variance_table(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp], u: float, act: pd.DataFrame,
                    commitments: pd.DataFrame | None, lang: str, targets: pd.DataFrame, upto: int,
-                   measure: str = "amount", first: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   measure: str = "amount", first: int = 0,
+                   numbered: Numbered | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Out_TargetReview rows (reps, for the reviews) and Out_TargetVariance rows (every node x period) of
     one measure.  ``targets`` is that measure's part of Out_Targets, in the same node x period order.
-    Commitments are money, so only the amount measure has them."""
+    Commitments are money, so only the amount measure has them. ``numbered``: ``act`` numbered once for
+    both measures (``actuals.Numbered``)."""
     dec = decimals(u)
     value = "amount" if measure == "amount" else "quantity"
     places = 2 if measure == "amount" else 4
@@ -149,10 +151,11 @@ def variance_table(tiers: list[Tier], dims: list[str], months: list[pd.Timestamp
     span = to_date_words(lang, labels, upto, True)
     acts, comms, texts = [], [], []
     leaf_rep = bool(dims) and dims[-1] == "rep_id"
+    numbered = numbered if numbered is not None else Numbered(act)
     for depth, tier in enumerate(tiers):
         n = len(tier.units)
         rep_tier = depth == len(tiers) - 1 and leaf_rep
-        a = actual_matrix(tier, dims[: first + depth], act, bool(rep_tier), value)
+        a = actual_matrix(tier, dims[: first + depth], act, bool(rep_tier), value, numbered)
         acts.append(np.column_stack([a.sum(axis=1), a, a.reshape(n, 4, 3).sum(axis=2)]))
         c = np.full((n, 17), np.nan)
         key = ("actual_overlay" if rep_tier else "actual") if measure == "amount" else (
