@@ -51,8 +51,8 @@ def _prepare(column: pd.Series) -> tuple[pd.Series, pd.Series | None]:
 
 def _per_distinct(column: pd.Series, fold: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``fold(column)``, worked out once per distinct value and laid out over the rows: pandas case-folds text
-    one row at a time in Python (0.3 s of a 500,000-deal book's 60,000 leads and 225,000 events, which hold a
-    few dozen distinct texts)."""
+    one row at a time in Python, and lead fields and event types hold a few dozen distinct texts (the 225,000
+    event types of a 500,000-deal book: about 100 ms folded row by row, 20 ms this way)."""
     codes, distinct = pd.factorize(column)
     if len(distinct) * 2 > len(column):
         return fold(column)
