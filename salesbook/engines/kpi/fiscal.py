@@ -35,7 +35,7 @@ def _label(month: int, grain: str, start_month: int) -> str:
 def _labelled(months: np.ndarray, index: pd.Index, label: Callable[[int], str]) -> pd.Series:
     """Each row's label (missing where the month is -1, a missing date), made once per distinct month: the
     scorecards label every actual several times over, and formatting each row's date took 0.5 to 0.75 s of
-    a 500,000-deal book's targets and KPI jobs (0.16 to 0.20 s this way)."""
+    a 500,000-deal book's KPI job (0.16 to 0.20 s this way)."""
     codes, distinct = pd.factorize(months)
     texts = np.array([label(int(m)) if m >= 0 else np.nan for m in distinct], dtype=object)
     return pd.Series(texts[codes], index=index, dtype="str")
