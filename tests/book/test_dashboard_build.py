@@ -8,7 +8,7 @@ import pytest
 
 from salesbook.book.dashboard import build_dashboard
 from salesbook.book.dashboard.build import scaled
-from salesbook.book.dashboard.formulas import column_ref
+from salesbook.book.dashboard.formulas import Source, column_ref
 from salesbook.book.dashboard.model import ERROR_NA
 
 SETTINGS = {"currency": "CNY", "fiscal_year": 2026, "fiscal_year_start_month": 4, "company_name": "Co",
@@ -132,3 +132,21 @@ def test_no_chart_without_its_outputs():
     assert build_dashboard({}, {}, SETTINGS, "en", _headers) is None
     assert build_dashboard({"Out_LeadScores": pd.DataFrame({"lead_id": ["L1"], "grade": ["A"]})}, {}, SETTINGS, "en",
                            _headers) is None  # no status to count wins by
+
+
+def test_a_sum_takes_the_rows_whose_texts_match_without_regard_to_case_and_whose_numbers_are_equal():
+    """What SUMPRODUCT of exact comparisons gives in Excel, asked of one table many times (the texts and the
+    numbers are read once and kept), worked out here row by row."""
+    frame = pd.DataFrame({"grade": ["A", "a", "B", None, 7, "A ", "b", "A"],
+                          "level": [1, 1, 2, 1, "1", 1, 2.0, None],
+                          "amount": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, "x", 80.0]})
+    source = Source("Out_X", frame, _headers("Out_X", frame))
+    for grade, level in [("A", 1), ("a", 1), ("B", 2), ("b", 2), ("C", 1), ("A", 3)]:
+        formula, value = source.total("amount", [("grade", grade, None), ("level", level, "$A2")])
+        by_hand = sum(float(a) for g, lv, a in frame.itertuples(index=False)
+                      if isinstance(g, str) and g.casefold() == grade.casefold()
+                      and pd.to_numeric(lv, errors="coerce") == level and isinstance(a, float))
+        assert value == by_hand, (grade, level)
+        assert formula == f'SUMPRODUCT(--(Out_X[Grade]="{grade}"),--(Out_X[Level]=$A2),Out_X[Amount])'
+        assert source.total(None, [("grade", grade, None)])[1] == sum(
+            isinstance(g, str) and g.casefold() == grade.casefold() for g in frame["grade"])
