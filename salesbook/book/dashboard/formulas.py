@@ -43,23 +43,17 @@ class Source:
     name: str
     frame: pd.DataFrame
     headers: dict[str, str]
-    _folded: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _coded: dict[str, tuple[np.ndarray, pd.Index]] = field(default_factory=dict, repr=False)
     _numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
-    def folded(self, column: str) -> np.ndarray:
-        """A text column without regard to case (None where a cell holds no text), computed once."""
-        if column not in self._folded:
-            self._folded[column] = np.array([v.casefold() if isinstance(v, str) else None
-                                             for v in self.frame[column].astype(object)], dtype=object)
-        return self._folded[column]
-
     def coded(self, column: str) -> tuple[np.ndarray, pd.Index]:
-        """``folded`` as a number per row (-1 where no text) and the texts numbered, computed once: a dashboard
-        asks each column for one value after another (every month, grade, region), and comparing numbers is
-        quicker than comparing 100,000 texts each time."""
+        """A text column without regard to case, as a number per row (-1 where a cell holds no text) and the
+        texts numbered, computed once: a dashboard asks each column for one value after another (every month,
+        grade, region), and comparing numbers is quicker than comparing 100,000 texts each time."""
         if column not in self._coded:
-            codes, texts = pd.factorize(self.folded(column))
+            folded = np.array([v.casefold() if isinstance(v, str) else None for v in self.frame[column].astype(object)],
+                              dtype=object)
+            codes, texts = pd.factorize(folded)
             self._coded[column] = (codes, pd.Index(texts, dtype=object))
         return self._coded[column]
 
