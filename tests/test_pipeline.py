@@ -241,3 +241,32 @@ def test_a_book_changed_while_its_fingerprints_could_not_be_made_is_refused(smal
     assert ("small.xlsx" in text) and ("changed while it was being computed" in text if lang == "en"
                                         else "在计算期间被修改" in text)
     assert not out.exists()
+
+
+@needs_fork
+def test_a_book_the_cross_table_checks_refuse_runs_no_job_and_writes_nothing(small_tables, tmp_path, monkeypatch):
+    """The cross-table checks run while the second process computes, but before any job here: a deal credited
+    to a rep who is not in Reps refuses the book with that problem, and nothing is written."""
+    from salesbook.book.template import write_book
+
+    tables = {k: v.copy() for k, v in small_tables.items()}
+    tables["Deals"].loc[tables["Deals"].index[3], "rep_id"] = "R9999"
+    book = write_book(tmp_path / "missing_rep.xlsx", "en", tables)
+    ran_here: list[str] = []
+    run_job = pipeline._run_job
+
+    def recorded(loaded, job):
+        if os.getpid() == parent:
+            ran_here.append(job.name)
+        return run_job(loaded, job)
+
+    parent = os.getpid()
+    monkeypatch.setattr(pipeline, "_run_job", recorded)
+    forked: list[bool] = []
+    monkeypatch.setattr(pipeline, "Aside", lambda *a, **k: forked.append(True) or aside.Aside(*a, **k))
+    with pytest.raises(InputError) as info:
+        pipeline.run_book(book, tmp_path / "out.xlsx")
+    assert [p.render("en") for p in info.value.problems] == [
+        "sheet 'Deals', row 5, column 'Rep ID (C)': 'R9999' is not in sheet 'Reps' (column 'Rep ID (A)')."]
+    assert len(forked) == 2 and ran_here == []   # the fingerprints' and the aside jobs' processes; no job here
+    assert not (tmp_path / "out.xlsx").exists()

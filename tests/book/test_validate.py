@@ -190,3 +190,58 @@ def test_an_empty_column_handed_out_is_a_copy():
     first.attrs["x"] = 1
     again = empty_column(col)
     assert again.index.name == "excel_row" and again.attrs == {}
+
+
+def _findings(path, defer: bool):
+    """What loading ``path`` finds: ("refused", problems) or ("loaded", warnings), each as (place, text) pairs;
+    deferred cross-table checks are run and concluded as ``pipeline.compute`` does."""
+    def shown(found):
+        return [(p.sheet, p.row, p.column, p.render("en"), p.render("zh")) for p in found]
+
+    try:
+        with FileBook(path) as book:
+            loaded = load_book(book, defer_checks=defer)
+        if defer:
+            before = len(loaded.warnings)
+            checks = loaded.take_checks()
+            assert checks is not None and loaded.take_checks() is None   # handed over once
+            loaded.conclude(checks())
+            assert len(loaded.warnings) >= before
+    except InputError as exc:
+        return "refused", shown(exc.problems)
+    return "loaded", shown(loaded.warnings)
+
+
+def test_cross_table_checks_run_later_find_what_they_find_when_run_at_once(tmp_path, small_tables):
+    """A book whose tables are each fine comes back before its cross-table checks (``defer_checks``); run later,
+    they refuse it with the same problems, or add the same warnings in the same order, as loading at once."""
+    from salesbook.book.template import write_book
+
+    def book(name, change):
+        tables = {k: v.copy() for k, v in small_tables.items()}
+        change(tables)
+        return write_book(tmp_path / f"{name}.xlsx", "en", tables)
+
+    def unheld_role(t):   # a warning from the cross-table checks: KPI weights for a role no rep holds
+        t["Reps"].loc[t["Reps"]["role"] == "director", "role"] = "manager"
+
+    def missing_rep(t):   # a problem: a deal credited to a rep who is not in Reps
+        unheld_role(t)
+        t["Deals"].loc[t["Deals"].index[3], "rep_id"] = "R9999"
+
+    def also_a_bad_amount(t):   # and a problem of the table itself: nothing is deferred
+        missing_rep(t)
+        t["Deals"]["amount"] = t["Deals"]["amount"].astype(object)
+        t["Deals"].loc[t["Deals"].index[5], "amount"] = "lots"
+
+    warned = book("warned", unheld_role)
+    with FileBook(warned) as opened:
+        early = load_book(opened, defer_checks=True)
+    assert early.checks is not None and not any("director" in w.render("en") for w in early.warnings)
+    for path, outcome in ((warned, "loaded"), (book("refused", missing_rep), "refused"),
+                          (book("both", also_a_bad_amount), "refused")):
+        at_once, later = _findings(path, defer=False), _findings(path, defer=True)
+        assert at_once[0] == outcome and at_once == later
+        texts = " ".join(t for *_, t, _ in at_once[1])
+        assert "no rep has the role 'director'" in texts if outcome == "loaded" else "'R9999' is not in sheet" in texts
+    assert any("'lots' is not an amount" in t for *_, t, _ in _findings(tmp_path / "both.xlsx", defer=True)[1])
