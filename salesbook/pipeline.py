@@ -80,16 +80,18 @@ def plan_jobs(book: Book, only: Sequence[str] | None = None,
                                      "未知的计算模块 {names}；可选 {known}。", names=Listing(unknown),
                                      known=items(sorted(known))))
         return [j for j in jobs if j.name in only], {}
+    wanted = [j for j in jobs if not j.on_request or j.name in also]
+    owns = {j.name: [t for t in j.needs if t not in SHARED_TABLES] or list(j.needs) for j in wanted}
+    # the large tables are being read on the reader's threads: each job's other tables are looked at first, and
+    # one of them filled in decides without waiting for a read (on the 500k-deal demo book the wait was for all)
+    ahead = set(getattr(book, "read_ahead", lambda names: [])(sorted({t for own in owns.values() for t in own})))
     run, skipped = [], {}
-    for job in jobs:
-        if job.on_request and job.name not in also:
-            continue
-        own = [t for t in job.needs if t not in SHARED_TABLES] or list(job.needs)
-        empty = [t for t in own if _is_empty(book, t)]
-        if len(empty) == len(own):
-            skipped[job.name] = empty  # the user does not use this engine
-        else:
+    for job in wanted:
+        own = owns[job.name]
+        if any(not _is_empty(book, t) for t in sorted(own, key=lambda t: t in ahead)):
             run.append(job)  # partly filled in: load_book reports the missing or empty tables
+        else:
+            skipped[job.name] = own  # the user does not use this engine
     return run, skipped
 
 

@@ -270,3 +270,33 @@ def test_a_book_the_cross_table_checks_refuse_runs_no_job_and_writes_nothing(sma
         "sheet 'Deals', row 5, column 'Rep ID (C)': 'R9999' is not in sheet 'Reps' (column 'Rep ID (A)')."]
     assert len(forked) == 2 and ran_here == []   # the fingerprints' and the aside jobs' processes; no job here
     assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("emptied", [(), ("ScoringRules", "GradeBands"), ("Leads", "ScoringRules", "GradeBands"),
+                                     ("Plans", "PlanTiers", "PlanAssignments")])
+def test_the_engines_in_use_are_told_apart_without_waiting_for_a_large_tables_read(emptied, small_tables, tmp_path,
+                                                                                   monkeypatch):
+    """An engine runs when any of its own tables is filled in. Those read cell by cell are looked at first, so a
+    large table being read meanwhile is waited for only when none of the engine's other tables decides."""
+    from salesbook.book.template import write_book
+
+    monkeypatch.setenv("SALESBOOK_TYPED_MIN_ROWS", "100")   # Leads, Deals and Actuals are read on the threads
+    tables = {name: frame.iloc[0:0] if name in emptied else frame for name, frame in small_tables.items()}
+    path = write_book(tmp_path / "book.xlsx", "en", tables)
+    with FileBook(path) as book:
+        looked: list[str] = []
+        ahead: set[str] = set()
+        read_raw, read_ahead = book.read_raw, book.read_ahead
+        monkeypatch.setattr(book, "read_raw", lambda name: looked.append(name) or read_raw(name))
+        monkeypatch.setattr(book, "read_ahead", lambda names: ahead.update(read_ahead(names)) or sorted(ahead))
+        jobs, skipped = plan_jobs(book)
+        filled = {name: read_raw(name) is not None and read_raw(name).n_rows > 0 for name in small_tables}
+    owns = {j.name: [t for t in j.needs if t not in pipeline.SHARED_TABLES] for j in discover() if not j.on_request}
+    assert {"Deals", "Actuals"} | ({"Leads"} - set(emptied)) <= ahead
+    assert [j.name for j in jobs] == [name for name, own in owns.items() if any(filled[t] for t in own)]
+    assert skipped == {name: own for name, own in owns.items() if not any(filled[t] for t in own)}
+    assert ("leads" in skipped) == ("Leads" in emptied)
+    for table in set(looked) & ahead:   # waited for: no other table of an engine owning it was filled in
+        assert any(table in own and not any(filled[t] for t in own if t not in ahead) for own in owns.values())
+    assert set(looked) & ahead == {owns[name][0] for name in ("leads", "commissions")
+                                   if not any(filled[t] for t in owns[name][1:])} - set(emptied)
