@@ -144,12 +144,15 @@ def font_files(jobs):
 
 
 def run(args) -> list[tuple[str, str, str]]:
+    from benches._gauge import gauge, gauge_row
+
     from salesbook.reports.api import plan, render_reviews
     from salesbook.reports.context import load_review_data
     from salesbook.reports.templates import pdf_source, render_html
 
     n = 200 if args.quick else 1000
     rows: list[tuple[str, str, str]] = []
+    before = gauge()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         os.environ["SALESBOOK_CACHE_DIR"] = str(tmp / "cache")  # cold font cache: the build is part of the run
@@ -219,7 +222,7 @@ def run(args) -> list[tuple[str, str, str]]:
              f"x{n}/{WORKERS} procs = {proj(ft_ours):.0f} s"),
         ]
         rows += user_path(args, tmp, result.phases, wall)
-    return rows
+    return [*rows, gauge_row(before, gauge())]
 
 
 # -- the command users run -------------------------------------------------------------------------------

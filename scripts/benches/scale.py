@@ -42,8 +42,11 @@ def _demo_seconds(text: str) -> tuple[float, float]:
 
 
 def run(args) -> list[tuple[str, str, str]]:
+    from benches._gauge import gauge, gauge_row
+
     scales = (0.25, 1.0, 2.5) if args.quick else (2.5, 10.0, 25.0)
     rows: list[tuple[str, str, str]] = []
+    before = gauge()
     with tempfile.TemporaryDirectory() as tmp:
         for scale in scales:
             deals = round(20_000 * scale)
@@ -68,7 +71,7 @@ def run(args) -> list[tuple[str, str, str]]:
                                                 env={"SALESBOOK_TYPED_READ": "0"})
                 rows.append((f"  same run, cell-by-cell reads ({deals:,} deals)", f"{wall2:.1f} s",
                              f"{cpu2:.1f} s CPU, peak {rss2:,.0f} MB (typed reads: {cpu:.1f} s CPU, {rss:,.0f} MB)"))
-    return rows
+    return [*rows, gauge_row(before, gauge())]
 
 
 if __name__ == "__main__":  # pragma: no cover
