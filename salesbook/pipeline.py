@@ -130,10 +130,7 @@ def compute(loaded: LoadedBook, jobs: Sequence[Job], progress: Progress | None =
         _let_go(loaded, [*here, *aside], keep)
     outcomes: dict[str, Outcome] = {}
     try:
-        checks = loaded.take_checks()
-        if checks is not None:   # while the second process computes; before any job here, so its problems come first
-            loaded.conclude(checks())
-        del checks   # it holds the input tables
+        loaded.run_checks()   # while the second process computes; before any job here, so its problems come first
         for job in jobs[:len(lead)]:
             if progress:
                 progress(job.title_zh if zh else job.title_en)

@@ -48,8 +48,8 @@ class LoadedBook:
     """Clean tables, the settings dict, and where each table lives for messages.
 
     A book loaded with ``defer_checks`` may still have its cross-table checks to run (``checks``): whoever
-    computes from it runs them (``take_checks``) and hands what they found to ``conclude`` before any result
-    is used. Until then the tables are final but not yet known to be free of problems."""
+    computes from it calls ``run_checks`` before any result is used. Until then the tables are final but not yet
+    known to be free of problems."""
 
     tables: dict[str, pd.DataFrame]
     settings: dict[str, object]
@@ -60,14 +60,14 @@ class LoadedBook:
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
 
-    def take_checks(self) -> Callable[[], CrossFindings] | None:
-        """The deferred cross-table checks (None when there are none left); they are then the caller's to run."""
+    def run_checks(self) -> None:
+        """The deferred cross-table checks, once (nothing when there are none left): any problem they find refuses
+        the book, as ``load_book`` would have; their warnings follow the book's own, before any engine's. The
+        checks hold the input tables, and are let go of here."""
         checks, self.checks = self.checks, None
-        return checks
-
-    def conclude(self, found: CrossFindings) -> None:
-        """What the deferred checks found: any problem refuses the book, as ``load_book`` would have; their
-        warnings follow the book's own, before any engine's."""
+        if checks is None:
+            return
+        found = checks()
         problems = [*found.references, *found.attainment, *found.recipients]
         if problems:
             raise InputError(problems).located(self.locator)

@@ -173,9 +173,7 @@ def _read_vs_floor(book: Path, sheets: tuple[str, ...], repeat: int) -> list[tup
         with FileBook(book) as b:
             jobs, _ = plan_jobs(b, ["commissions"])
             loaded = _load(b, jobs, detect_language(b))
-            checks = loaded.take_checks()   # the cross-table checks, which the run makes before its engine
-            if checks is not None:
-                loaded.conclude(checks())
+            loaded.run_checks()   # the cross-table checks, which the run makes before its engine
             input_fingerprints(b)
 
     best = {"floor": [float("inf")] * 2, "ours": [float("inf")] * 2}

@@ -203,9 +203,9 @@ def _findings(path, defer: bool):
             loaded = load_book(book, defer_checks=defer)
         if defer:
             before = len(loaded.warnings)
-            checks = loaded.take_checks()
-            assert checks is not None and loaded.take_checks() is None   # handed over once
-            loaded.conclude(checks())
+            assert loaded.checks is not None
+            loaded.run_checks()
+            assert loaded.checks is None   # run once
             assert len(loaded.warnings) >= before
     except InputError as exc:
         return "refused", shown(exc.problems)
