@@ -9,7 +9,8 @@ instrumentation is switched on from outside, with callgrind_control, once the ch
     python scripts/instructions.py                 # our renderer, 3 reviews
     python scripts/instructions.py --default-path  # WeasyPrint's own path on the same reviews
     python scripts/instructions.py --plain svgtext # our renderer without one seam (or "all", or a,b);
-                                                   # "colwidths": statements measure their own columns
+                                                   # "colwidths": statements measure their own columns;
+                                                   # "compiled": the libraries as installed
     python scripts/instructions.py --period 2026   # the fiscal year's review (what `report` makes by default)
 
 Needs valgrind (Debian package ``valgrind``); takes a minute or two.
@@ -35,15 +36,13 @@ sys.path.insert(0, str(HERE))
 def without(plain: str) -> None:
     """Turn the named seams off in this process (see salesbook/reports/weasy/README.md)."""
     names = {n.strip() for n in plain.split(",") if n.strip()}
+    gated = names - {"colwidths"}
+    if gated:   # set before salesbook.reports.weasy is first imported: that import decides on "compiled"
+        os.environ["SALESBOOK_PLAIN_WEASYPRINT"] = "1" if "all" in gated else ",".join(sorted(gated))
     if "colwidths" in names:   # not a gated seam: it writes the statement's widths into the HTML
         from salesbook.reports.weasy import colwidths
 
         colwidths.fixed_widths = lambda *args, **kwargs: None
-    gated = names - {"colwidths"}
-    if gated:
-        from salesbook.reports.weasy import ENV
-
-        os.environ[ENV] = "1" if "all" in gated else ",".join(sorted(gated))
 
 
 def child(book: Path, reviews: int, default_path: bool, ready: Path, go: Path, period: str) -> None:

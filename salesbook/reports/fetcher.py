@@ -14,7 +14,10 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+# isort: off
+from salesbook.reports import weasy  # noqa: F401 - before WeasyPrint: puts the compiled libraries in place
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+# isort: on
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 SCHEME = "sbasset"

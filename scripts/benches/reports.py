@@ -135,6 +135,44 @@ def _sample_ours(docs: list[tuple[str, dict[str, str]]], fonts, fonttools: bool 
     return {m: (statistics.mean(t), per_doc) for m, t in times.items()}
 
 
+_FRESH = """
+import pickle, sys, time
+from salesbook.reports.weasy import compiled
+from salesbook.reports.pdf import PdfOptions, PdfRenderer
+docs, fonts = pickle.loads(open(sys.argv[1], "rb").read())
+renderer = PdfRenderer(PdfOptions(fonts=fonts))
+renderer.render(*docs[0], lang="zh")
+t0 = time.process_time()
+for html, charts in docs:
+    renderer.render(html, charts, lang="zh")
+print((time.process_time() - t0) / len(docs), len(compiled.in_use()))
+"""
+
+
+def _sample_fresh(docs: list[tuple[str, dict[str, str]]], fonts, tmp: Path, rounds: int = 2) -> dict[str, float]:
+    """CPU seconds per document of our renderer in fresh processes, with the compiled libraries and with the
+    libraries as installed (salesbook/reports/weasy/compiled.py), taking turns round by round."""
+    import pickle
+
+    from salesbook.reports.weasy import ENV
+
+    sample = tmp / "fresh_sample.pickle"
+    sample.write_bytes(pickle.dumps((docs, fonts)))
+    seen: dict[str, list[float]] = {"compiled": [], "as installed": []}
+    for _ in range(rounds):
+        for mode in seen:
+            env = {k: v for k, v in os.environ.items() if k != ENV}
+            if mode == "as installed":
+                env[ENV] = "compiled"
+            done = subprocess.run([sys.executable, "-c", _FRESH, str(sample)], capture_output=True, text=True,
+                                  check=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)})
+            per_doc, loaded = done.stdout.split()
+            if (mode == "compiled") != (int(loaded) > 0):
+                return {}   # nothing compiled here (no build): no comparison to make
+            seen[mode].append(float(per_doc))
+    return {mode: statistics.mean(v) for mode, v in seen.items()}
+
+
 def font_files(jobs):
     """The batch's subset fonts for these reviews (built into the cache folder if not there yet)."""
     from salesbook.reports import fonts as fontlib
@@ -202,14 +240,25 @@ def run(args) -> list[tuple[str, str, str]]:
         timed = _sample_ours(docs, fonts, modes=("run", "letters"), rounds=2)
         (ours, ours_size), (letters, _) = timed["run"], timed["letters"]
         default, default_size = _sample_default(inline)
+        fresh = _sample_fresh(docs, fonts, tmp)
         proj = lambda per_doc: per_doc * n / WORKERS  # noqa: E731 - ideal scaling on WORKERS processes
+        if fresh:
+            saved = 1 - fresh["compiled"] / fresh["as installed"]
+            rows += [(f"per document, ours, fresh process, compiled libraries ({len(docs)} sampled, 2 rounds)",
+                      f"{fresh['compiled'] * 1000:.0f} ms CPU", f"x{n}/{WORKERS} procs = {proj(fresh['compiled']):.0f} s"),
+                     ("per document, ours, fresh process, libraries as installed (SALESBOOK_PLAIN_WEASYPRINT=compiled)",
+                      f"{fresh['as installed'] * 1000:.0f} ms CPU", f"compiled saves {saved:.0%} (the two take turns)")]
+        else:
+            rows.append(("per document, compiled libraries against as installed", "skipped",
+                         "no compiled build here (scripts/bootstrap.sh makes it)"))
         rows += [
             (f"per document, ours ({len(sample)} sampled, 1 process)", f"{ours * 1000:.0f} ms",
              f"{ours_size / 1024:.0f} KB; x{n}/{WORKERS} procs = {proj(ours):.0f} s"),
             ("per document, ours with chart labels laid out letter by letter (WeasyPrint's SVG text)",
              f"{letters * 1000:.0f} ms", f"one run per label saves {(letters - ours) / letters:.0%} "
              "(the two alternate, 2 rounds)"),
-            ("per document, WeasyPrint default (system Noto CJK, HarfBuzz subsetting)", f"{default * 1000:.0f} ms",
+            ("per document, WeasyPrint default (system Noto CJK, HarfBuzz subsetting"
+             f"{'; this process has the compiled libraries' if fresh else ''})", f"{default * 1000:.0f} ms",
              f"{default_size / 1024:.0f} KB; x{n}/{WORKERS} procs = {proj(default):.0f} s"),
         ]
         k = 2 if args.quick else 3

@@ -38,6 +38,7 @@ SEAMS = (
     Seam("uasheet", ("weasyprint",)),       # rides on htmltree: off with it
     Seam("pdfid", ("weasyprint", "pydyf")),
     Seam("framestack", ("python",)),
+    Seam("compiled", ("weasyprint", "pydyf", "python")),   # decided at start-up: see compiled.py
 )
 NAMES = tuple(seam.name for seam in SEAMS)
 
