@@ -31,7 +31,9 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2")
 MANIFEST = "manifest.json"
@@ -78,12 +80,11 @@ def _versions() -> dict[str, str | None]:
 # ----------------------------------------------------------------------------------------------- build
 def _compile_one(work: str, rel: str, out: str) -> str | None:
     """Cython then the C compiler for one module; its file name under ``out``, or None if either refused."""
-    import Cython  # noqa: F401 - only to fail early where Cython is missing
-
     source = Path(work) / rel
     c_file = source.with_suffix(".c")
-    cython = subprocess.run([sys.executable, "-m", "cython", "-3", str(source), "-o", str(c_file)],
-                            capture_output=True, text=True, cwd=work)
+    # annotation_typing off: a type annotation stays a hint, as in Python, and never becomes a C type
+    cython = subprocess.run([sys.executable, "-m", "cython", "-3", "-X", "annotation_typing=False", str(source),
+                             "-o", str(c_file)], capture_output=True, text=True, cwd=work)
     if cython.returncode != 0:
         return None
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
@@ -99,13 +100,14 @@ def _compile_one(work: str, rel: str, out: str) -> str | None:
     return target.relative_to(out).as_posix()
 
 
-def build(dest: Path | None = None, jobs: int | None = None, log=print) -> dict[str, dict[str, str]]:
+def build(dest: Path | None = None, jobs: int | None = None,
+          log: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     """Compile every module of ``PACKAGES`` into ``dest`` (default ``home()``); returns the manifest's modules.
 
     A fresh build replaces the old one only when complete, so a failed build leaves the previous one."""
     dest = dest or home()
     versions = _versions()
-    modules: dict[str, dict[str, str]] = {}
+    modules: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="salesbook-compile-") as tmp:
         work, out = Path(tmp) / "src", Path(tmp) / "out"
         todo: list[tuple[str, str, str]] = []   # module name, path relative to work, source hash
@@ -128,7 +130,8 @@ def build(dest: Path | None = None, jobs: int | None = None, log=print) -> dict[
             for (dotted, rel, sha), so in zip(todo, results, strict=True):
                 if so is not None:
                     modules[dotted] = {"file": so, "source": rel, "sha256": sha,
-                                       "package": "1" if rel.endswith("__init__.py") else ""}
+                                       "package": rel.endswith("__init__.py")}
+        out.mkdir(parents=True, exist_ok=True)
         (out / MANIFEST).write_text(json.dumps({"versions": versions, "modules": modules}, indent=1))
         if dest.exists():
             shutil.rmtree(dest)
@@ -142,7 +145,7 @@ def build(dest: Path | None = None, jobs: int | None = None, log=print) -> dict[
 class _Finder(importlib.abc.MetaPathFinder):
     """Loads a listed module from its compiled file while its installed source is the one compiled."""
 
-    def __init__(self, root: Path, modules: dict[str, dict[str, str]]):
+    def __init__(self, root: Path, modules: dict[str, dict[str, Any]]):
         self.root = root
         self.modules = modules
         self.loaded: list[str] = []

@@ -74,7 +74,10 @@ def test_a_module_is_loaded_from_its_compiled_file_only_while_its_source_is_the_
     monkeypatch.syspath_prepend(str(tmp_path))
     so = "sbfakepkg/mod.cpython-311-x86_64-linux-gnu.so"
     finder = compiled._Finder(tmp_path / "built", {"sbfakepkg.mod": {"file": so, "source": "sbfakepkg/mod.py",
-                                                                     "sha256": sha, "package": ""}})
+                                                                     "sha256": sha, "package": False}})
+    assert finder.find_spec("sbfakepkg.mod", [str(pkg)]) is None   # the compiled file is missing
+    (tmp_path / "built" / so).parent.mkdir(parents=True)
+    (tmp_path / "built" / so).write_bytes(b"")   # found, never loaded: find_spec only names it
     spec = finder.find_spec("sbfakepkg.mod", [str(pkg)])
     assert spec is not None and spec.origin == str(tmp_path / "built" / so)
     assert finder.loaded == ["sbfakepkg.mod"]
