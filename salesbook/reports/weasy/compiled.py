@@ -85,6 +85,7 @@ def _compile_one(work: str, rel: str, out: str) -> str | None:
     # annotation_typing off: a type annotation stays a hint, as in Python, and never becomes a C type
     cython = subprocess.run([sys.executable, "-m", "cython", "-3", "-X", "annotation_typing=False", str(source),
                              "-o", str(c_file)], capture_output=True, text=True, cwd=work)
+    _not_stopped(cython, rel)
     if cython.returncode != 0:
         return None
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
@@ -95,9 +96,17 @@ def _compile_one(work: str, rel: str, out: str) -> str | None:
     include = sysconfig.get_paths()["include"]
     gcc = subprocess.run([*cc, "-shared", "-fPIC", "-O2", "-fwrapv", "-DNDEBUG", "-w", f"-I{include}",
                           str(c_file), "-o", str(target)], capture_output=True, text=True)
+    _not_stopped(gcc, rel)
     if gcc.returncode != 0:
         return None
     return target.relative_to(out).as_posix()
+
+
+def _not_stopped(done: subprocess.CompletedProcess, rel: str) -> None:
+    """A compiler killed by a signal has not refused the module: the build stops without a manifest (so the next
+    set-up builds again), instead of recording that module as one that stays Python."""
+    if done.returncode < 0:
+        raise RuntimeError(f"compiling {rel} was stopped by signal {-done.returncode}")
 
 
 def build(dest: Path | None = None, jobs: int | None = None,

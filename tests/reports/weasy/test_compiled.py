@@ -94,3 +94,10 @@ def test_a_build_for_other_versions_is_not_fresh(tmp_path, monkeypatch):
     (tmp_path / compiled.MANIFEST).write_text(json.dumps({"versions": {**versions, "weasyprint": "69.0"},
                                                           "modules": {"pydyf": {}}}))
     assert not compiled.fresh()
+
+
+def test_a_compiler_stopped_by_a_signal_stops_the_build_where_a_refusal_does_not():
+    refused = subprocess.CompletedProcess(args=["cython"], returncode=1)
+    compiled._not_stopped(refused, "weasyprint/layout/preferred.py")   # the module stays Python
+    with pytest.raises(RuntimeError, match="signal 9"):
+        compiled._not_stopped(subprocess.CompletedProcess(args=["cc"], returncode=-9), "weasyprint/layout/table.py")
