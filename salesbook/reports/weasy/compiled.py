@@ -5,9 +5,9 @@ instructions). Compiled unchanged by Cython, the same code takes 15.9% fewer ins
 zh rep review (``scripts/instructions.py --period 2026``: 1,243.8 M as installed, 1,045.7 M compiled) and
 writes the same PDF bytes.
 
-- ``build()`` (``python -m salesbook.reports.weasy.compiled``, run once by ``scripts/bootstrap.sh``) copies
-  the installed packages' sources, compiles each module on its own (a module Cython refuses stays Python)
-  and records, per module, the SHA-256 of the source it was compiled from.
+- ``build()`` (through ``main``, run by ``scripts/bootstrap.sh`` when ``fresh()`` says there is no build for
+  what is installed) copies the installed packages' sources, compiles each module on its own (a module
+  Cython refuses stays Python) and records, per module, the SHA-256 of the source it was compiled from.
 - ``enable()`` (called when ``salesbook.reports.weasy`` is imported, before WeasyPrint is) puts a finder
   in front of Python's: a module listed in the build whose installed source still has the recorded hash
   is loaded from its compiled file; everything else is imported as usual. Off where WeasyPrint or pydyf
