@@ -216,8 +216,9 @@ def fresh() -> bool:
         return False
     if data.get("versions") != _versions() or not data.get("modules"):
         return False
+    dirs = {name: _package_dir(name) for name in PACKAGES}
     for entry in data["modules"].values():
-        pkg = _package_dir(entry["source"].split("/", 1)[0])
+        pkg = dirs.get(entry["source"].split("/", 1)[0])
         if pkg is None or not (home() / entry["file"]).exists():
             return False
         try:
